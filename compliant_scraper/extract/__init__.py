@@ -1,0 +1,1 @@
+"""Contact extraction from web pages (extruct, mailto:, tel:)."""

@@ -1,0 +1,1 @@
+"""Compliance layer for the keep half: normalise, minimise, screen, store."""

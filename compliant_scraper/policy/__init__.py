@@ -1,0 +1,1 @@
+"""Policy registry: legal's TOML files, validated, and the decisions they imply (R2)."""

@@ -1,0 +1,1 @@
+"""Where compliance state lives: the SQLite store and its interface."""

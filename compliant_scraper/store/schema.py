@@ -1,0 +1,170 @@
+"""The SQLite schema, created and evolved with sqlite-utils migrations.
+
+Each migration is applied once, in order, and recorded in ``_sqlite_migrations``. Never edit
+a migration that has shipped: add a new one. docs/schema.md documents every table and column.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("compliant_scraper")
+
+
+@migrations()
+def m001_crawl_records(db: Database) -> None:
+    """Runs, refusals, robots.txt and policy snapshots (crawl path, part 1)."""
+    db["runs"].create(
+        {
+            "id": str,
+            "spider": str,
+            "purpose": str,
+            "started_at": str,
+            "finished_at": str,
+            "finish_reason": str,
+            "stats": str,
+        },
+        pk="id",
+    )
+    db["refusals"].create(
+        {
+            "id": int,
+            "run_id": str,
+            "url": str,
+            "domain": str,
+            "stage": str,
+            "rule": str,
+            "reason": str,
+            "at": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["refusals"].create_index(["run_id"])
+    db["refusals"].create_index(["domain"])
+    db["robots_snapshots"].create(
+        {
+            "id": int,
+            "run_id": str,
+            "url": str,
+            "host": str,
+            "fetched_at": str,
+            "status": int,
+            "error": str,
+            "sha256": str,
+            "body": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["robots_snapshots"].create_index(["sha256"])
+    db["policy_snapshots"].create(
+        {
+            "run_id": str,
+            "file": str,
+            "domain": str,
+            "sha256": str,
+            "content": str,
+        },
+        pk=("run_id", "file"),
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["policy_snapshots"].create_index(["sha256"])
+
+
+@migrations()
+def m002_contacts(db: Database) -> None:
+    """Contacts, their sources, and dropped values (crawl path, part 2)."""
+    db["contacts"].create(
+        {
+            "id": int,
+            "kind": str,
+            "name": str,
+            "given_name": str,
+            "family_name": str,
+            "job_title": str,
+            "organization": str,
+            "email": str,
+            "email_kind": str,
+            "phone": str,
+            "phone_type": str,
+            "street_address": str,
+            "postal_code": str,
+            "locality": str,
+            "country": str,
+            "website": str,
+            "purpose": str,
+            "legal_basis": str,
+            "dedupe_key": str,
+            "first_seen": str,
+            "last_seen": str,
+            "last_contact_at": str,
+            "retention_until": str,
+        },
+        pk="id",
+    )
+    db["contacts"].create_index(["purpose", "dedupe_key"], unique=True)
+    db["contacts"].create_index(["email"])
+    db["contacts"].create_index(["phone"])
+    db["sources"].create(
+        {
+            "id": int,
+            "contact_id": int,
+            "url": str,
+            "retrieved_at": str,
+            "spider": str,
+            "run_id": str,
+            "policy_file": str,
+            "policy_sha256": str,
+            "robots_sha256": str,
+            "method": str,
+            "fields": str,
+        },
+        pk="id",
+        foreign_keys=[("contact_id", "contacts", "id"), ("run_id", "runs", "id")],
+    )
+    db["sources"].create_index(["contact_id", "url"], unique=True)
+    db["drops"].create(
+        {
+            "id": int,
+            "run_id": str,
+            "url": str,
+            "field": str,
+            "reason": str,
+            "rule": str,
+            "at": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["drops"].create_index(["run_id"])
+    db["drops"].create_index(["reason"])
+
+
+@migrations()
+def m003_opposition(db: Database) -> None:
+    """Opposition lists (Bloctel and its kind, R7) and the keyed-hash suppression list (R8)."""
+    db["opposition_lists"].create(
+        {
+            "id": int,
+            "name": str,
+            "jurisdiction": str,
+            "list_date": str,
+            "imported_at": str,
+            "file_sha256": str,
+            "count": int,
+            "active": int,
+        },
+        pk="id",
+    )
+    db.execute(
+        "CREATE TABLE opposition_numbers ("
+        " list_id INTEGER NOT NULL REFERENCES opposition_lists(id),"
+        " number INTEGER NOT NULL,"
+        " PRIMARY KEY (list_id, number)) WITHOUT ROWID"
+    )
+    db["suppression"].create(
+        {"hash": str, "kind": str, "added_at": str, "reason": str},
+        pk="hash",
+    )

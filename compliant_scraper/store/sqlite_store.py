@@ -1,0 +1,82 @@
+"""The embedded default store: one SQLite file through sqlite-utils, writes batched."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict
+from typing import Any
+
+from sqlite_utils import Database
+
+from .database import open_database
+from .records import Drop, PolicySnapshot, Refusal, RobotsSnapshot
+
+
+class SqliteStore:
+    """Buffers audit rows and writes them in one transaction per batch."""
+
+    def __init__(self, db: Database, batch_size: int = 500) -> None:
+        self.db = db
+        self.batch_size = batch_size
+        self._refusals: list[dict[str, Any]] = []
+        self._drops: list[dict[str, Any]] = []
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], batch_size: int = 500) -> SqliteStore:
+        return cls(open_database(path), batch_size)
+
+    def start_run(self, run_id: str, spider: str, purpose: str, started_at: str) -> None:
+        with self.db.conn:
+            self.db["runs"].insert(
+                {"id": run_id, "spider": spider, "purpose": purpose, "started_at": started_at}
+            )
+
+    def finish_run(
+        self, run_id: str, finished_at: str, reason: str, stats: Mapping[str, Any]
+    ) -> None:
+        self.flush()
+        with self.db.conn:
+            self.db["runs"].update(
+                run_id,
+                {
+                    "finished_at": finished_at,
+                    "finish_reason": reason,
+                    "stats": json.dumps(dict(stats), default=str, sort_keys=True),
+                },
+            )
+
+    def record_policy_snapshots(self, run_id: str, snapshots: Iterable[PolicySnapshot]) -> None:
+        rows = [{"run_id": run_id, **asdict(s)} for s in snapshots]
+        with self.db.conn:
+            self.db["policy_snapshots"].insert_all(rows, batch_size=self.batch_size, replace=True)
+
+    def record_robots_snapshot(self, snapshot: RobotsSnapshot) -> None:
+        with self.db.conn:
+            self.db["robots_snapshots"].insert(asdict(snapshot))
+
+    def record_refusal(self, refusal: Refusal) -> None:
+        self._refusals.append(asdict(refusal))
+        if len(self._refusals) >= self.batch_size:
+            self.flush()
+
+    def record_drop(self, drop: Drop) -> None:
+        self._drops.append(asdict(drop))
+        if len(self._drops) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not (self._refusals or self._drops):
+            return
+        with self.db.conn:
+            if self._refusals:
+                self.db["refusals"].insert_all(self._refusals, batch_size=self.batch_size)
+            if self._drops:
+                self.db["drops"].insert_all(self._drops, batch_size=self.batch_size)
+        self._refusals.clear()
+        self._drops.clear()
+
+    def close(self) -> None:
+        self.flush()
+        self.db.close()
