@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from .schema import migrations
+from . import schema, schema_tooling
 
 
 def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> Database:
@@ -29,5 +29,6 @@ def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> Data
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")
     if migrate:
-        migrations.apply(db)
+        schema.migrations.apply(db)
+        schema_tooling.migrations.apply(db)
     return db

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from . import audit_log
 from .database import open_database
 from .records import Drop, PolicySnapshot, Refusal, RobotsSnapshot
 
@@ -32,6 +33,9 @@ class SqliteStore:
             self.db["runs"].insert(
                 {"id": run_id, "spider": spider, "purpose": purpose, "started_at": started_at}
             )
+            audit_log.append(
+                self.db, "run_start", {"run_id": run_id, "spider": spider, "purpose": purpose}
+            )
 
     def finish_run(
         self, run_id: str, finished_at: str, reason: str, stats: Mapping[str, Any]
@@ -46,6 +50,7 @@ class SqliteStore:
                     "stats": json.dumps(dict(stats), default=str, sort_keys=True),
                 },
             )
+            audit_log.append(self.db, "run_end", {"run_id": run_id, "reason": reason})
 
     def record_policy_snapshots(self, run_id: str, snapshots: Iterable[PolicySnapshot]) -> None:
         rows = [{"run_id": run_id, **asdict(s)} for s in snapshots]
@@ -72,11 +77,22 @@ class SqliteStore:
         with self.db.conn:
             if self._refusals:
                 self.db["refusals"].insert_all(self._refusals, batch_size=self.batch_size)
+                audit_log.append(self.db, "refusal_batch", _batch_summary(self._refusals))
             if self._drops:
                 self.db["drops"].insert_all(self._drops, batch_size=self.batch_size)
+                audit_log.append(self.db, "drop_batch", _batch_summary(self._drops))
         self._refusals.clear()
         self._drops.clear()
 
     def close(self) -> None:
         self.flush()
         self.db.close()
+
+
+def _batch_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the audit log says of a batch: run, count, and counts by reason (never values)."""
+    by_reason: dict[str, int] = {}
+    for row in rows:
+        key = f"{row.get('stage', row.get('field', ''))}/{row['reason'][:80]}"
+        by_reason[key] = by_reason.get(key, 0) + 1
+    return {"run_id": rows[0]["run_id"], "count": len(rows), "by_reason": by_reason}
