@@ -1,6 +1,6 @@
 """``ComplianceAddon``: one ``ADDONS`` line turns the compliance layer on in any Scrapy project.
 
-    ADDONS = {"compliant_scraper.addon.ComplianceAddon": 0}
+ADDONS = {"compliant_scraper.addon.ComplianceAddon": 0}
 """
 
 from __future__ import annotations

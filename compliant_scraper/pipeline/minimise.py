@@ -1,0 +1,34 @@
+"""Minimisation (R4, GDPR Art. 5(1)(c)): keep only what the declared purpose needs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from ..policy.model import Purpose
+
+# Keys that describe the record rather than the person; never dropped, never stored as values.
+BOOKKEEPING: Final = frozenset({"kind", "schema_type", "method", "provenance"})
+
+# Values derived from a kept field travel with it (the class of an email, the type of a number).
+DERIVED: Final[dict[str, str]] = {"email_kind": "email", "phone_type": "phone"}
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str | list | tuple | dict) and len(value) == 0)
+
+
+def minimise(item: Mapping[str, Any], purpose: Purpose) -> tuple[dict[str, Any], list[str]]:
+    """Split ``item`` into what the purpose keeps and the names of the non-empty fields it drops.
+
+    Bookkeeping keys are kept. A derived key is kept when its source field is kept.
+    """
+    allowed = set(purpose.fields)
+    kept: dict[str, Any] = {}
+    dropped: list[str] = []
+    for key, value in item.items():
+        if key in BOOKKEEPING or key in allowed or DERIVED.get(key) in allowed:
+            kept[key] = value
+        elif not is_empty(value):
+            dropped.append(key)
+    return kept, dropped

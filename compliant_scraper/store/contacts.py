@@ -1,0 +1,165 @@
+"""Writing contacts and their sources: de-duplicated, batched in transactions (R5, R9).
+
+A contact is one person or organisation per purpose, recognised by email, then phone, then
+name plus organisation. Its retention clock starts at first collection (R9): re-crawling
+updates ``last_seen`` and fills or refreshes values, never ``first_seen`` or
+``retention_until``. Each source URL gets one ``sources`` row per contact with its provenance.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, Final
+
+from sqlite_utils import Database
+
+from ..provenance import Provenance
+
+CONTACT_COLUMNS: Final = (
+    "kind",
+    "name",
+    "given_name",
+    "family_name",
+    "job_title",
+    "organization",
+    "email",
+    "email_kind",
+    "phone",
+    "phone_type",
+    "street_address",
+    "postal_code",
+    "locality",
+    "country",
+    "website",
+)
+
+RETENTION_YEARS: Final = 3
+
+
+def retention_until(first_seen: str) -> str:
+    """First collection plus three years (R9), as an ISO date."""
+    day = date.fromisoformat(first_seen[:10])
+    try:
+        return day.replace(year=day.year + RETENTION_YEARS).isoformat()
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + RETENTION_YEARS, day=28).isoformat()
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def dedupe_keys(contact: Mapping[str, Any]) -> list[str]:
+    """The keys that recognise this contact, strongest first."""
+    keys = []
+    if contact.get("email"):
+        keys.append(f"email:{contact['email']}")
+    if contact.get("phone"):
+        keys.append(f"phone:{contact['phone']}")
+    name = contact.get("name") or " ".join(
+        str(contact[k]) for k in ("given_name", "family_name") if contact.get(k)
+    )
+    if name:
+        keys.append(f"name:{_fold(str(name))}|{_fold(str(contact.get('organization') or ''))}")
+    return keys
+
+
+class ContactWriter:
+    """Upserts contacts and sources; commits every ``batch_size`` writes and on ``flush``."""
+
+    def __init__(self, db: Database, purpose: str, legal_basis: str, batch_size: int = 500):
+        self.db = db
+        self.conn = db.conn
+        self.purpose = purpose
+        self.legal_basis = legal_basis
+        self.batch_size = batch_size
+        self._pending = 0
+        self._cols = ", ".join(CONTACT_COLUMNS)
+        self._marks = ", ".join("?" for _ in CONTACT_COLUMNS)
+
+    def _find(self, keys: list[str], contact: Mapping[str, Any]) -> int | None:
+        if not keys:
+            return None
+        marks = ", ".join("?" for _ in keys)
+        row = self.conn.execute(
+            f"SELECT id FROM contacts WHERE purpose = ? AND dedupe_key IN ({marks}) LIMIT 1",
+            [self.purpose, *keys],
+        ).fetchone()
+        if row:
+            return int(row[0])
+        for column in ("email", "phone"):
+            if contact.get(column):
+                row = self.conn.execute(
+                    f"SELECT id FROM contacts WHERE purpose = ? AND {column} = ? LIMIT 1",
+                    [self.purpose, contact[column]],
+                ).fetchone()
+                if row:
+                    return int(row[0])
+        return None
+
+    def save(self, contact: Mapping[str, Any], provenance: Provenance, fields: list[str]) -> int:
+        """Store one contact seen at one source; return its id."""
+        keys = dedupe_keys(contact)
+        if not keys:
+            raise ValueError("a contact needs an email, a phone or a name to be stored")
+        seen = provenance.retrieved_at
+        contact_id = self._find(keys, contact)
+        values = [contact.get(c) or None for c in CONTACT_COLUMNS]
+        if contact_id is None:
+            cursor = self.conn.execute(
+                f"INSERT INTO contacts ({self._cols}, purpose, legal_basis, dedupe_key, "
+                f"first_seen, last_seen, retention_until) "
+                f"VALUES ({self._marks}, ?, ?, ?, ?, ?, ?)",
+                [
+                    *values,
+                    self.purpose,
+                    self.legal_basis,
+                    keys[0],
+                    seen,
+                    seen,
+                    retention_until(seen),
+                ],
+            )
+            contact_id = int(cursor.lastrowid or 0)
+        else:
+            updates = [(c, v) for c, v in zip(CONTACT_COLUMNS, values, strict=True) if v]
+            sets = ", ".join(f"{c} = ?" for c, _ in updates)
+            self.conn.execute(
+                f"UPDATE contacts SET {sets + ', ' if sets else ''}last_seen = ? WHERE id = ?",
+                [*(v for _, v in updates), seen, contact_id],
+            )
+        row = provenance.as_source_row()
+        self.conn.execute(
+            "INSERT INTO sources (contact_id, url, retrieved_at, spider, run_id, policy_file, "
+            "policy_sha256, robots_sha256, method, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (contact_id, url) DO UPDATE SET retrieved_at = excluded.retrieved_at, "
+            "spider = excluded.spider, run_id = excluded.run_id, "
+            "policy_file = excluded.policy_file, policy_sha256 = excluded.policy_sha256, "
+            "robots_sha256 = excluded.robots_sha256, method = excluded.method, "
+            "fields = excluded.fields",
+            [
+                contact_id,
+                row["url"],
+                row["retrieved_at"],
+                row["spider"],
+                row["run_id"],
+                row["policy_file"],
+                row["policy_sha256"],
+                row["robots_sha256"],
+                row["method"],
+                json.dumps(sorted(fields)),
+            ],
+        )
+        self._pending += 1
+        if self._pending >= self.batch_size:
+            self.flush()
+        return contact_id
+
+    def flush(self) -> None:
+        if self._pending:
+            self.conn.commit()
+            self._pending = 0
