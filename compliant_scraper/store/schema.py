@@ -168,3 +168,14 @@ def m003_opposition(db: Database) -> None:
         {"hash": str, "kind": str, "added_at": str, "reason": str},
         pk="hash",
     )
+
+
+@migrations()
+def m004_opposition_audit(db: Database) -> None:
+    """What each opposition-list import skipped, and at most one active list per name (R7)."""
+    db["opposition_lists"].add_column("source_file", str)
+    db["opposition_lists"].add_column("skipped_lines", int)
+    db["opposition_lists"].add_column("duplicates", int)
+    db.execute(
+        "CREATE UNIQUE INDEX opposition_lists_one_active ON opposition_lists(name) WHERE active = 1"
+    )
