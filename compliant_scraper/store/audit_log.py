@@ -4,14 +4,32 @@ Each row holds the sha256 of the previous row (``prev_sha256``) and of its own c
 (``sha256`` = sha256 of ``prev_sha256`` + the canonical JSON of id, at, event, details), so
 editing, inserting or deleting any row breaks the chain from that row on. Details never hold
 a raw identifier (email, phone): only keyed hashes, counts, ids and reasons.
+
+A chain alone cannot show that its *last* rows were deleted: what remains is still a valid
+chain. So every append also writes a **head anchor** outside the database, in
+``<db>.audit-head``: the id and sha256 of the newest row, authenticated with an HMAC whose
+key is ``<db>.audit-key`` (its own key, created owner-only on first use; the suppression
+list's key is not reused for a second purpose). ``verify`` checks the table against the
+anchor, so truncating the log, or rewriting it, is caught unless the attacker also holds the
+key. For evidence that survives losing the directory, record the head printed by
+``compliant-scraper audit verify`` elsewhere and check it later with ``--head ID:SHA256``.
+
+Events: ``run_start``, ``run_end``, ``refusal_batch``, ``drop_batch`` (the crawl store),
+``opposition_import`` (``record_opposition_import``), ``export``, ``export_amended``,
+``purge``, ``notice_sent``, ``notice_exempt``, and ``subject_<action>`` for data-subject
+requests.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
@@ -19,6 +37,8 @@ from sqlite_utils import Database
 from .records import utcnow
 
 GENESIS = "0" * 64
+HEAD_SUFFIX = ".audit-head"
+KEY_SUFFIX = ".audit-key"
 
 
 def _row_hash(prev: str, row_id: int, at: str, event: str, details: str) -> str:
@@ -27,18 +47,92 @@ def _row_hash(prev: str, row_id: int, at: str, event: str, details: str) -> str:
 
 
 def append(db: Database, event: str, details: Mapping[str, Any]) -> int:
-    """Append one event; call inside the caller's transaction when there is one."""
+    """Append one event; call inside the caller's transaction when there is one.
+
+    Outside a transaction the row is committed at once. The head anchor is rewritten while
+    the write lock is held, so concurrent writers leave it naming the newest row.
+    """
     last = db.execute("SELECT id, sha256 FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     prev = last[1] if last else GENESIS
     row_id = (last[0] + 1) if last else 1
     at = utcnow()
     text = json.dumps(dict(details), ensure_ascii=False, sort_keys=True, default=str)
+    sha = _row_hash(prev, row_id, at, event, text)
     db.execute(
         "INSERT INTO audit_log (id, at, event, details, prev_sha256, sha256) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        [row_id, at, event, text, prev, _row_hash(prev, row_id, at, event, text)],
+        [row_id, at, event, text, prev, sha],
     )
+    files = anchor_files(db)
+    if files is not None:
+        _write_anchor(files, row_id, sha)
     return row_id
+
+
+def record_opposition_import(
+    db: Database, *, list_id: int, name: str, list_date: str, count: int, file_sha256: str
+) -> int:
+    """The audit row of an opposition-list import (R7); call inside the import's transaction."""
+    return append(
+        db,
+        "opposition_import",
+        {
+            "list_id": list_id,
+            "name": name,
+            "list_date": list_date,
+            "count": count,
+            "file_sha256": file_sha256,
+        },
+    )
+
+
+# -- the head anchor --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnchorFiles:
+    head: Path
+    key: Path
+
+
+def anchor_files(db: Database) -> AnchorFiles | None:
+    """Where the head anchor of ``db`` lives; None for an in-memory database."""
+    for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return AnchorFiles(Path(file + HEAD_SUFFIX), Path(file + KEY_SUFFIX)) if file else None
+    return None  # pragma: no cover - SQLite always lists "main"
+
+
+def _load_or_create_key(path: Path) -> bytes:
+    if not path.exists():
+        tmp = path.with_name(f"{path.name}.{secrets.token_hex(8)}.tmp")
+        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(tmp, path)  # atomic publish: never a half-written key
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_bytes().strip()
+
+
+def _mac(key: bytes, row_id: int, sha: str) -> str:
+    return hmac.new(key, f"{row_id}:{sha}".encode(), hashlib.sha256).hexdigest()
+
+
+def _write_anchor(files: AnchorFiles, row_id: int, sha: str) -> None:
+    key = _load_or_create_key(files.key)
+    body = json.dumps({"id": row_id, "sha256": sha, "hmac": _mac(key, row_id, sha)}) + "\n"
+    tmp = files.head.with_name(f"{files.head.name}.{secrets.token_hex(8)}.tmp")
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(body)
+    os.replace(tmp, files.head)
+
+
+# -- verification -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -47,10 +141,36 @@ class Break:
     message: str
 
 
-def verify(db: Database) -> Break | None:
-    """Recompute the chain; the first broken link, or None when the log is intact."""
+@dataclass(frozen=True)
+class Head:
+    """The newest row of the log: what an auditor records to check later."""
+
+    row_id: int
+    sha256: str
+
+    def __str__(self) -> str:
+        return f"{self.row_id}:{self.sha256}"
+
+    @classmethod
+    def parse(cls, text: str) -> Head:
+        """``"12:<64 hex>"`` -> Head; ValueError otherwise."""
+        row, _, sha = text.partition(":")
+        if not row.isdigit() or len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+            raise ValueError(f"expected ID:SHA256 (a row id, a colon, 64 hex digits), got {text!r}")
+        return cls(int(row), sha)
+
+
+def head(db: Database) -> Head | None:
+    row = db.execute("SELECT id, sha256 FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    return Head(int(row[0]), str(row[1])) if row else None
+
+
+def verify(db: Database, *, expected: Head | None = None) -> Break | None:
+    """Recompute the chain and check it against the head anchor (and ``expected``, a head
+    recorded earlier); the first broken link, or None when the log is intact."""
     prev = GENESIS
     expected_id = 1
+    shas: dict[int, str] = {}
     for row_id, at, event, details, prev_sha, sha in db.execute(
         "SELECT id, at, event, details, prev_sha256, sha256 FROM audit_log ORDER BY id"
     ):
@@ -60,6 +180,68 @@ def verify(db: Database) -> Break | None:
             return Break(row_id, f"row {row_id}: prev_sha256 does not match row {row_id - 1}")
         if _row_hash(prev, row_id, at, event, details) != sha:
             return Break(row_id, f"row {row_id}: content does not match its sha256")
+        shas[row_id] = sha
         prev = sha
         expected_id += 1
+    last = expected_id - 1
+    if expected is not None:
+        found = _check_head(shas, last, expected, "the expected head")
+        if found is not None:
+            return found
+    files = anchor_files(db)
+    if files is None:
+        return None
+    return _check_anchor(files, shas, last)
+
+
+def _check_head(shas: dict[int, str], last: int, wanted: Head, what: str) -> Break | None:
+    if wanted.row_id > last:
+        return Break(
+            last + 1,
+            f"rows {last + 1}..{wanted.row_id} are missing: {what} names row {wanted.row_id} "
+            f"but the log ends at row {last}",
+        )
+    if shas[wanted.row_id] != wanted.sha256:
+        return Break(wanted.row_id, f"row {wanted.row_id} does not match {what}")
     return None
+
+
+def _check_anchor(files: AnchorFiles, shas: dict[int, str], last: int) -> Break | None:
+    if not files.head.exists():
+        if files.key.exists():
+            return Break(last, f"the head anchor {files.head} is missing (its key exists)")
+        return None  # a database copied alone: see anchor_state()
+    try:
+        anchor = json.loads(files.head.read_text())
+        anchored = Head(int(anchor["id"]), str(anchor["sha256"]))
+        mac = str(anchor["hmac"])
+    except (ValueError, KeyError, TypeError):
+        return Break(last, f"the head anchor {files.head} is unreadable")
+    if files.key.exists():
+        key = files.key.read_bytes().strip()
+        if not hmac.compare_digest(mac, _mac(key, anchored.row_id, anchored.sha256)):
+            return Break(anchored.row_id, "the head anchor's HMAC does not match its key")
+    found = _check_head(shas, last, anchored, "the head anchor")
+    if found is not None:
+        return found
+    if last > anchored.row_id:
+        return Break(
+            anchored.row_id + 1,
+            f"rows {anchored.row_id + 1}..{last} were added without updating the head anchor",
+        )
+    return None
+
+
+def anchor_state(db: Database) -> str:
+    """One line on what the head anchor can vouch for (printed by ``audit verify``)."""
+    files = anchor_files(db)
+    if files is None:
+        return "in-memory database: no head anchor"
+    if not files.head.exists():
+        return (
+            f"no head anchor beside the database ({files.head}): deletion of the last rows "
+            "cannot be ruled out; compare the head with one recorded earlier (--head)"
+        )
+    if not files.key.exists():
+        return f"head anchor {files.head} checked, but without its key ({files.key})"
+    return f"head anchor {files.head} checked with its key"

@@ -15,7 +15,7 @@ migrations = Migrations("compliant_scraper_tooling")
 @migrations()
 def t001_audit_log(db: Database) -> None:
     """The tamper-evident audit log (see audit_log.py)."""
-    db["audit_log"].create(
+    db.table("audit_log").create(
         {
             "id": int,
             "at": str,
@@ -26,4 +26,91 @@ def t001_audit_log(db: Database) -> None:
         },
         pk="id",
         not_null={"at", "event", "details", "prev_sha256", "sha256"},
+    )
+
+
+@migrations()
+def t002_notices(db: Database) -> None:
+    """The Art. 14 notice ledger (R5): each notice sent, exemption invoked, or marked due.
+
+    ``contact_id`` has no foreign key on purpose: the ledger outlives an erased or purged
+    contact (it proves the notice was given) and holds no personal data itself.
+    """
+    db.table("notices").create(
+        {
+            "id": int,
+            "contact_id": int,
+            "status": str,  # sent | exempt | due_first_communication
+            "recorded_at": str,
+            "on_date": str,  # the date the notice was sent, or the exemption or marking took effect
+            "channel": str,
+            "lang": str,
+            "text_sha256": str,
+            "ground": str,  # for an exemption: the Art. 14(5) ground
+            "reason": str,
+            "export_id": int,
+        },
+        pk="id",
+        not_null={"contact_id", "status", "recorded_at", "on_date"},
+    )
+    db.table("notices").create_index(["contact_id"])
+
+
+@migrations()
+def t003_exports(db: Database) -> None:
+    """Exports (R10): each file produced, its rows, and later amendments (Art. 19)."""
+    db.table("exports").create(
+        {
+            "id": int,
+            "at": str,
+            "purpose": str,
+            "format": str,
+            "recipient": str,
+            "path": str,
+            "count": int,
+            "file_sha256": str,
+            "opposition_lists": str,  # JSON: the lists screened against, with their dates
+            "amended_at": str,
+        },
+        pk="id",
+        not_null={"at", "purpose", "format", "count", "file_sha256"},
+    )
+    db.table("export_rows").create(
+        {"export_id": int, "contact_id": int, "removed_at": str, "removed_reason": str},
+        pk=("export_id", "contact_id"),
+        foreign_keys=[("export_id", "exports", "id")],
+    )
+    db.table("export_rows").create_index(["contact_id"])
+
+
+@migrations()
+def t004_contact_events(db: Database) -> None:
+    """Events about a contact that the law cares about: contacts from the person (R9),
+    rectifications. Never a value: a rectification records the field, not the old or new value.
+    """
+    db.table("contact_events").create(
+        {
+            "id": int,
+            "contact_id": int,
+            "event": str,  # contacted | rectified
+            "at": str,
+            "on_date": str,
+            "how": str,
+            "field": str,
+            "retention_before": str,
+            "retention_after": str,
+        },
+        pk="id",
+        not_null={"contact_id", "event", "at"},
+    )
+    db.table("contact_events").create_index(["contact_id"])
+
+
+@migrations()
+def t005_purges(db: Database) -> None:
+    """Retention purges (R9): when, the cut-off date, and the ids deleted."""
+    db.table("purges").create(
+        {"id": int, "at": str, "cutoff": str, "count": int, "contact_ids": str},
+        pk="id",
+        not_null={"at", "cutoff", "count", "contact_ids"},
     )
