@@ -1,0 +1,178 @@
+"""``make demo``: a full compliant crawl of the bundled demo directory, offline.
+
+Serves the demo world (virtual hosts behind a forward proxy on 127.0.0.1), imports the demo
+Bloctel list, runs ``scrapy crawl directory`` under a B2B phone purpose with the bundled
+policies, prints a summary from the database, writes the HTML audit report, and stops the
+server. No request leaves 127.0.0.1: every host the demo links to is played by the proxy.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final
+
+from sqlite_utils import Database
+
+from ..store.database import open_database
+from .world import DEMO_BLOCTEL, DEMO_SITE, VirtualWorld
+
+PURPOSE: Final = "b2b_phone_prospecting"
+START_URL: Final = "http://annuaire-demo.test/"
+CRAWL_TIMEOUT: Final = 300  # seconds; the demo crawl takes a few
+
+
+@dataclass(frozen=True)
+class DemoPaths:
+    out: Path
+    db: Path
+    log: Path
+    report: Path
+
+    @classmethod
+    def under(cls, out: Path) -> DemoPaths:
+        return cls(out, out / "demo.db", out / "crawl.log", out / "audit.html")
+
+
+def fresh_output(paths: DemoPaths) -> None:
+    """Start from an empty output folder so the summary is of this run only."""
+    if paths.out.exists():
+        shutil.rmtree(paths.out)
+    paths.out.mkdir(parents=True)
+    os.chmod(paths.out, 0o700)
+
+
+def import_demo_bloctel(db_path: Path) -> str:
+    from ..opposition.lists import import_list
+
+    today = datetime.now(UTC).date()
+    db = open_database(db_path)
+    try:
+        report = import_list(db, DEMO_BLOCTEL, name="bloctel", jurisdiction="FR", list_date=today)
+    finally:
+        db.close()
+    return f"imported the demo Bloctel list dated {today.isoformat()}: {report.count} numbers"
+
+
+def crawl(world: VirtualWorld, paths: DemoPaths, policy_dir: Path) -> int:
+    command = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "directory",
+        "-a",
+        f"start_url={START_URL}",
+        "-s",
+        f"COMPLIANCE_PURPOSE={PURPOSE}",
+        "-s",
+        f"COMPLIANCE_DB={paths.db}",
+        "-s",
+        f"COMPLIANCE_POLICY_DIR={policy_dir}",
+        "-s",
+        "DOWNLOAD_DELAY=0",
+        "-s",
+        "LOG_LEVEL=INFO",
+        "-s",
+        f"LOG_FILE={paths.log}",
+    ]
+    env = {**os.environ, **world.env(), "SCRAPY_SETTINGS_MODULE": "compliant_scraper.settings"}
+    return subprocess.run(command, env=env, timeout=CRAWL_TIMEOUT, check=False).returncode
+
+
+def write_report(paths: DemoPaths, policy_dir: Path) -> bool:
+    command = [
+        sys.executable,
+        "-m",
+        "compliant_scraper",
+        "audit",
+        "--db",
+        str(paths.db),
+        "--policies",
+        str(policy_dir),
+        "--html",
+        str(paths.report),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    return result.returncode == 0 and paths.report.exists()
+
+
+def summary(db: Database, world: VirtualWorld, paths: DemoPaths) -> str:
+    lines = []
+
+    def table(title: str, sql: str) -> None:
+        rows = db.execute(sql).fetchall()
+        lines.append(title)
+        lines.extend(f"    {' | '.join(str(v) for v in row)}" for row in rows)
+        if not rows:
+            lines.append("    (none)")
+
+    kept = db.execute("SELECT count(*) FROM contacts").fetchone()[0]
+    sources = db.execute("SELECT count(*) FROM sources").fetchone()[0]
+    lines.append(f"Contacts kept: {kept} (from {sources} source rows, each with its provenance)")
+    table(
+        "  name | organization | phone | phone type | email | sources",
+        "SELECT coalesce(name, ''), coalesce(organization, ''), coalesce(phone, ''), "
+        "coalesce(phone_type, ''), coalesce(email, ''), "
+        "(SELECT count(*) FROM sources s WHERE s.contact_id = c.id) "
+        "FROM contacts c ORDER BY id",
+    )
+    table(
+        "Refusals by stage and rule (requests never sent or never used):",
+        "SELECT stage, rule, count(*), group_concat(DISTINCT domain) FROM refusals "
+        "GROUP BY stage, rule ORDER BY stage",
+    )
+    table(
+        "Drops by reason (values never stored; the values themselves are not recorded):",
+        "SELECT reason, rule, count(*) FROM drops GROUP BY reason, rule ORDER BY count(*) DESC",
+    )
+    contacted = sorted(world.hosts())
+    lines.append(f"Hosts the crawl contacted (via the local proxy): {', '.join(contacted)}")
+    never = sorted(
+        h
+        for h in ("www.linkedin.com", "www.facebook.com", "annuaire-inconnu.test")
+        if h not in contacted
+    )
+    lines.append(f"Linked but never contacted: {', '.join(never) or '(none)'}")
+    lines.append(f"Database: {paths.db}")
+    lines.append(f"Crawl log: {paths.log}")
+    return "\n".join(lines)
+
+
+def main(out: Path | None = None) -> int:
+    root = Path.cwd()
+    policy_dir = root / "policies"
+    if not (policy_dir / "purposes.toml").exists():
+        print(f"Error: no policy registry at {policy_dir}: run `make demo` from the checkout")
+        return 1
+    paths = DemoPaths.under(out or root / "demo-output")
+    fresh_output(paths)
+    print(f"compliant-scraper demo: output in {paths.out}")
+    print(f"- {import_demo_bloctel(paths.db)}")
+    with VirtualWorld(DEMO_SITE) as world:
+        print(
+            f"- serving the demo world on {world.proxy_url} (hosts: "
+            f"{', '.join(sorted(world.hosts_served))})"
+        )
+        print(
+            f"- scrapy crawl directory -a start_url={START_URL} -s COMPLIANCE_PURPOSE={PURPOSE} ..."
+        )
+        code = crawl(world, paths, policy_dir)
+        if code != 0:
+            print(f"Error: the crawl exited with code {code}; see {paths.log}")
+            return code
+        db = Database(paths.db)
+        try:
+            print()
+            print(summary(db, world, paths))
+        finally:
+            db.close()
+    if write_report(paths, policy_dir):
+        print(f"Audit report (open in a browser): {paths.report}")
+    print("The demo server is stopped.")
+    return 0
