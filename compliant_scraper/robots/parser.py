@@ -1,0 +1,308 @@
+"""robots.txt parsing and matching as RFC 9309 says (R3), for untrusted input.
+
+Why not protego's ``Protego`` class: protego 0.7 differs from RFC 9309 in ways its public API
+cannot switch off, and each difference lets a crawler fetch what the operator disallowed:
+
+- it applies a group whose name merely begins a token of the agent's name (a group for
+  ``examplebot`` captures ``examplebot-news``); RFC 9309 §2.2.1 compares whole product tokens;
+- it ends a group at any line that is not a rule, so ``Crawl-delay`` or an unknown line
+  between two ``user-agent`` lines splits one group in two (§2.2.4: other records "MUST NOT
+  interfere" with grouping);
+- it treats ``Allow: /dir/index.html`` as also allowing ``/dir/`` (a Google extension);
+- it reads a pattern's end anchor ``$`` twice, once as an anchor and once as a literal ``$``.
+
+Patching protego's private classes (``_RuleSet``, ``_URLPattern``) would tie us to one release
+(pyproject allows ``protego>=0.4``, whose internals differ). So this module does the whole job
+in the same shape as protego (one small parser, greedy ``*`` matching without regular
+expressions, so no pattern can make matching explode) and protego stays the reference: the
+tests check that both agree wherever RFC 9309 and protego agree, and list where they differ.
+
+Leniency (robots.txt is untrusted input; parsing never raises):
+
+- only the first ``max_bytes`` bytes are read (RFC 9309 §2.5: at least 500 KiB); a byte
+  order mark, CR, LF and CRLF line ends, bytes that are not UTF-8, garbage and huge lines
+  are accepted; unknown lines are ignored;
+- a missing colon is tolerated (``Disallow /x``) and so are common misspellings of
+  ``user-agent`` and ``disallow`` (as Google's and protego's parsers do);
+- a ``user-agent`` value names the product token it starts with (``FooBot/1.2`` and
+  ``FooBot Images`` name ``foobot``, as Google's reference parser reads them);
+- a pattern that starts with neither ``/`` nor ``*`` gets a leading ``/``, its evident intent.
+
+Percent-encoding (RFC 9309 §2.2.2): paths and patterns are compared after the same
+normalisation: escapes of unreserved characters are decoded (``%62`` is ``b``), other
+escapes are upper-cased and kept (``%2F`` is not ``/``), non-ASCII and characters a URI
+cannot hold are encoded as UTF-8 escapes, and a ``*`` or ``$`` in a URL is compared as
+``%2A`` / ``%24`` (§2.2.3: a rule matches those literally only when written encoded).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Final
+from urllib.parse import urlsplit
+
+DEFAULT_MAX_BYTES: Final = 500 * 1024
+
+_USER_AGENT_KEYS: Final = frozenset({"user-agent", "useragent", "user agent"})
+_ALLOW_KEYS: Final = frozenset({"allow"})
+_DISALLOW_KEYS: Final = frozenset(
+    {"disallow", "dissallow", "dissalow", "disalow", "diasllow", "disallaw"}
+)
+_CRAWL_DELAY_KEYS: Final = frozenset({"crawl-delay", "crawl delay", "crawldelay"})
+_KNOWN_KEYS: Final = _USER_AGENT_KEYS | _ALLOW_KEYS | _DISALLOW_KEYS | _CRAWL_DELAY_KEYS
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_TOKEN = re.compile(r"[A-Za-z_-]+")
+_UNRESERVED: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+# Characters a URI holds as they are (RFC 3986 unreserved and reserved, minus "#", which ends
+# a path, and "*" and "$", which robots.txt patterns give a meaning).
+_VERBATIM: Final = _UNRESERVED | frozenset(":/?[]@!&'()+,;=")
+_HEX: Final = frozenset("0123456789ABCDEFabcdef")
+_PLAIN = re.compile(r"[A-Za-z0-9\-._~:/?\[\]@!&'()+,;=]*")
+
+
+def product_token(user_agent: str) -> str:
+    """The product token an agent is matched on (RFC 9309 §2.2.1): letters, ``_`` and ``-``.
+
+    ``"compliant-scraper/0.1 (+https://...)"`` gives ``"compliant-scraper"``; a string that
+    does not start with a token gives ``""``, which only the ``*`` group matches.
+    """
+    match = _TOKEN.match(user_agent.strip())
+    return match.group(0) if match else ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One ``allow`` or ``disallow`` line: its normalised pattern and the line as written."""
+
+    allow: bool
+    pattern: str
+    line: str
+
+    def matches(self, path: str) -> bool:
+        """Whether the pattern matches ``path`` (already normalised) from its first octet."""
+        return _matches(self.pattern, path)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome for one URL: allowed or not, and the rule that decided (None: no rule)."""
+
+    allowed: bool
+    rule: Rule | None = None
+
+
+@dataclass
+class _Group:
+    agents: list[str] = field(default_factory=list)  # lower-case tokens, "*" for the global
+    rules: list[Rule] = field(default_factory=list)
+    crawl_delays: list[float] = field(default_factory=list)
+    closed: bool = False  # a rule line was seen: the next user-agent line starts a new group
+
+
+@dataclass(frozen=True)
+class _Applicable:
+    rules: tuple[Rule, ...]  # longest pattern first, allow before disallow on a tie
+    crawl_delay: float | None
+
+
+class RobotsRules:
+    """The parsed groups of one robots.txt. Build with ``parse`` (or ``allow_all``)."""
+
+    def __init__(self, groups: Iterable[_Group] = (), *, truncated: bool = False) -> None:
+        self._groups = tuple(groups)
+        self.truncated = truncated  # the body was longer than max_bytes
+        self._applicable: dict[str, _Applicable] = {}
+
+    @classmethod
+    def allow_all(cls) -> RobotsRules:
+        """No rules at all: what a 4xx robots.txt means (RFC 9309 §2.3.1.3)."""
+        return cls()
+
+    @classmethod
+    def parse(cls, body: bytes | str, max_bytes: int = DEFAULT_MAX_BYTES) -> RobotsRules:
+        """Parse the first ``max_bytes`` bytes of ``body``. Never raises on any content."""
+        raw = body.encode("utf-8", "surrogateescape") if isinstance(body, str) else body
+        truncated = len(raw) > max_bytes
+        raw = raw[: max(max_bytes, 0)]
+        for bom in (b"\xef\xbb\xbf", b"\xef\xbb", b"\xef"):  # a BOM, even a partial one
+            if raw.startswith(bom):
+                raw = raw[len(bom) :]
+                break
+        return cls(_parse_groups(raw.decode("utf-8", "surrogateescape")), truncated=truncated)
+
+    # -- queries --------------------------------------------------------------------------
+
+    def verdict(self, url_or_path: str, agent_token: str) -> Verdict:
+        """Allowed or not for ``agent_token``, with the deciding rule (longest match wins)."""
+        path = normalise_path(url_or_path)
+        if path == "/robots.txt" or path.startswith("/robots.txt?"):
+            return Verdict(True)  # RFC 9309 §2.2.2: implicitly allowed
+        for rule in self._for(agent_token).rules:
+            if rule.matches(path):
+                return Verdict(rule.allow, rule)
+        return Verdict(True)
+
+    def allowed(self, url_or_path: str, agent_token: str) -> bool:
+        return self.verdict(url_or_path, agent_token).allowed
+
+    def crawl_delay(self, agent_token: str) -> float | None:
+        """The ``Crawl-delay`` of the agent's group (the largest, when groups are merged)."""
+        return self._for(agent_token).crawl_delay
+
+    def _for(self, agent_token: str) -> _Applicable:
+        token = agent_token.strip().lower()
+        applicable = self._applicable.get(token)
+        if applicable is None:
+            applicable = self._applicable[token] = self._select(token)
+        return applicable
+
+    def _select(self, token: str) -> _Applicable:
+        # RFC 9309 §2.2.1: the groups naming the agent, merged; "*" only when none does.
+        groups = [g for g in self._groups if token and token in g.agents]
+        if not groups:
+            groups = [g for g in self._groups if "*" in g.agents]
+        rules = {r: None for g in groups for r in g.rules}  # deduplicated, in order
+        ordered = sorted(rules, key=lambda r: (len(r.pattern), r.allow), reverse=True)
+        delays = [d for g in groups for d in g.crawl_delays]
+        return _Applicable(tuple(ordered), max(delays) if delays else None)
+
+
+# -- parsing --------------------------------------------------------------------------------
+
+
+def _parse_groups(text: str) -> list[_Group]:
+    groups: list[_Group] = []
+    current: _Group | None = None
+    for line in _LINE_END.split(text):
+        parsed = _directive(line)
+        if parsed is None:
+            continue
+        key, value = parsed
+        if key in _USER_AGENT_KEYS:
+            if current is None or current.closed:
+                current = _Group()
+                groups.append(current)
+            agent = _agent_of(value)
+            if agent and agent not in current.agents:
+                current.agents.append(agent)
+        elif current is None:
+            continue  # RFC 9309 §2.2.2: rules outside any group are ignored
+        elif key in _CRAWL_DELAY_KEYS:
+            delay = _delay(value)
+            if delay is not None:
+                current.crawl_delays.append(delay)
+        else:
+            current.closed = True  # even an empty rule ends the list of user-agent lines
+            if value:
+                allow = key in _ALLOW_KEYS
+                keyword = "Allow" if allow else "Disallow"
+                current.rules.append(Rule(allow, _normalise_pattern(value), f"{keyword}: {value}"))
+    return groups
+
+
+def _directive(line: str) -> tuple[str, str] | None:
+    """``(key, value)`` of a line we understand, or None for blank, comment or unknown lines."""
+    line = line.partition("#")[0].strip()
+    if not line:
+        return None
+    key, colon, value = line.partition(":")
+    if colon:
+        key = " ".join(key.split()).lower()
+        if key in _KNOWN_KEYS:
+            return key, value.strip()
+    words = line.split(None, 2)  # a missing colon: "Disallow /x", "User agent FooBot"
+    for count in (2, 1):
+        key = " ".join(words[:count]).lower().rstrip(":")
+        if len(words) >= count and key in _KNOWN_KEYS:
+            rest = line.split(None, count)
+            return key, rest[count].strip() if len(rest) > count else ""
+    return None
+
+
+def _agent_of(value: str) -> str:
+    """The product token a user-agent line names, lower-cased; ``*`` for the global group."""
+    value = value.strip()
+    if value == "*" or (value.startswith("*") and value[1:2].isspace()):
+        return "*"
+    return product_token(value).lower()
+
+
+def _delay(value: str) -> float | None:
+    try:
+        delay = float(value)
+    except ValueError:
+        return None
+    return delay if math.isfinite(delay) and delay >= 0 else None
+
+
+# -- normalisation and matching -------------------------------------------------------------
+
+
+def normalise_path(url_or_path: str) -> str:
+    """The path and query of a URL (or of a bare ``/path?query``), normalised for matching."""
+    url = url_or_path.partition("#")[0]
+    if not url.startswith("/") or url.startswith("//"):
+        parts = urlsplit(url)
+        path = parts.path + ("?" + parts.query if "?" in url else "")
+        url = path if path.startswith("/") else "/" + path
+    return _normalise(url, pattern=False)
+
+
+def _normalise_pattern(value: str) -> str:
+    if not value.startswith(("/", "*")):
+        value = "/" + value
+    return _normalise(value, pattern=True)
+
+
+def _normalise(text: str, *, pattern: bool) -> str:
+    if _PLAIN.fullmatch(text):
+        return text
+    out: list[str] = []
+    last = len(text) - 1
+    i = 0
+    while i <= last:
+        char = text[i]
+        if char == "%" and i + 2 <= last and text[i + 1] in _HEX and text[i + 2] in _HEX:
+            code = text[i + 1 : i + 3].upper()
+            decoded = chr(int(code, 16))
+            out.append(decoded if decoded in _UNRESERVED else "%" + code)
+            i += 3
+            continue
+        if char in _VERBATIM:
+            out.append(char)
+        elif pattern and (char == "*" or (char == "$" and i == last)):
+            out.append(char)  # wildcard, end anchor
+        else:
+            data = char.encode("utf-8", "surrogateescape")
+            out.append("".join(f"%{byte:02X}" for byte in data))
+        i += 1
+    return "".join(out)
+
+
+def _matches(pattern: str, path: str) -> bool:
+    """RFC 9309 matching: ``*`` is any run of characters, a final ``$`` anchors the end.
+
+    Each literal piece is found leftmost-first, which is exact for ``*``-only globs and costs
+    a few ``str.find`` calls, so no robots.txt can make matching slow.
+    """
+    anchored = pattern.endswith("$")
+    if anchored:
+        pattern = pattern[:-1]
+    if "*" not in pattern:
+        return path == pattern if anchored else path.startswith(pattern)
+    first, *middle, last = pattern.split("*")
+    if not path.startswith(first):
+        return False
+    pos = len(first)
+    for piece in middle:
+        found = path.find(piece, pos)
+        if found < 0:
+            return False
+        pos = found + len(piece)
+    if anchored:
+        return len(path) - len(last) >= pos and path.endswith(last)
+    return path.find(last, pos) >= 0
