@@ -1,0 +1,126 @@
+"""The bundled generic ``directory`` spider: contacts of a directory site, within its hosts.
+
+``scrapy crawl directory -a start_url=URL[,URL...] [-a max_pages=N]`` follows the ``<a>`` /
+``<area>`` links of every HTML page that stay on one of the start URLs' hosts (any port, http or
+https), and yields the page's contacts (see ``docs/extraction.md``). It is an ordinary spider: the
+compliance add-on gates its requests and screens its items.
+
+Bounds: at most ``max_pages`` requests (start URLs included; default 10 000) and a
+``DEPTH_LIMIT`` of 10 unless the project or the command line sets one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urldefrag, urlsplit
+
+from scrapy import Request, Spider
+from scrapy.http import HtmlResponse
+from scrapy.linkextractors import IGNORED_EXTENSIONS
+
+from ..extract import extract_contacts
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+    from scrapy.settings import BaseSettings
+
+DEFAULT_MAX_PAGES: Final = 10_000
+DEFAULT_DEPTH_LIMIT: Final = 10
+_SKIPPED_EXTENSIONS: Final = frozenset(f".{ext}" for ext in IGNORED_EXTENSIONS)
+_USAGE: Final = "-a start_url=URL[,URL...]"
+
+
+def parse_start_urls(value: Any) -> list[str]:
+    """The http(s) URLs of ``start_url`` (comma-separated); ``ValueError`` naming the argument."""
+    if not isinstance(value, str) or not value.strip(" ,"):
+        raise ValueError(f"directory spider: start_url is required: {_USAGE}")
+    urls = [url.strip() for url in value.split(",") if url.strip()]
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                f"directory spider: start_url: {url!r} is not an http(s) URL with a host ({_USAGE})"
+            )
+    return urls
+
+
+def parse_max_pages(value: Any) -> int:
+    """A positive page budget from ``-a max_pages=N``; ``ValueError`` naming the argument."""
+    try:
+        pages = int(value)
+    except (TypeError, ValueError):
+        pages = 0
+    if pages < 1:
+        raise ValueError(f"directory spider: max_pages must be a positive integer, got {value!r}")
+    return pages
+
+
+class DirectorySpider(Spider):
+    name = "directory"
+
+    def __init__(
+        self, start_url: Any = None, max_pages: Any = DEFAULT_MAX_PAGES, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.start_urls = parse_start_urls(start_url)
+        self.max_pages = parse_max_pages(max_pages)
+        self.hosts = frozenset(urlsplit(url).hostname or "" for url in self.start_urls)
+        self.scheduled: set[str] = set()
+        self._budget_logged = False
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        # At "default" priority: replaces Scrapy's 0 (unlimited), loses to any project setting.
+        settings.set("DEPTH_LIMIT", DEFAULT_DEPTH_LIMIT, priority="default")
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.start_urls:
+            if self._schedule(urldefrag(url).url):
+                yield Request(url, callback=self.parse)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        if not isinstance(response, HtmlResponse):  # PDF, image, JSON: nothing to read
+            return
+        crawler = getattr(self, "crawler", None)
+        yield from extract_contacts(
+            response.text,
+            response.url,
+            tree=response.selector.root,
+            stats=crawler.stats if crawler is not None else None,
+        )
+        yield from self.follow_links(response)
+
+    def follow_links(self, response: HtmlResponse) -> Iterator[Request]:
+        """Requests for the page's links on the start hosts, each URL once, within budget."""
+        for href in response.selector.root.xpath("//a/@href|//area/@href"):
+            url = self.followable(response.urljoin(str(href).strip()))
+            if url is not None and self._schedule(url):
+                yield Request(url, callback=self.parse)
+
+    def followable(self, url: str) -> str | None:
+        """``url`` without its fragment when it is http(s) on a start host and not a file."""
+        url = urldefrag(url).url
+        try:
+            parts = urlsplit(url)
+            host = parts.hostname
+        except ValueError:  # e.g. an invalid IPv6 literal
+            return None
+        if parts.scheme not in ("http", "https") or host not in self.hosts:
+            return None
+        path = parts.path.lower()
+        if path[path.rfind(".") :] in _SKIPPED_EXTENSIONS:
+            return None
+        return url
+
+    def _schedule(self, url: str) -> bool:
+        if url in self.scheduled:
+            return False
+        if len(self.scheduled) >= self.max_pages:
+            if not self._budget_logged:
+                self._budget_logged = True
+                self.logger.info("max_pages (%d) reached: no more links followed", self.max_pages)
+            return False
+        self.scheduled.add(url)
+        return True
