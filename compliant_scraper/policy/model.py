@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Final, Literal
 
 from ..store.records import PolicySnapshot
+from .hosts import candidates
 
 CHANNELS: Final = ("email", "sms", "phone", "automated_call", "post")
 AUDIENCES: Final = ("b2b", "b2c")
@@ -54,8 +56,9 @@ class DomainPolicy:
     tdm_licence: str | None = None
     notes: str | None = None
 
-    @property
+    @cached_property
     def review_due(self) -> date:
+        """The last day the review is valid: the policy is overdue the day after."""
         return self.reviewed_on + timedelta(days=self.review_every_days)
 
     def overdue(self, today: date) -> bool:
@@ -101,6 +104,41 @@ class Registry:
     purposes: Mapping[str, Purpose]
     controller: Controller
     files: Mapping[str, str] = field(default_factory=dict)  # relative file -> sha256
+    # normalised domain -> policy; and host -> most specific policy (a bounded cache)
+    _by_domain: dict[str, DomainPolicy] = field(init=False, repr=False, compare=False)
+    _matches: dict[str, DomainPolicy | None] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_domain", {p.domain: p for p in self.policies})
 
     def snapshots(self) -> list[PolicySnapshot]:
         return [p.snapshot() for p in self.policies]
+
+    def get(self, domain: str) -> DomainPolicy | None:
+        """The policy written for exactly ``domain`` (normalised), if any."""
+        return self._by_domain.get(domain)
+
+    def match(self, host: str) -> DomainPolicy | None:
+        """The most specific policy covering ``host``, which must be normalised
+        (``hosts.normalise_host``): the policy for the host itself, else for its closest
+        parent domain on whole labels. ``None`` when no policy covers it.
+        """
+        matches = self._matches
+        try:
+            return matches[host]
+        except KeyError:
+            pass
+        found = None
+        for candidate in candidates(host):
+            found = self._by_domain.get(candidate)
+            if found is not None:
+                break
+        if len(matches) >= _MATCH_CACHE_SIZE:
+            matches.clear()
+        matches[host] = found
+        return found
+
+
+_MATCH_CACHE_SIZE: Final = 1 << 17
