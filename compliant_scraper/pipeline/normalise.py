@@ -1,0 +1,157 @@
+"""Normalise phones (E.164 + number type) and emails (generic or personal, R1).
+
+Both run once per item, so both are cached on the raw value: a directory repeats the same
+switchboard number and ``contact@`` address on hundreds of pages. Well-formed French numbers
+skip ``phonenumbers.parse`` (the slow part) through ``opposition.numbers``' fast path, whose
+number types are computed from phonenumbers' own metadata. No network is ever used: email
+deliverability (DNS) is not checked during a crawl.
+
+An invalid value gives a result whose ``reason`` (``invalid_phone``, ``invalid_email``) the
+pipeline records as a drop; the value itself never appears in a reason or a message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from ..opposition.numbers import parse_french
+
+INVALID_PHONE: Final = "invalid_phone"
+INVALID_EMAIL: Final = "invalid_email"
+_CACHE_SIZE: Final = 1 << 16
+
+_TYPE_NAMES: Final[dict[int, str]] = {
+    phonenumbers.PhoneNumberType.FIXED_LINE: "fixed_line",
+    phonenumbers.PhoneNumberType.MOBILE: "mobile",
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
+    phonenumbers.PhoneNumberType.TOLL_FREE: "toll_free",
+    phonenumbers.PhoneNumberType.PREMIUM_RATE: "premium_rate",
+    phonenumbers.PhoneNumberType.SHARED_COST: "shared_cost",
+    phonenumbers.PhoneNumberType.VOIP: "voip",
+    phonenumbers.PhoneNumberType.PERSONAL_NUMBER: "personal_number",
+    phonenumbers.PhoneNumberType.PAGER: "pager",
+    phonenumbers.PhoneNumberType.UAN: "uan",
+    phonenumbers.PhoneNumberType.VOICEMAIL: "voicemail",
+    phonenumbers.PhoneNumberType.UNKNOWN: "unknown",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneResult:
+    """``e164`` (``"+33612345678"``), ``number_type`` and ``region``; or ``reason`` if invalid."""
+
+    e164: str | None
+    number_type: str | None = None
+    region: str | None = None
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.e164 is not None
+
+
+@dataclass(frozen=True, slots=True)
+class EmailResult:
+    """A valid address (``email`` with its domain lower-cased) and its ``kind``, or ``reason``.
+
+    ``kind`` is ``generic`` for a role address (not personal data, R1) else ``personal``.
+    ``canonical`` (the whole address lower-cased, IDN domains in ASCII form) is the one form
+    to compare or hash: the suppression list uses it.
+    """
+
+    email: str | None
+    kind: str | None = None
+    canonical: str | None = None
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.email is not None
+
+
+_INVALID_PHONE: Final = PhoneResult(None, reason=INVALID_PHONE)
+_INVALID_EMAIL: Final = EmailResult(None, reason=INVALID_EMAIL)
+
+
+def normalise_phone(raw: str, default_region: str) -> PhoneResult:
+    """E.164, number type and region of ``raw``; national forms read in ``default_region``."""
+    return _normalise_phone(raw, default_region.upper())
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _normalise_phone(raw: str, region: str) -> PhoneResult:
+    if region == "FR":
+        hit = parse_french(raw)
+        if hit is not None:
+            plan, nsn = hit
+            return PhoneResult(f"+{plan.country_code}{nsn}", plan.number_type(nsn), plan.region)
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return _INVALID_PHONE
+    if not phonenumbers.is_valid_number(number):
+        return _INVALID_PHONE
+    return PhoneResult(
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+        _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown"),
+        phonenumbers.region_code_for_number(number),
+    )
+
+
+# Role addresses: a function, not a person (R1). Compared without accents, separators, a
+# "+tag" or trailing digits, so "Service-Client", "service_client2+web" and "secrétariat"
+# all match. A local part made only of these words ("contact.presse") is generic too; any
+# other word ("contact.paris", "jeanne.rh") makes it personal: when unsure, protect.
+_ROLE_TEXT: Final = """
+    abuse accounting accounts accueil achats admin administratif administration agence aide
+    atelier billing booking bookings boutique bonjour bureau cabinet careers carrieres
+    client clients com commande commandes commercial commerciale communication compta
+    comptabilite contact contacts courrier customercare customerservice devis direction
+    donotreply dpo email emploi enquiries enquiry equipe evenements events export
+    facturation formation general hello help helpdesk hostmaster hotline hr info
+    information informations infos inquiries inquiry invoice invoices it job jobs juridique
+    legal logistique magasin mail mairie marketing media medias newsletter nepasrepondre
+    noreply office order orders partenariat partenariats partners postmaster press presse
+    privacy qualite reception recrutement recruitment relationclient reservation
+    reservations rgpd rh sales sav secretariat securite security service serviceclient
+    serviceclients services shop standard support team tech technique vente ventes
+    webmaster welcome
+"""
+ROLE_WORDS: Final = frozenset(_ROLE_TEXT.split())
+_SEPARATORS: Final = re.compile(r"[._\-]+")
+
+
+def is_role_local_part(local: str) -> bool:
+    """True when the local part names a function (``contact``, ``service-client+web``)."""
+    folded = unicodedata.normalize("NFKD", local.split("+", 1)[0].casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    words = [w.rstrip("0123456789") for w in _SEPARATORS.split(folded) if w]
+    words = [w for w in words if w]
+    if not words:
+        return False
+    if "".join(words) in ROLE_WORDS:  # "service-client", "no_reply", "ne.pas.repondre"
+        return True
+    return all(w in ROLE_WORDS for w in words)
+
+
+def normalise_email(raw: str) -> EmailResult:
+    """Validate ``raw`` (syntax only, no DNS) and class it ``generic`` or ``personal`` (R1)."""
+    return _normalise_email(raw)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _normalise_email(raw: str) -> EmailResult:
+    try:
+        valid = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        return _INVALID_EMAIL
+    kind = "generic" if is_role_local_part(valid.local_part) else "personal"
+    canonical = (valid.ascii_email or valid.normalized).lower()
+    return EmailResult(valid.normalized, kind, canonical)
