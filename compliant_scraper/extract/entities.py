@@ -12,6 +12,7 @@ Every Person / Organization / LocalBusiness node is found wherever it sits: at t
   Person's ``worksFor`` becomes that Person's ``organization``, not a second contact.
 
 A node referenced by ``@id`` is nested the way it is referenced (the strictest reference wins).
+A contact with neither a name, an email nor a phone is not emitted.
 """
 
 from __future__ import annotations
@@ -156,7 +157,8 @@ def contacts_from_nodes(roots: list[Any], method: str, base_url: str) -> list[di
         if level == PRIVATE:
             continue
         contact = to_contact(found, method, base_url, walk.resolve)
-        if level == NESTED and not (contact["email"] or contact["phone"]):
+        reachable = contact["email"] or contact["phone"]
+        if not (reachable or (level != NESTED and contact["name"])):
             continue
         if level == MEMBER and contact["kind"] == PERSON and not contact["organization"]:
             contact["organization"] = label(parent)
@@ -196,7 +198,9 @@ def to_contact(found: _Found, method: str, base_url: str, resolve: Resolve) -> d
         if key not in _CONSUMED:
             extras.setdefault(snake_case(key), value)
     for key, value in extras.items():
-        passed = all_text(value)
+        passed = all_text(
+            [resolve(v) for v in value] if isinstance(value, list) else resolve(value)
+        )
         if passed is not None and key not in contact:
             contact[key] = passed
     return contact
