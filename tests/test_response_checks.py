@@ -406,6 +406,7 @@ LOGIN_FORM = (
             "redirects to a login page (path segment 'login'): https://example.test/login",
         ),
         (Response(PAGE, status=302, headers={"Location": "/p/2"}), None, None),
+        (Response(PAGE, status=302, headers={"Location": "http://[::1/login"}), None, None),
         (
             Response(PAGE, status=200, headers={"tdm-reservation": "1"}),
             "tdm",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -245,7 +246,9 @@ class ResponseChecksMiddleware:
             self._login_wall(request, policy, f"HTTP {status}: the {who} requires authentication")
         location = response.headers.get(b"Location")
         if 300 <= status < 400 and location:
-            target = urljoin(request.url, location.decode("latin-1"))
+            target = location.decode("latin-1")
+            with suppress(ValueError):
+                target = urljoin(request.url, target)
             matched = login_url_match(target)
             if matched:
                 self._login_wall(
