@@ -95,17 +95,18 @@ class DirectorySpider(Spider):
     def follow_links(self, response: HtmlResponse) -> Iterator[Request]:
         """Requests for the page's links on the start hosts, each URL once, within budget."""
         for href in response.selector.root.xpath("//a/@href|//area/@href"):
-            url = self.followable(response.urljoin(str(href).strip()))
+            url = self.followable(response, str(href))
             if url is not None and self._schedule(url):
                 yield Request(url, callback=self.parse)
 
-    def followable(self, url: str) -> str | None:
-        """``url`` without its fragment when it is http(s) on a start host and not a file."""
-        url = urldefrag(url).url
+    def followable(self, response: HtmlResponse, href: str) -> str | None:
+        """The absolute URL of ``href`` without its fragment, when it is http(s) on a start host
+        and not a file (``.pdf``, ``.jpg``…); ``None`` otherwise."""
         try:
+            url = urldefrag(response.urljoin(href.strip())).url
             parts = urlsplit(url)
             host = parts.hostname
-        except ValueError:  # e.g. an invalid IPv6 literal
+        except ValueError:  # an invalid URL, e.g. a broken IPv6 literal
             return None
         if parts.scheme not in ("http", "https") or host not in self.hosts:
             return None

@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse, TextResponse
+from scrapy.utils.test import get_crawler
+
+from compliant_scraper.spiders.directory import (
+    DEFAULT_DEPTH_LIMIT,
+    DEFAULT_MAX_PAGES,
+    DirectorySpider,
+)
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+INDEX = "https://annuaire.example/avocats/"
+USAGE = "-a start_url=URL[,URL...]"
+
+
+def spider(**kwargs: Any) -> DirectorySpider:
+    crawler = get_crawler(DirectorySpider)
+    return DirectorySpider.from_crawler(crawler, **kwargs)
+
+
+def response(url: str, name: str) -> HtmlResponse:
+    return HtmlResponse(url, body=(PAGES / name).read_bytes(), encoding="utf-8")
+
+
+def start_requests(s: DirectorySpider) -> list[Request]:
+    async def collect() -> list[Request]:
+        return [request async for request in s.start()]
+
+    return asyncio.run(collect())
+
+
+def split(output: list[Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    items = [o for o in output if isinstance(o, dict)]
+    urls = [o.url for o in output if isinstance(o, Request)]
+    assert len(items) + len(urls) == len(output)
+    return items, urls
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://a.example/", ["https://a.example/"]),
+        (
+            " https://a.example/ , http://b.example/x?y=1,",
+            ["https://a.example/", "http://b.example/x?y=1"],
+        ),
+    ],
+)
+def test_start_urls(value: str, expected: list[str]) -> None:
+    s = spider(start_url=value)
+    assert s.start_urls == expected
+    assert [r.url for r in start_requests(s)] == expected
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({}, f"directory spider: start_url is required: {USAGE}"),
+        ({"start_url": ""}, f"directory spider: start_url is required: {USAGE}"),
+        ({"start_url": " , "}, f"directory spider: start_url is required: {USAGE}"),
+        (
+            {"start_url": "annuaire.example"},
+            f"directory spider: start_url: 'annuaire.example' is not an http(s) URL with a host"
+            f" ({USAGE})",
+        ),
+        (
+            {"start_url": "https://a.example/,ftp://b.example/"},
+            f"directory spider: start_url: 'ftp://b.example/' is not an http(s) URL with a host"
+            f" ({USAGE})",
+        ),
+        (
+            {"start_url": INDEX, "max_pages": "many"},
+            "directory spider: max_pages must be a positive integer, got 'many'",
+        ),
+        (
+            {"start_url": INDEX, "max_pages": "0"},
+            "directory spider: max_pages must be a positive integer, got '0'",
+        ),
+    ],
+)
+def test_bad_arguments_fail_at_init(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError) as error:
+        spider(**kwargs)
+    assert str(error.value) == message
+
+
+def test_defaults() -> None:
+    s = spider(start_url=INDEX, max_pages="25")
+    assert s.max_pages == 25
+    assert spider(start_url=INDEX).max_pages == DEFAULT_MAX_PAGES
+    assert s.crawler.settings.getint("DEPTH_LIMIT") == DEFAULT_DEPTH_LIMIT
+
+
+def test_a_project_depth_limit_wins() -> None:
+    crawler = get_crawler(DirectorySpider, {"DEPTH_LIMIT": 3})
+    assert crawler.settings.getint("DEPTH_LIMIT") == 3
+
+
+def test_parse_yields_contacts_and_follows_same_host_http_links_only() -> None:
+    s = spider(start_url=INDEX)
+    start_requests(s)
+    items, urls = split(list(s.parse(response(INDEX, "directory_index.html"))))
+    assert [(i["name"], i["email"], i["phone"], i["method"]) for i in items] == [
+        ("Cabinet Leroy", None, "+33 1 40 00 00 10", "json-ld"),
+        (None, "accueil@annuaire.example", None, "mailto"),
+        (None, None, "+33140000011", "tel"),
+    ]
+    assert urls == [
+        "https://annuaire.example/avocats/leroy",
+        "http://annuaire.example/page/2",
+        "https://annuaire.example:8443/page/3",
+        "https://annuaire.example/page/4",
+        "https://annuaire.example/plan",
+    ]
+
+
+def test_a_url_is_scheduled_once_across_pages() -> None:
+    s = spider(start_url=INDEX)
+    start_requests(s)
+    _, first = split(list(s.parse(response(INDEX, "directory_index.html"))))
+    leroy = "https://annuaire.example/avocats/leroy"
+    assert leroy in first
+    _, again = split(list(s.parse(response(leroy, "directory_index.html"))))
+    assert again == []
+
+
+@pytest.mark.parametrize(("max_pages", "followed"), [(1, 0), (3, 2), (100, 5)])
+def test_max_pages_bounds_the_requests(max_pages: int, followed: int) -> None:
+    s = spider(start_url=INDEX, max_pages=str(max_pages))
+    assert len(start_requests(s)) == 1
+    _, urls = split(list(s.parse(response(INDEX, "directory_index.html"))))
+    assert len(urls) == followed
+
+
+def test_start_hosts_of_several_urls() -> None:
+    s = spider(start_url="https://other.example/," + INDEX)
+    start_requests(s)
+    page = response("https://other.example/", "directory_index.html")
+    _, urls = split(list(s.parse(page)))
+    assert urls == [
+        "https://other.example/avocats/leroy",  # relative to the page's own host
+        "https://annuaire.example/avocats/leroy",
+        "http://annuaire.example/page/2",
+        "https://annuaire.example:8443/page/3",
+        "https://annuaire.example/page/4",
+        "https://other.example/plan",
+    ]
+
+
+def test_non_html_responses_give_nothing() -> None:
+    s = spider(start_url=INDEX)
+    text = TextResponse(INDEX + "data.json", body=b'{"mailto:": "tel:"}', encoding="utf-8")
+    assert list(s.parse(text)) == []
+
+
+def test_stats_go_to_the_crawler() -> None:
+    s = spider(start_url=INDEX)
+    stats = s.crawler.stats
+    assert stats is not None
+    stats.open_spider()
+    list(s.parse(response(INDEX, "directory_index.html")))
+    assert stats.get_value("compliance/extract/items/json-ld") == 1
+    assert stats.get_value("compliance/extract/items/tel") == 1
+
+
+def test_a_spider_without_crawler_still_parses() -> None:
+    s = DirectorySpider(start_url=INDEX)
+    items, urls = split(list(s.parse(response(INDEX, "directory_index.html"))))
+    assert items and urls
