@@ -312,7 +312,8 @@ class _Table:
         if items is None:
             return None
         if not items and not empty_ok:
-            self.problem(key, "must not be an empty list (leave the key out for the default)")
+            hint = "list at least one" if required else "leave the key out for the default"
+            self.problem(key, f"must not be an empty list ({hint})")
             return None
         result: list[str] = []
         for item in items:
