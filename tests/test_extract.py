@@ -524,3 +524,14 @@ def test_strip_tel(raw: str, expected: str | None) -> None:
 )
 def test_snake_case(key: str, expected: str) -> None:
     assert snake_case(key) == expected
+
+
+@pytest.mark.parametrize(("depth", "errors"), [(100, 0), (5000, 1)])
+def test_hostile_nesting_is_counted_not_raised(depth: int, errors: int) -> None:
+    deep = '{"name": ' * depth + "1" + "}" * depth
+    node = f'{{"@type": "Person", "name": "P", "knowsAbout": {deep}}}'
+    html = f'<script type="application/ld+json">{node}</script>'
+    collector = stats()
+    result = extract_contacts(html, URL, stats=collector)
+    assert [c["name"] for c in result] == (["P"] if errors == 0 else [])
+    assert collector.get_value("compliance/extract/error/json-ld", 0) == errors

@@ -65,13 +65,7 @@ def extract_contacts(
 
     contacts: list[dict[str, Any]] = []
     if JSON_LD in syntaxes:
-        nodes: list[Any] = []
-        for script in json_ld_blocks(tree):
-            try:
-                nodes.extend(read_json_ld_block(script, url))
-            except Exception as exc:
-                _failed(JSON_LD, url, exc, stats)
-        contacts += contacts_from_nodes(nodes, JSON_LD, url)
+        contacts += _json_ld(tree, url, stats)
     for syntax, reader in ((MICRODATA, read_microdata), (RDFA, read_rdfa)):
         if syntax in syntaxes:
             try:
@@ -87,6 +81,21 @@ def extract_contacts(
         for contact in contacts:
             stats.inc_value(STATS_ITEMS.format(contact["method"]))
     return contacts
+
+
+def _json_ld(tree: Any, url: str, stats: StatsCollector | None) -> list[dict[str, Any]]:
+    """JSON-LD contacts, each block read on its own so one broken block hides no other."""
+    nodes: list[Any] = []
+    for script in json_ld_blocks(tree):
+        try:
+            nodes.extend(read_json_ld_block(script, url))
+        except Exception as exc:
+            _failed(JSON_LD, url, exc, stats)
+    try:
+        return contacts_from_nodes(nodes, JSON_LD, url)
+    except Exception as exc:  # e.g. RecursionError on hostile nesting
+        _failed(JSON_LD, url, exc, stats)
+        return []
 
 
 def _failed(syntax: str, url: str, exc: Exception, stats: StatsCollector | None) -> None:
