@@ -15,11 +15,14 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadConnectionRefusedError,
+    DownloadFailedError,
     DownloadTimeoutError,
 )
 from scrapy.http import Response
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
+from twisted.internet.error import ConnectionLost
+from twisted.python.failure import Failure
 
 from compliant_scraper import context as context_module
 from compliant_scraper.config import Config
@@ -203,6 +206,9 @@ def stat(mw: StrictRobotsMiddleware, key: str) -> Any:
         (CannotResolveHostError("example.test"), False, False, None,
          "CannotResolveHostError: example.test", "unreadable"),
         (ConnectionResetError(), False, False, None, "ConnectionResetError", "unreadable"),
+        (DownloadFailedError([Failure(ConnectionLost())]), False, False, None,
+         "DownloadFailedError (ConnectionLost: Connection to the other side was lost in a "
+         "non-clean fashion.)", "unreadable"),
     ],
 )  # fmt: skip
 def test_verdict_by_answer(

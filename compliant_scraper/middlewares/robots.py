@@ -33,6 +33,7 @@ from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 from w3lib.url import safe_url_string
 
 from ..context import ComplianceContext
@@ -234,8 +235,7 @@ class StrictRobotsMiddleware:
             return self._record(target, fetched_at, None, f"fetch refused: {exc}", None)
         except Exception as exc:  # timeout, DNS, connection refused or reset, TLS, ...
             ctx.inc_stat(f"compliance/robots/error/{type(exc).__name__}")
-            error = f"{type(exc).__name__}: {exc}".rstrip(": ")
-            return self._record(target, fetched_at, None, error, None)
+            return self._record(target, fetched_at, None, _describe(exc), None)
         status = response.status
         ctx.inc_stat(f"compliance/robots/status/{status}")
         if 200 <= status < 300:
@@ -351,6 +351,16 @@ class StrictRobotsMiddleware:
                 delay,
                 CRAWL_DELAY_CAP,
             )
+
+
+def _describe(exc: BaseException) -> str:
+    """``Type: message``; for Scrapy's wrappers of Twisted failures, the failure inside."""
+    text = f"{type(exc).__name__}: {exc}".rstrip(": ")
+    inner = exc.args[0] if len(exc.args) == 1 else None
+    if isinstance(inner, list) and inner and isinstance(inner[0], Failure):
+        cause = inner[0].value
+        text = f"{type(exc).__name__} ({type(cause).__name__}: {cause})".replace(": )", ")")
+    return text
 
 
 def _path(url: str) -> str:
