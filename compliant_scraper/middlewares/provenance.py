@@ -16,6 +16,7 @@ from scrapy import Request
 
 from ..context import ComplianceContext
 from ..policy.decide import decide
+from .robots import META_ROBOTS_SHA256
 from ..provenance import ITEM_KEY, Provenance, origin_of
 from ..store.records import utcnow
 
@@ -68,8 +69,12 @@ class ProvenanceMiddleware:
         decision = decide(ctx.registry, response.url, purpose=ctx.purpose.name, today=ctx.today)
         if not decision.allowed or decision.policy is None:
             return None
-        parts = urlsplit(response.url)
-        robots = ctx.robots_sha256.get(origin_of(parts.scheme, decision.host, parts.port))
+        # The robots.txt in force when this very response was fetched (set on the request by
+        # the robots middleware), else the origin's current one.
+        robots = response.request.meta.get(META_ROBOTS_SHA256) if response.request else None
+        if robots is None:
+            parts = urlsplit(response.url)
+            robots = ctx.robots_sha256.get(origin_of(parts.scheme, decision.host, parts.port))
         if robots is None:
             return None
         policy = decision.policy
