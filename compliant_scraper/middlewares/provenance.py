@@ -16,9 +16,9 @@ from scrapy import Request
 
 from ..context import ComplianceContext
 from ..policy.decide import decide
-from .robots import META_ROBOTS_SHA256
 from ..provenance import ITEM_KEY, Provenance, origin_of
 from ..store.records import utcnow
+from .robots import META_ROBOTS_SHA256
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
