@@ -56,7 +56,7 @@ def import_demo_bloctel(db_path: Path) -> str:
         report = import_list(db, DEMO_BLOCTEL, name="bloctel", jurisdiction="FR", list_date=today)
     finally:
         db.close()
-    return f"imported the demo Bloctel list dated {today.isoformat()}: {report.count} numbers"
+    return f"imported the demo Bloctel list dated {today.isoformat()}: {report.info.count} numbers"
 
 
 def crawl(world: VirtualWorld, paths: DemoPaths, policy_dir: Path) -> int:

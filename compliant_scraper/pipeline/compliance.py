@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..context import ComplianceContext
 from ..errors import ComplianceConfigError
-from ..opposition.screening import opposition_screen, suppression_checker
+from ..opposition.lists import OppositionScreen
+from ..opposition.suppression import SuppressionList
 from ..store.contacts import ContactWriter
 from ..store.sqlite_store import SqliteStore
 from .processor import ContactProcessor
@@ -35,8 +36,8 @@ class CompliancePipeline:
             ctx.purpose,
             ctx.config.default_region,
             ctx.drop,
-            suppression_checker(store.db, ctx.config.key_file),
-            opposition_screen(store.db, ctx.purpose),
+            SuppressionList.open(store.db, ctx.config.key_file, ctx.config.default_region),
+            OppositionScreen.for_purpose(store.db, ctx.purpose),
         )
 
     @classmethod

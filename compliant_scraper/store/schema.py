@@ -15,7 +15,7 @@ migrations = Migrations("compliant_scraper")
 @migrations()
 def m001_crawl_records(db: Database) -> None:
     """Runs, refusals, robots.txt and policy snapshots (crawl path, part 1)."""
-    db["runs"].create(
+    db.table("runs").create(
         {
             "id": str,
             "spider": str,
@@ -27,7 +27,7 @@ def m001_crawl_records(db: Database) -> None:
         },
         pk="id",
     )
-    db["refusals"].create(
+    db.table("refusals").create(
         {
             "id": int,
             "run_id": str,
@@ -41,9 +41,9 @@ def m001_crawl_records(db: Database) -> None:
         pk="id",
         foreign_keys=[("run_id", "runs", "id")],
     )
-    db["refusals"].create_index(["run_id"])
-    db["refusals"].create_index(["domain"])
-    db["robots_snapshots"].create(
+    db.table("refusals").create_index(["run_id"])
+    db.table("refusals").create_index(["domain"])
+    db.table("robots_snapshots").create(
         {
             "id": int,
             "run_id": str,
@@ -58,8 +58,8 @@ def m001_crawl_records(db: Database) -> None:
         pk="id",
         foreign_keys=[("run_id", "runs", "id")],
     )
-    db["robots_snapshots"].create_index(["sha256"])
-    db["policy_snapshots"].create(
+    db.table("robots_snapshots").create_index(["sha256"])
+    db.table("policy_snapshots").create(
         {
             "run_id": str,
             "file": str,
@@ -70,13 +70,13 @@ def m001_crawl_records(db: Database) -> None:
         pk=("run_id", "file"),
         foreign_keys=[("run_id", "runs", "id")],
     )
-    db["policy_snapshots"].create_index(["sha256"])
+    db.table("policy_snapshots").create_index(["sha256"])
 
 
 @migrations()
 def m002_contacts(db: Database) -> None:
     """Contacts, their sources, and dropped values (crawl path, part 2)."""
-    db["contacts"].create(
+    db.table("contacts").create(
         {
             "id": int,
             "kind": str,
@@ -104,10 +104,10 @@ def m002_contacts(db: Database) -> None:
         },
         pk="id",
     )
-    db["contacts"].create_index(["purpose", "dedupe_key"], unique=True)
-    db["contacts"].create_index(["email"])
-    db["contacts"].create_index(["phone"])
-    db["sources"].create(
+    db.table("contacts").create_index(["purpose", "dedupe_key"], unique=True)
+    db.table("contacts").create_index(["email"])
+    db.table("contacts").create_index(["phone"])
+    db.table("sources").create(
         {
             "id": int,
             "contact_id": int,
@@ -124,8 +124,8 @@ def m002_contacts(db: Database) -> None:
         pk="id",
         foreign_keys=[("contact_id", "contacts", "id"), ("run_id", "runs", "id")],
     )
-    db["sources"].create_index(["contact_id", "url"], unique=True)
-    db["drops"].create(
+    db.table("sources").create_index(["contact_id", "url"], unique=True)
+    db.table("drops").create(
         {
             "id": int,
             "run_id": str,
@@ -138,14 +138,14 @@ def m002_contacts(db: Database) -> None:
         pk="id",
         foreign_keys=[("run_id", "runs", "id")],
     )
-    db["drops"].create_index(["run_id"])
-    db["drops"].create_index(["reason"])
+    db.table("drops").create_index(["run_id"])
+    db.table("drops").create_index(["reason"])
 
 
 @migrations()
 def m003_opposition(db: Database) -> None:
     """Opposition lists (Bloctel and its kind, R7) and the keyed-hash suppression list (R8)."""
-    db["opposition_lists"].create(
+    db.table("opposition_lists").create(
         {
             "id": int,
             "name": str,
@@ -164,7 +164,7 @@ def m003_opposition(db: Database) -> None:
         " number INTEGER NOT NULL,"
         " PRIMARY KEY (list_id, number)) WITHOUT ROWID"
     )
-    db["suppression"].create(
+    db.table("suppression").create(
         {"hash": str, "kind": str, "added_at": str, "reason": str},
         pk="hash",
     )
@@ -173,9 +173,9 @@ def m003_opposition(db: Database) -> None:
 @migrations()
 def m004_opposition_audit(db: Database) -> None:
     """What each opposition-list import skipped, and at most one active list per name (R7)."""
-    db["opposition_lists"].add_column("source_file", str)
-    db["opposition_lists"].add_column("skipped_lines", int)
-    db["opposition_lists"].add_column("duplicates", int)
+    db.table("opposition_lists").add_column("source_file", str)
+    db.table("opposition_lists").add_column("skipped_lines", int)
+    db.table("opposition_lists").add_column("duplicates", int)
     db.execute(
         "CREATE UNIQUE INDEX opposition_lists_one_active ON opposition_lists(name) WHERE active = 1"
     )

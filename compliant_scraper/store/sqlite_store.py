@@ -30,7 +30,7 @@ class SqliteStore:
 
     def start_run(self, run_id: str, spider: str, purpose: str, started_at: str) -> None:
         with self.db.conn:
-            self.db["runs"].insert(
+            self.db.table("runs").insert(
                 {"id": run_id, "spider": spider, "purpose": purpose, "started_at": started_at}
             )
             audit_log.append(
@@ -42,7 +42,7 @@ class SqliteStore:
     ) -> None:
         self.flush()
         with self.db.conn:
-            self.db["runs"].update(
+            self.db.table("runs").update(
                 run_id,
                 {
                     "finished_at": finished_at,
@@ -55,11 +55,11 @@ class SqliteStore:
     def record_policy_snapshots(self, run_id: str, snapshots: Iterable[PolicySnapshot]) -> None:
         rows = [{"run_id": run_id, **asdict(s)} for s in snapshots]
         with self.db.conn:
-            self.db["policy_snapshots"].insert_all(rows, batch_size=self.batch_size, replace=True)
+            self.db.table("policy_snapshots").insert_all(rows, batch_size=self.batch_size, replace=True)
 
     def record_robots_snapshot(self, snapshot: RobotsSnapshot) -> None:
         with self.db.conn:
-            self.db["robots_snapshots"].insert(asdict(snapshot))
+            self.db.table("robots_snapshots").insert(asdict(snapshot))
 
     def record_refusal(self, refusal: Refusal) -> None:
         self._refusals.append(asdict(refusal))
@@ -76,10 +76,10 @@ class SqliteStore:
             return
         with self.db.conn:
             if self._refusals:
-                self.db["refusals"].insert_all(self._refusals, batch_size=self.batch_size)
+                self.db.table("refusals").insert_all(self._refusals, batch_size=self.batch_size)
                 audit_log.append(self.db, "refusal_batch", _batch_summary(self._refusals))
             if self._drops:
-                self.db["drops"].insert_all(self._drops, batch_size=self.batch_size)
+                self.db.table("drops").insert_all(self._drops, batch_size=self.batch_size)
                 audit_log.append(self.db, "drop_batch", _batch_summary(self._drops))
         self._refusals.clear()
         self._drops.clear()
