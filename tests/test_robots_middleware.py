@@ -488,6 +488,13 @@ def test_a_spider_cannot_skip_the_check(mw: StrictRobotsMiddleware, meta: dict[s
     assert not allowed(mw, "https://example.test/private", **meta)
 
 
+def test_robots_txt_goes_through_the_request_proxy(mw: StrictRobotsMiddleware) -> None:
+    engine(mw).script(ROBOTS, redirect("https://cdn.test/robots.txt"))
+    engine(mw).script("https://cdn.test/robots.txt", robots(200))
+    assert allowed(mw, "https://example.test/a", proxy="http://127.0.0.1:3128")
+    assert [r.meta.get("proxy") for r in engine(mw).requests] == ["http://127.0.0.1:3128"] * 2
+
+
 def test_own_robots_requests_are_not_checked(mw: StrictRobotsMiddleware) -> None:
     engine(mw).script(ROBOTS, robots(503, b""))
     allowed(mw, "https://example.test/a")

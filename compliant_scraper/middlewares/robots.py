@@ -23,7 +23,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
@@ -61,6 +61,8 @@ CRAWL_DELAY_CAP: Final = 60.0
 DOWNLOAD_PRIORITY: Final = 1000
 EMPTY_SHA256: Final = sha256_hex(b"")
 _REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
+# Copied from the request that triggers a fetch, so robots.txt travels the same way.
+_NETWORK_META: Final = ("proxy", "bindaddress")
 _UNREACHABLE: Final = "RFC 9309 §2.3.1.4"
 
 
@@ -128,7 +130,8 @@ class StrictRobotsMiddleware:
         scheme = parts.scheme.lower()
         netloc = host if port is None else f"{host}:{port}"
         target = _Target(origin_of(scheme, host, port), host, f"{scheme}://{netloc}/robots.txt")
-        state = await self._state(target)
+        network = {k: request.meta[k] for k in _NETWORK_META if request.meta.get(k)}
+        state = await self._state(target, network)
         self._check(request, target, state)
 
     # -- verdicts -------------------------------------------------------------------------
@@ -195,7 +198,7 @@ class StrictRobotsMiddleware:
 
     # -- cache ----------------------------------------------------------------------------
 
-    async def _state(self, target: _Target) -> RobotsState:
+    async def _state(self, target: _Target, network: dict[str, Any]) -> RobotsState:
         """The origin's state: cached, or fetched once while concurrent requests wait."""
         while True:
             state = self._states.get(target.origin)
@@ -203,16 +206,16 @@ class StrictRobotsMiddleware:
                 return state
             waiters = self._waiters.get(target.origin)
             if waiters is None:
-                return await self._refresh(target)
+                return await self._refresh(target, network)
             # One Deferred per waiter: adapting a Deferred to a Future consumes its result.
             waiter: Deferred[None] = Deferred()
             waiters.append(waiter)
             await maybe_deferred_to_future(waiter)
 
-    async def _refresh(self, target: _Target) -> RobotsState:
+    async def _refresh(self, target: _Target, network: dict[str, Any]) -> RobotsState:
         self._waiters[target.origin] = []
         try:
-            state = await self._fetch(target)
+            state = await self._fetch(target, network)
             self._states[target.origin] = state
             return state
         finally:  # waiters re-check the cache; if the fetch was cancelled, one fetches again
@@ -222,12 +225,12 @@ class StrictRobotsMiddleware:
 
     # -- fetching -------------------------------------------------------------------------
 
-    async def _fetch(self, target: _Target) -> RobotsState:
+    async def _fetch(self, target: _Target, network: dict[str, Any]) -> RobotsState:
         ctx = self.ctx
         ctx.inc_stat("compliance/robots/fetched")
         fetched_at = utcnow()
         try:
-            response = await self._follow(target.robots_url)
+            response = await self._follow(target.robots_url, network)
         except _Unreadable as exc:
             return self._record(target, fetched_at, exc.status, str(exc), None)
         except IgnoreRequest as exc:  # the gate refused a redirect hop (it recorded why)
@@ -254,11 +257,11 @@ class StrictRobotsMiddleware:
             return self._record(target, fetched_at, status, None, RobotsRules.allow_all())
         return self._record(target, fetched_at, status, None, None)  # 5xx, 429, other
 
-    async def _follow(self, url: str) -> Response:
+    async def _follow(self, url: str, network: dict[str, Any]) -> Response:
         """Download ``url``, following redirects ourselves so each hop passes the gate."""
         limit = self.ctx.config.robots_max_redirects
         for _ in range(limit + 1):
-            response = await self._download(url)
+            response = await self._download(url, network)
             if response.status not in _REDIRECT_STATUSES:
                 return response
             location = response.headers.get(b"Location")
@@ -270,7 +273,7 @@ class StrictRobotsMiddleware:
             self.ctx.inc_stat("compliance/robots/redirects")
         raise _Unreadable(response.status, f"more than {limit} redirects")
 
-    async def _download(self, url: str) -> Response:
+    async def _download(self, url: str, network: dict[str, Any]) -> Response:
         engine = self.crawler.engine
         if engine is None:
             raise RuntimeError("the engine is not running")
@@ -280,6 +283,7 @@ class StrictRobotsMiddleware:
             callback=NO_CALLBACK,
             dont_filter=True,
             meta={
+                **network,
                 META_INTERNAL: True,
                 META_ROBOTS_FETCH: self._fetch_mark,
                 "dont_redirect": True,
