@@ -303,6 +303,7 @@ def test_redirect_chain_is_followed(mw: StrictRobotsMiddleware, count: int) -> N
     for request in fake.requests:
         assert request.meta["dont_redirect"] is True
         assert request.meta["handle_httpstatus_all"] is True
+        assert request.meta["dont_cache"] is True
         assert request.meta[META_INTERNAL] is True
     [row] = snapshots(mw)
     assert (row["url"], row["host"], row["status"]) == (ROBOTS, "example.test", 200)

@@ -288,6 +288,7 @@ class StrictRobotsMiddleware:
                 META_ROBOTS_FETCH: self._fetch_mark,
                 "dont_redirect": True,
                 "handle_httpstatus_all": True,
+                "dont_cache": True,  # HttpCacheMiddleware must not outlive the 24 h limit
                 "dont_obey_robotstxt": True,  # should Scrapy's own middleware be re-enabled
             },
         )
