@@ -242,6 +242,13 @@ def test_disallowed_reason_names_origin_path_agent_and_rule(mw: StrictRobotsMidd
     assert stat(mw, "compliance/robots/refused/disallowed") == 1
 
 
+def test_a_huge_rule_is_shortened_in_the_reason(mw: StrictRobotsMiddleware) -> None:
+    engine(mw).script(ROBOTS, robots(200, b"User-agent: *\nDisallow: /" + b"a" * 5000 + b"\n"))
+    reason = refusal(mw, "https://example.test/" + "a" * 6000).reason
+    assert reason.endswith("a…)")
+    assert "(Disallow: /aaa" in reason and len(reason) < 6000 + 300
+
+
 def test_unreadable_reason_and_refusal_rows(mw: StrictRobotsMiddleware) -> None:
     engine(mw).script(ROBOTS, robots(503, b""))
     exc = refusal(mw, "https://example.test/a")

@@ -153,7 +153,7 @@ class StrictRobotsMiddleware:
         for agent in agents:
             verdict = state.rules.verdict(request.url, agent)
             if not verdict.allowed:
-                rule = f" ({verdict.rule.line})" if verdict.rule else ""
+                rule = f" ({_shorten(verdict.rule.line)})" if verdict.rule else ""
                 ctx.inc_stat("compliance/robots/refused/disallowed")
                 raise ctx.refuse(
                     RobotsRefusal(
@@ -366,6 +366,10 @@ def _describe(exc: BaseException) -> str:
         cause = inner[0].value
         text = f"{type(exc).__name__} ({type(cause).__name__}: {cause})".replace(": )", ")")
     return text
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _path(url: str) -> str:
