@@ -1,12 +1,155 @@
-"""``compliant-scraper bloctel ...``: opposition-list commands (R7)."""
+"""``compliant-scraper bloctel ...``: opposition-list commands (R7), thin over ``opposition``."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from pathlib import Path
+
 import click
 
+from ..config import DEFAULTS, default_key_file
+from ..opposition import suppression
+from ..opposition.lists import (
+    ImportReport,
+    InvalidLinesError,
+    ListImportError,
+    active_lists,
+    check_import_args,
+    describe_lines,
+    display_name,
+    import_list,
+)
+from ..store.database import open_database
 from ._app import main
+
+_DB_HELP = "SQLite database (COMPLIANCE_DB)."
 
 
 @main.group()
 def bloctel() -> None:
-    """Import and inspect the Bloctel opposition list (R7)."""
+    """Import and inspect opposition lists: Bloctel and its kind (R7)."""
+
+
+@bloctel.command("import")
+@click.argument("file")
+@click.option("--date", "list_date", metavar="YYYY-MM-DD", help="Date of the list (required).")
+@click.option("--db", default=DEFAULTS["COMPLIANCE_DB"], show_default=True, help=_DB_HELP)
+@click.option("--skip-invalid", is_flag=True, help="Import the valid lines, skip the others.")
+@click.option("--name", default="bloctel", show_default=True, help="Name of the list.")
+@click.option("--jurisdiction", default="FR", show_default=True, help="Country of the list.")
+@click.option(
+    "--region",
+    default=DEFAULTS["COMPLIANCE_DEFAULT_REGION"],
+    show_default=True,
+    help="Country whose national format the file's numbers use.",
+)
+def import_command(
+    file: str,
+    list_date: str | None,
+    db: str,
+    skip_invalid: bool,
+    name: str,
+    jurisdiction: str,
+    region: str,
+) -> None:
+    """Import FILE (one number per line, or a CSV's first column) as the active list.
+
+    Invalid lines are reported by line number and nothing is imported, unless
+    --skip-invalid. A newer list replaces the active one; an older one is refused.
+    """
+    day = _parse_date(list_date)
+    try:
+        check_import_args(name, jurisdiction.upper(), day)
+        Path(file).open("rb").close()
+    except ListImportError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {file}: {exc.strerror or exc}") from None
+    database = open_database(db)
+    try:
+        report = import_list(
+            database,
+            file,
+            name=name,
+            jurisdiction=jurisdiction,
+            list_date=day,
+            skip_invalid=skip_invalid,
+            default_region=region,
+        )
+    except InvalidLinesError as exc:
+        raise click.ClickException(
+            f"{file}: {describe_lines(exc.count, exc.lines)}; nothing imported; "
+            "use --skip-invalid to import the valid lines"
+        ) from None
+    except ListImportError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        database.close()
+    for line in _describe_import(file, report):
+        click.echo(line)
+
+
+def _parse_date(text: str | None) -> date:
+    if not text:
+        raise click.ClickException("--date is required: the date of the list (YYYY-MM-DD)")
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise click.ClickException(f"--date: expected YYYY-MM-DD, got {text!r}") from None
+
+
+def _describe_import(file: str, report: ImportReport) -> list[str]:
+    info = report.info
+    lines = [
+        f"Imported the {info.display_name} list ({info.jurisdiction}) dated "
+        f"{info.list_date.isoformat()} from {file}: {_count(info.count, 'number')} "
+        f"({_count(info.duplicates, 'duplicate')}) in {report.seconds:.1f} s."
+    ]
+    if report.header:
+        lines.append("Skipped the header row.")
+    if report.invalid_count:
+        lines.append(f"Skipped {describe_lines(report.invalid_count, report.invalid_lines)}.")
+    if report.replaced is not None:
+        old = report.replaced
+        lines.append(
+            f"It replaces the list dated {old.list_date.isoformat()} "
+            f"({_count(old.count, 'number')})."
+        )
+    return lines
+
+
+@bloctel.command("status")
+@click.option("--db", default=DEFAULTS["COMPLIANCE_DB"], show_default=True, help=_DB_HELP)
+@click.option("--key-file", default=None, help="Suppression key file (default: <db>.key).")
+def status_command(db: str, key_file: str | None) -> None:
+    """Show the active lists (date, age, size) and the suppression list."""
+    if not Path(db).is_file():
+        raise click.ClickException(f"no database at {db}")
+    database = open_database(db)
+    try:
+        lists = active_lists(database)
+        entries = suppression.count(database)
+    finally:
+        database.close()
+    if not lists:
+        click.echo(f"No opposition list imported in {db}.")
+    for info in lists:
+        age = info.age_days()
+        click.echo(
+            f"{display_name(info.name)} ({info.jurisdiction}): dated "
+            f"{info.list_date.isoformat()} ({_count(age, 'day')} old), "
+            f"{_count(info.count, 'number')}, imported {info.imported_at}, "
+            f"sha256 {info.file_sha256}"
+        )
+    key = Path(key_file) if key_file else default_key_file(Path(db))
+    click.echo(
+        f"Suppression list: {_count(entries, 'entry', 'entries')}; "
+        f"key file {key} ({'present' if key.is_file() else 'missing'})"
+    )
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"

@@ -1,0 +1,555 @@
+from __future__ import annotations
+
+import random
+import re
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import phonenumbers
+import pytest
+from sqlite_utils import Database
+
+from compliant_scraper.errors import ComplianceConfigError
+from compliant_scraper.opposition import lists
+from compliant_scraper.opposition.lists import (
+    InvalidLinesError,
+    ListImportError,
+    OppositionScreen,
+    active_list,
+    import_list,
+    list_history,
+)
+from compliant_scraper.opposition.numbers import OVERSEAS, RegionPlan, e164_digits, e164_int
+from compliant_scraper.opposition.startup import check_lists_fresh, check_opposition_ready
+from compliant_scraper.opposition.suppression import SuppressionKeyError, SuppressionList
+from compliant_scraper.policy.model import Purpose
+from compliant_scraper.store import audit_log
+from compliant_scraper.store.database import open_database
+from compliant_scraper.store.sqlite_store import SqliteStore
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    return open_database(tmp_path / "c.db")
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "list.txt") -> Path:
+    path = tmp_path / name
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    return path
+
+
+def stored(db: Database, name: str = "bloctel") -> list[int]:
+    info = active_list(db, name)
+    if info is None:
+        return []
+    rows = db.execute(
+        "SELECT number FROM opposition_numbers WHERE list_id = ? ORDER BY number", [info.id]
+    )
+    return [r[0] for r in rows]
+
+
+def do_import(db: Database, path: Path, day: date = date(2026, 11, 20), **kw: Any) -> Any:
+    return import_list(db, path, list_date=day, today=TODAY, **kw)
+
+
+# -- the fast number normaliser -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("06 12 34 56 78", 33612345678),
+        ("0612345678", 33612345678),
+        ("06.12.34.56.78", 33612345678),
+        ("06-12-34-56-78", 33612345678),
+        ("+33612345678", 33612345678),
+        ("0033612345678", 33612345678),
+        ("33612345678", 33612345678),
+        ("+33 (0)6 12 34 56 78", 33612345678),
+        ("0033 (0)6 12 34 56 78", 33612345678),
+        ('"06 12 34 56 78"', 33612345678),
+        ("06 12 34 56 78\r\n", 33612345678),
+        ("\u00a006\u00a012\u00a034\u00a056\u00a078", 33612345678),
+        ("０６１２３４５６７８", 33612345678),  # full-width digits: phonenumbers
+        ("01 42 68 53 00", 33142685300),
+        ("0899 12 34 56", 33899123456),
+        ("0692 12 34 56", 262692123456),  # Réunion, national form
+        ("0639 01 23 45", 262639012345),  # Mayotte
+        ("0594 30 12 34", 594594301234),  # Guyane
+        ("0596 70 12 34", 33596701234),  # phonenumbers: 0596 is also a valid French range
+        ("+262 692 12 34 56", 262692123456),
+        ("00262692123456", 262692123456),
+        ("262692123456", 262692123456),
+        ("+44 20 7946 0958", 442079460958),
+        ("+39 06 1234 5678", 390612345678),
+        # invalid
+        ("", None),
+        ("abc", None),
+        ("0700000000", None),
+        ("0000000000", None),
+        ("06 12 34 56 7", None),
+        ("06 12 34 56 789", None),
+        ("+33 0612345678 9", None),
+        ("3361234567", None),
+    ],
+)
+def test_e164_int(raw: str, expected: int | None) -> None:
+    assert e164_int(raw) == expected
+
+
+def _reference(form: str) -> int | None:
+    """phonenumbers' answer, the overseas departments resolved through their own regions."""
+    for region in ("FR", *(p.region for p in OVERSEAS)):
+        try:
+            number = phonenumbers.parse(form, region)
+        except phonenumbers.NumberParseException:
+            return None
+        if phonenumbers.is_valid_number(number):
+            return int(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:])
+        if not form.startswith("0") or form.startswith("00"):
+            return None
+    return None
+
+
+FORMS = (
+    "0{n}",
+    "0{a} {b} {c} {d} {e}",
+    "0{a}.{b}.{c}.{d}.{e}",
+    "0{a}-{b}-{c}-{d}-{e}",
+    "+33{n}",
+    "0033{n}",
+    "33{n}",
+    "+33 (0){a} {b} {c} {d} {e}",
+)
+
+
+def _forms(nsn: str) -> list[str]:
+    parts = {"n": nsn, "a": nsn[0], "b": nsn[1:3], "c": nsn[3:5], "d": nsn[5:7], "e": nsn[7:]}
+    return [f.format(**parts) for f in FORMS]
+
+
+def test_e164_int_agrees_with_phonenumbers() -> None:
+    rnd = random.Random(11)
+    seen = {True: 0, False: 0}
+    for prefix in range(100, 1000):
+        for _ in range(4):
+            nsn = f"{prefix}{rnd.randint(0, 999999):06d}"
+            for form in _forms(nsn):
+                if form.startswith("+33") or form.startswith("33"):
+                    expected = _reference("+33" + nsn)  # international: no overseas reading
+                else:
+                    expected = _reference(form)
+                assert e164_int(form) == expected, form
+                seen[expected is not None] += 1
+    assert seen[True] > 20000 and seen[False] > 1000
+
+
+_TYPES = (
+    "fixed_line",
+    "mobile",
+    "toll_free",
+    "premium_rate",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+)
+
+
+@pytest.mark.parametrize("region", ["FR", "RE", "YT", "GP", "BL", "MF", "MQ", "GF", "GB", "ES"])
+def test_region_plan_types_agree_with_phonenumbers(region: str) -> None:
+    """``RegionPlan.number_type`` mirrors phonenumbers on random and near-valid numbers."""
+    plan = RegionPlan.for_region(region)
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    names = {
+        getattr(phonenumbers.PhoneNumberType, n): n.lower()
+        for n in dir(phonenumbers.PhoneNumberType)
+        if n.isupper()
+    }
+    rnd = random.Random(region)
+    digits = "0123456789"
+    lengths = sorted(plan.general.lengths)
+    candidates = ["".join(rnd.choices(digits, k=rnd.choice(lengths))) for _ in range(5000)]
+    for kind in _TYPES:
+        desc = getattr(metadata, kind)
+        example = desc.example_number if desc is not None else None
+        if example:  # the type's example with its last digits varied: mostly valid
+            candidates += [example[:-3] + "".join(rnd.choices(digits, k=3)) for _ in range(300)]
+    valid = 0
+    for nsn in candidates:
+        if nsn.startswith("0"):
+            continue  # not a national significant number in these regions
+        number = phonenumbers.PhoneNumber(country_code=plan.country_code, national_number=int(nsn))
+        ours = plan.number_type(nsn)
+        assert (ours is not None) == phonenumbers.is_valid_number_for_region(number, region), nsn
+        if phonenumbers.region_code_for_number(number) == region:  # else typed as another's
+            assert (ours or "unknown") == names[phonenumbers.number_type(number)], nsn
+        valid += ours is not None
+    assert valid > 300
+
+
+@pytest.mark.parametrize(
+    ("e164", "expected"),
+    [
+        ("+33612345678", 33612345678),
+        ("+262692123456", 262692123456),
+        ("33612345678", None),
+        ("+0612345678", None),
+        ("+33 6 12", None),
+        ("+", None),
+        ("+1234567890123456", None),
+    ],
+)
+def test_e164_digits(e164: str, expected: int | None) -> None:
+    assert e164_digits(e164) == expected
+
+
+# -- import ---------------------------------------------------------------------------------
+
+
+def test_import_one_number_per_line(db: Database, tmp_path: Path) -> None:
+    path = write(tmp_path, "06 12 34 56 78\n\n+33 7 81 23 45 67\n   \n0033142685300\n0612345678")
+    report = do_import(db, path)
+    assert stored(db) == [33142685300, 33612345678, 33781234567]
+    info = report.info
+    assert (info.name, info.jurisdiction, info.list_date, info.count, info.active) == (
+        "bloctel",
+        "FR",
+        date(2026, 11, 20),
+        3,
+        True,
+    )
+    assert (info.duplicates, info.skipped_lines, info.source_file) == (1, 0, "list.txt")
+    assert (report.lines, report.invalid_count, report.header, report.replaced) == (
+        4,
+        0,
+        False,
+        None,
+    )
+    assert len(info.file_sha256) == 64
+    event = db.execute("SELECT event, details FROM audit_log ORDER BY id DESC").fetchone()
+    assert event[0] == "opposition_import" and '"count": 3' in event[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "numero;date_inscription\n06 12 34 56 78;2026-01-02\n0781234567;2026-02-03\n",
+        'telephone,source\n"06 12 34 56 78",web\n+33781234567,courrier\n',
+        "Phone\tDate\n0612345678\t2026-01-02\n07 81 23 45 67\t2026-01-02\n",
+        "\n\n06 12 34 56 78;x\n0781234567;y\n",  # CSV without a header, blank lines first
+        "\ufeffnumero\r\n0612345678\r\n0781234567\r\n",  # BOM and CRLF
+    ],
+)
+def test_import_csv_first_column(db: Database, tmp_path: Path, text: str) -> None:
+    report = do_import(db, write(tmp_path, text, "list.csv"))
+    assert stored(db) == [33612345678, 33781234567]
+    assert report.header is (text.strip("\ufeff\n")[0].isalpha())
+
+
+def test_invalid_lines_are_reported_and_nothing_is_imported(db: Database, tmp_path: Path) -> None:
+    path = write(tmp_path, "0612345678\nabc\n0781234567\n\n0700000000\n06 12\n")
+    with pytest.raises(InvalidLinesError) as caught:
+        do_import(db, path)
+    assert (caught.value.count, caught.value.lines) == (3, (2, 5, 6))
+    assert str(caught.value) == (
+        f"{path}: 3 invalid lines (2, 5, 6); nothing imported "
+        "(skip_invalid=True imports the valid lines)"
+    )
+    assert db.execute("SELECT count(*) FROM opposition_lists").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM opposition_numbers").fetchone()[0] == 0
+
+
+def test_a_header_is_only_the_first_line(db: Database, tmp_path: Path) -> None:
+    with pytest.raises(InvalidLinesError) as caught:
+        do_import(db, write(tmp_path, "0612345678\nnumero\n"))
+    assert caught.value.lines == (2,)
+
+
+def test_skip_invalid_imports_the_valid_lines(db: Database, tmp_path: Path) -> None:
+    path = write(tmp_path, "0612345678\nabc\n0781234567\n\n0700000000\n")
+    report = do_import(db, path, skip_invalid=True)
+    assert stored(db) == [33612345678, 33781234567]
+    assert (report.invalid_count, report.invalid_lines, report.info.skipped_lines) == (
+        2,
+        (2, 5),
+        2,
+    )
+
+
+def test_many_invalid_lines_report_the_first_ones_and_a_count(db: Database, tmp_path: Path) -> None:
+    path = write(tmp_path, "0612345678\n" + "x\n" * 50)
+    with pytest.raises(InvalidLinesError) as caught:
+        do_import(db, path, max_reported=3)
+    assert (caught.value.count, caught.value.lines) == (50, (2, 3, 4))
+    assert "50 invalid lines (2, 3, 4 and 47 more)" in str(caught.value)
+
+
+def test_line_numbers_survive_chunk_boundaries(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lists, "_CHUNK", 7)
+    lines = [f"06 12 34 56 {i:02d}" for i in range(40)]
+    lines[17] = "oops"
+    lines[33] = "0700000000"
+    path = write(tmp_path, "\r\n".join(lines))  # and no newline at the end
+    with pytest.raises(InvalidLinesError) as caught:
+        do_import(db, path)
+    assert caught.value.lines == (18, 34)
+    do_import(db, path, skip_invalid=True)
+    assert len(stored(db)) == 38
+
+
+def test_import_matches_the_line_normaliser(db: Database, tmp_path: Path) -> None:
+    """The import's byte-level fast path gives what ``e164_int`` gives, line by line."""
+    rnd = random.Random(3)
+    forms = [f for p in range(100, 1000, 7) for f in _forms(f"{p}{rnd.randint(0, 999999):06d}")]
+    expected = {e164_int(f) for f in forms} - {None}
+    do_import(db, write(tmp_path, "\n".join(forms)), skip_invalid=True)
+    assert stored(db) == sorted(n for n in expected if n is not None)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "no phone numbers found; nothing imported"),
+        ("\n \n", "no phone numbers found; nothing imported"),
+        ("0612345678\n".encode("utf-16"), "UTF-16 text; save it as UTF-8 or CSV"),
+    ],
+)
+def test_unusable_files_are_refused(
+    db: Database, tmp_path: Path, content: str | bytes, message: str
+) -> None:
+    path = write(tmp_path, content)
+    with pytest.raises(ListImportError, match=f"^{re.escape(f'{path}: {message}')}"):
+        do_import(db, path)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"list_date": date(2026, 11, 24)},
+            "list date 2026-11-24 is in the future (today is 2026-11-23)",
+        ),
+        ({"name": "Bloctel"}, "list name 'Bloctel': use lower-case letters, digits, - or _"),
+        ({"jurisdiction": "France"}, "jurisdiction 'FRANCE': expected a two-letter country code"),
+    ],
+)
+def test_bad_arguments_are_refused(
+    db: Database, tmp_path: Path, kwargs: dict[str, Any], message: str
+) -> None:
+    args: dict[str, Any] = {"list_date": date(2026, 11, 20), "today": TODAY, **kwargs}
+    with pytest.raises(ListImportError) as caught:
+        import_list(db, write(tmp_path, "0612345678\n"), **args)
+    assert str(caught.value) == message
+
+
+def test_missing_file(db: Database, tmp_path: Path) -> None:
+    with pytest.raises(ListImportError, match=r"^cannot read .*nope\.txt: No such file"):
+        do_import(db, tmp_path / "nope.txt")
+
+
+def test_newer_list_replaces_the_active_one(db: Database, tmp_path: Path) -> None:
+    first = do_import(db, write(tmp_path, "0612345678\n0781234567\n", "a.txt"))
+    second = do_import(db, write(tmp_path, "0612345678\n0142685300\n", "b.txt"), date(2026, 11, 22))
+    assert second.replaced == first.info
+    assert stored(db) == [33142685300, 33612345678]
+    history = list_history(db, "bloctel")
+    assert [(i.list_date.day, i.active, i.count) for i in history] == [
+        (22, True, 2),
+        (20, False, 2),
+    ]
+    # only the active list's numbers are kept
+    assert db.execute("SELECT count(*) FROM opposition_numbers").fetchone()[0] == 2
+
+
+def test_same_date_different_file_replaces(db: Database, tmp_path: Path) -> None:
+    do_import(db, write(tmp_path, "0612345678\n", "a.txt"))
+    do_import(db, write(tmp_path, "0781234567\n", "b.txt"))
+    assert stored(db) == [33781234567]
+
+
+def test_older_list_is_refused(db: Database, tmp_path: Path) -> None:
+    do_import(db, write(tmp_path, "0612345678\n", "a.txt"), date(2026, 11, 20))
+    path = write(tmp_path, "0781234567\n", "b.txt")
+    with pytest.raises(ListImportError) as caught:
+        do_import(db, path, date(2026, 11, 1))
+    assert str(caught.value) == (
+        f"{path}: the active Bloctel list is dated 2026-11-20; a list dated 2026-11-01 is "
+        "older and cannot replace it; nothing imported"
+    )
+    assert stored(db) == [33612345678]
+
+
+def test_the_same_file_cannot_be_re_dated(db: Database, tmp_path: Path) -> None:
+    path = write(tmp_path, "0612345678\n")
+    do_import(db, path, date(2026, 10, 1))
+    with pytest.raises(
+        ListImportError, match="already imported as the Bloctel list dated 2026-10-01"
+    ):
+        do_import(db, path, date(2026, 11, 20))
+    assert active_list(db, "bloctel").list_date == date(2026, 10, 1)  # type: ignore[union-attr]
+
+
+def test_lists_of_other_names_are_independent(db: Database, tmp_path: Path) -> None:
+    do_import(db, write(tmp_path, "0612345678\n", "fr.txt"))
+    do_import(
+        db,
+        write(tmp_path, "612 34 56 78\n+34 912 345 678\n", "es.txt"),
+        name="robinson",
+        jurisdiction="es",
+        default_region="ES",
+    )
+    assert stored(db, "bloctel") == [33612345678]
+    assert stored(db, "robinson") == [34612345678, 34912345678]
+    assert active_list(db, "robinson").jurisdiction == "ES"  # type: ignore[union-attr]
+
+
+def test_a_failed_import_leaves_the_active_list(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = do_import(db, write(tmp_path, "0612345678\n", "a.txt"))
+
+    def boom(*args: Any, **kwargs: Any) -> int:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit_log, "append", boom)
+    with pytest.raises(RuntimeError):
+        do_import(db, write(tmp_path, "0781234567\n", "b.txt"), date(2026, 11, 22))
+    assert active_list(db, "bloctel") == first.info
+    assert stored(db) == [33612345678]
+
+
+# -- screening ------------------------------------------------------------------------------
+
+
+def phone_purpose(max_age: int | None = 30, lists_: tuple[str, ...] = ("bloctel",)) -> Purpose:
+    return Purpose(
+        name="b2b_phone",
+        channel="phone",
+        audience="b2b",
+        legal_basis="legitimate_interest",
+        fields=("name", "phone"),
+        opposition_max_age_days=max_age,
+        opposition_lists=lists_,
+    )
+
+
+def test_screen_lookups(db: Database, tmp_path: Path) -> None:
+    screen = OppositionScreen(db, ("bloctel",))
+    assert "+33612345678" not in screen  # nothing imported yet
+    do_import(db, write(tmp_path, "0612345678\n0692123456\n", "a.txt"))
+    assert "+33612345678" in screen
+    assert "+262692123456" in screen
+    assert "+33781234567" not in screen
+    # a list replaced while a crawl runs is seen at once
+    do_import(db, write(tmp_path, "0781234567\n", "b.txt"), date(2026, 11, 22))
+    assert "+33612345678" not in screen
+    assert "+33781234567" in screen
+
+
+@pytest.mark.parametrize("value", ["0612345678", "33612345678", "+33 6 12 34 56 78", 33612345678])
+def test_screen_takes_only_e164(db: Database, value: object) -> None:
+    with pytest.raises(ValueError, match=r"E\.164"):
+        _ = value in OppositionScreen(db)
+
+
+def test_screen_for_purpose(db: Database, tmp_path: Path) -> None:
+    do_import(db, write(tmp_path, "0612345678\n", "fr.txt"))
+    do_import(db, write(tmp_path, "+34612345678\n", "es.txt"), name="robinson", jurisdiction="ES")
+    both = OppositionScreen.for_purpose(db, phone_purpose(lists_=("bloctel", "robinson")))
+    only_es = OppositionScreen.for_purpose(db, phone_purpose(lists_=("robinson",)))
+    assert both is not None and only_es is not None
+    assert ("+33612345678" in both, "+34612345678" in both) == (True, True)
+    assert ("+33612345678" in only_es, "+34612345678" in only_es) == (False, True)
+    email = Purpose("mail", "email", "b2b", "legitimate_interest", ("email",))
+    assert OppositionScreen.for_purpose(db, email) is None
+
+
+# -- the start-up check ---------------------------------------------------------------------
+
+
+def test_no_list_imported(db: Database) -> None:
+    with pytest.raises(ComplianceConfigError) as caught:
+        check_lists_fresh(db, phone_purpose(), TODAY)
+    assert str(caught.value) == (
+        "no Bloctel list imported: purpose 'b2b_phone' needs one no older than 30 days (R7); "
+        "import one with `compliant-scraper bloctel import FILE --date YYYY-MM-DD`"
+    )
+
+
+def test_no_list_of_another_name(db: Database) -> None:
+    with pytest.raises(ComplianceConfigError) as caught:
+        check_lists_fresh(db, phone_purpose(1, ("robinson",)), TODAY)
+    assert str(caught.value) == (
+        "no Lista Robinson list imported: purpose 'b2b_phone' needs one no older than 1 day "
+        "(R7); import one with "
+        "`compliant-scraper bloctel import FILE --date YYYY-MM-DD --name robinson`"
+    )
+
+
+def test_stale_list(db: Database, tmp_path: Path) -> None:
+    do_import(db, write(tmp_path, "0612345678\n"), date(2026, 9, 1))
+    with pytest.raises(ComplianceConfigError) as caught:
+        check_lists_fresh(db, phone_purpose(), TODAY)
+    assert str(caught.value) == (
+        "the active Bloctel list is dated 2026-09-01 (83 days old); purpose 'b2b_phone' "
+        "accepts at most 30 days: not screened is not clean (R7)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("list_date", "purpose"),
+    [
+        (date(2026, 10, 24), phone_purpose(30)),  # exactly 30 days old
+        (date(2026, 11, 23), phone_purpose(0)),
+        (date(2026, 1, 1), phone_purpose(None)),  # no freshness rule
+        (date(2026, 1, 1), Purpose("post", "post", "b2c", "legitimate_interest", ("name",), 30)),
+    ],
+)
+def test_fresh_enough_or_not_required(
+    db: Database, tmp_path: Path, list_date: date, purpose: Purpose
+) -> None:
+    do_import(db, write(tmp_path, "0612345678\n"), list_date)
+    check_lists_fresh(db, purpose, TODAY)
+
+
+def _ctx(db: Database, tmp_path: Path, purpose: Purpose) -> Any:
+    config = SimpleNamespace(key_file=tmp_path / "c.db.key", default_region="FR")
+    return SimpleNamespace(store=SqliteStore(db), purpose=purpose, today=TODAY, config=config)
+
+
+def test_check_opposition_ready_returns_the_screening(db: Database, tmp_path: Path) -> None:
+    do_import(db, write(tmp_path, "0612345678\n"), date(2026, 11, 20))
+    screening = check_opposition_ready(_ctx(db, tmp_path, phone_purpose()))
+    assert screening.opposition is not None and "+33612345678" in screening.opposition
+    assert isinstance(screening.suppression, SuppressionList)
+    assert (tmp_path / "c.db.key").is_file()
+
+
+def test_check_opposition_ready_needs_the_suppression_key(db: Database, tmp_path: Path) -> None:
+    do_import(db, write(tmp_path, "0612345678\n"), date(2026, 11, 20))
+    ctx = _ctx(db, tmp_path, phone_purpose())
+    check_opposition_ready(ctx).suppression.add("email", "jean@acme.fr", "objection")
+    (tmp_path / "c.db.key").unlink()
+    with pytest.raises(
+        SuppressionKeyError, match="is missing but the suppression list has 1 entry"
+    ):
+        check_opposition_ready(ctx)
+
+
+def test_check_opposition_ready_stale_list_fails_first(db: Database, tmp_path: Path) -> None:
+    do_import(db, write(tmp_path, "0612345678\n"), date(2026, 9, 1))
+    with pytest.raises(ComplianceConfigError, match="not screened is not clean"):
+        check_opposition_ready(_ctx(db, tmp_path, phone_purpose()))

@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from compliant_scraper.opposition import suppression
+from compliant_scraper.opposition.suppression import (
+    SuppressionKeyError,
+    SuppressionList,
+    canonical_identifier,
+    identifier_hash,
+    load_key,
+    load_or_create_key,
+)
+from compliant_scraper.store.database import open_database
+
+KEY = bytes(range(32))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    return open_database(tmp_path / "c.db")
+
+
+def test_key_file_is_created_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "c.db.key"
+    key = load_or_create_key(path)
+    assert len(key) == 32
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert load_or_create_key(path) == key  # loaded, not replaced
+    assert load_or_create_key(tmp_path / "other.key") != key
+
+
+@pytest.mark.parametrize(
+    ("content", "mode", "message"),
+    [
+        ("00" * 32, 0o644, r"is readable by other users \(mode 0644\): run `chmod 600 "),
+        ("00" * 31, 0o600, r"is malformed \(expected 32 bytes in hex\)"),
+        ("not hex at all", 0o600, r"is malformed"),
+    ],
+)
+def test_bad_key_files_are_refused(tmp_path: Path, content: str, mode: int, message: str) -> None:
+    path = tmp_path / "c.db.key"
+    path.write_text(content)
+    os.chmod(path, mode)
+    with pytest.raises(SuppressionKeyError, match=message):
+        load_key(path)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "canonical"),
+    [
+        ("email", "Jeanne.Martin@ACME.fr", "jeanne.martin@acme.fr"),
+        ("email", " jeanne.martin@acme.fr", "jeanne.martin@acme.fr"),
+        ("email", "jean@exämple.fr", "jean@xn--exmple-cua.fr"),
+        ("phone", "06 12 34 56 78", "+33612345678"),
+        ("phone", "+33 (0)6 12 34 56 78", "+33612345678"),
+        ("phone", "+33612345678", "+33612345678"),
+    ],
+)
+def test_identifiers_are_normalised_before_hashing(kind: str, value: str, canonical: str) -> None:
+    assert canonical_identifier(kind, value) == canonical
+    assert identifier_hash(KEY, kind, value) == identifier_hash(KEY, kind, canonical)
+
+
+def test_hash_is_keyed_not_plain_sha256() -> None:
+    digest = identifier_hash(KEY, "email", "jean@acme.fr")
+    assert digest == hmac.new(KEY, b"email:jean@acme.fr", hashlib.sha256).hexdigest()
+    assert digest != hashlib.sha256(b"jean@acme.fr").hexdigest()
+    assert digest != hashlib.sha256(b"email:jean@acme.fr").hexdigest()
+    assert digest != identifier_hash(bytes(32), "email", "jean@acme.fr")
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "message"),
+    [
+        ("email", "not-an-email", "not a valid email address"),
+        ("phone", "12", "not a valid phone number"),
+        ("fax", "0612345678", "unknown identifier kind 'fax'"),
+    ],
+)
+def test_invalid_identifiers(kind: str, value: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        identifier_hash(KEY, kind, value)
+
+
+def test_add_and_lookup(db: Database, tmp_path: Path) -> None:
+    listing = SuppressionList.open(db, tmp_path / "c.db.key")
+    assert listing.add("email", "Jeanne.Martin@acme.fr", "objection") is True
+    assert listing.add("email", "jeanne.martin@ACME.FR", "objection") is False  # same person
+    assert listing.add("phone", "06 12 34 56 78", "erasure") is True
+    assert listing.is_suppressed("email", "jeanne.martin@acme.fr")
+    assert listing.is_suppressed("phone", "+33612345678")
+    assert not listing.is_suppressed("phone", "+33612345679")
+    assert not listing.is_suppressed("email", "jeanne.martin@acme.com")
+    assert not listing.is_suppressed("email", "not-an-email")
+    assert suppression.count(db) == 2
+    events = [r[0] for r in db.execute("SELECT event FROM audit_log ORDER BY id")]
+    assert events.count("suppression_add") == 2
+
+
+def test_module_functions(db: Database) -> None:
+    assert suppression.add(db, KEY, "phone", "0612345678", "objection") is True
+    assert suppression.is_suppressed(db, KEY, "phone", "+33 6 12 34 56 78")
+    assert not suppression.is_suppressed(db, bytes(32), "phone", "+33 6 12 34 56 78")
+
+
+def test_nothing_but_the_hash_is_stored(db: Database, tmp_path: Path) -> None:
+    key_path = tmp_path / "c.db.key"
+    listing = SuppressionList.open(db, key_path)
+    listing.add("email", "jeanne.martin@acme.fr", "objection")
+    listing.add("phone", "06 12 34 56 78", "objection")
+    db.close()
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("c.db"))
+    for needle in (b"jeanne", b"acme", b"612345678", b"12 34 56"):
+        assert needle not in raw
+    key_hex = key_path.read_text().strip().encode()
+    database_bytes = (tmp_path / "c.db").read_bytes()
+    assert key_hex not in database_bytes and bytes.fromhex(key_hex.decode()) not in database_bytes
+
+
+@pytest.mark.parametrize(
+    "reason", ["", "Objection", "asked by jeanne.martin@acme.fr", "x" * 41, "objection!"]
+)
+def test_reason_is_a_short_code(db: Database, reason: str) -> None:
+    with pytest.raises(ValueError, match="reason must be a short lower-case code"):
+        SuppressionList(db, KEY).add("email", "jean@acme.fr", reason)
+
+
+def test_missing_key_with_entries_fails_closed(db: Database, tmp_path: Path) -> None:
+    key_path = tmp_path / "c.db.key"
+    SuppressionList.open(db, key_path).add("email", "jean@acme.fr", "objection")
+    key_path.unlink()
+    with pytest.raises(SuppressionKeyError) as caught:
+        SuppressionList.open(db, key_path)
+    assert str(caught.value) == (
+        f"suppression key {key_path} is missing but the suppression list has 1 entry: without "
+        "the key they cannot be checked, so objections cannot be honoured (R8). Restore the "
+        "key file from its backup (see docs/opposition-lists.md)"
+    )
+    assert not key_path.exists()  # no new key was made up
+
+
+def test_missing_key_with_an_empty_list_is_created(db: Database, tmp_path: Path) -> None:
+    key_path = tmp_path / "c.db.key"
+    SuppressionList.open(db, key_path)
+    assert key_path.is_file()
+    assert suppression.count(db) == 0
+
+
+def test_a_different_key_fails_closed(db: Database, tmp_path: Path) -> None:
+    key_path = tmp_path / "c.db.key"
+    SuppressionList.open(db, key_path)
+    key_path.unlink()
+    other = tmp_path / "other.key"
+    load_or_create_key(other)
+    with pytest.raises(SuppressionKeyError, match="is not the key this suppression list"):
+        SuppressionList.open(db, other)
+    # and an emptied list still remembers which key it belongs to
+    with pytest.raises(SuppressionKeyError, match="is missing but the suppression list has 0"):
+        SuppressionList.open(db, key_path)
+
+
+def test_reopening_with_the_right_key(db: Database, tmp_path: Path) -> None:
+    key_path = tmp_path / "c.db.key"
+    SuppressionList.open(db, key_path).add("phone", "0612345678", "objection")
+    assert SuppressionList.open(db, key_path).is_suppressed("phone", "+33612345678")
