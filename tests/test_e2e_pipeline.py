@@ -181,17 +181,26 @@ def test_bloctel_listed_number_nowhere_in_the_database(
 def test_same_person_on_two_pages_stored_once_with_two_sources(
     directory: tuple[VirtualWorld, CrawlResult],
 ) -> None:
+    """Jeanne Martin: JSON-LD on her page, microdata on her firm's, other phone format."""
     _, result = directory
-    rows = result.rows("SELECT * FROM contacts WHERE email = 'jeanne.martin@cabinet-martin.test'")
-    assert len(rows) == 1, rows
-    assert rows[0]["name"] == "Jeanne Martin" and rows[0]["email_kind"] == "personal"
-    assert source_urls(result, rows[0]["id"]) == {JEANNE, CABINET}
+    jeanne = contact(result, "Jeanne Martin")
+    assert source_urls(result, jeanne["id"]) == {JEANNE, CABINET}
 
 
-def test_generic_email_classed_generic(directory: tuple[VirtualWorld, CrawlResult]) -> None:
+@pytest.mark.parametrize(
+    ("name", "email", "kind"),
+    [
+        ("Jeanne Martin", "jeanne.martin@cabinet-martin.example", "personal"),
+        ("Paul Garnier", "paul.garnier@garnier-conseil.example", "personal"),
+        ("Cabinet Martin", "contact@cabinet-martin.example", "generic"),
+    ],
+)
+def test_emails_kept_and_classed(
+    directory: tuple[VirtualWorld, CrawlResult], name: str, email: str, kind: str
+) -> None:
     _, result = directory
-    cabinet = contact(result, "Cabinet Martin")
-    assert (cabinet["email"], cabinet["email_kind"]) == ("contact@cabinet-martin.test", "generic")
+    row = contact(result, name)
+    assert (row["email"], row["email_kind"]) == (email, kind)
 
 
 def test_broken_json_ld_page_still_yields_microdata(
