@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import run_crawl
 
 from compliant_scraper.demo.world import DEMO_SITE, Rule, VirtualWorld, load_rules
 
@@ -135,6 +136,12 @@ def test_keep_alive_connection_does_not_block_stop(tiny: VirtualWorld) -> None:
     conn.getresponse().read()  # the connection stays open, its handler waiting
     tiny.stop()
     assert not tiny.running
+
+
+def test_run_crawl_refuses_an_environment_that_is_not_proxied(tmp_path: Path) -> None:
+    with pytest.raises(AssertionError, match="https_proxy"):
+        run_crawl("directory", tmp_path, env={"http_proxy": "http://127.0.0.1:1"})
+    assert list(tmp_path.iterdir()) == []  # nothing ran
 
 
 def test_env_routes_http_and_https(tiny: VirtualWorld) -> None:
