@@ -167,3 +167,12 @@ def test_python_dash_m(tmp_path: Path) -> None:
         f"Error: {path}: 1 invalid line (2); nothing imported; "
         "use --skip-invalid to import the valid lines\n"
     )
+
+
+@pytest.mark.parametrize("command", ["import", "status"])
+def test_not_a_database(tmp_path: Path, command: str) -> None:
+    db = write(tmp_path, "this is not sqlite, " * 100, "c.db")
+    args = import_args(write(tmp_path, "0612345678\n"), db) if command == "import" else []
+    result = run(*(args or ["status", "--db", str(db)]))
+    assert result.exit_code == 1
+    assert result.output == f"Error: cannot use the database {db}: file is not a database\n"

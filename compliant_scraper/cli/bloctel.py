@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import date
 from pathlib import Path
 
 import click
+from sqlite_utils import Database
 
 from ..config import DEFAULTS, default_key_file
 from ..opposition import suppression
@@ -66,7 +68,7 @@ def import_command(
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"cannot read {file}: {exc.strerror or exc}") from None
-    database = open_database(db)
+    database = _open(db)
     try:
         report = import_list(
             database,
@@ -84,10 +86,19 @@ def import_command(
         ) from None
     except ListImportError as exc:
         raise click.ClickException(str(exc)) from None
+    except sqlite3.DatabaseError as exc:
+        raise click.ClickException(f"cannot use the database {db}: {exc}") from None
     finally:
         database.close()
     for line in _describe_import(file, report):
         click.echo(line)
+
+
+def _open(db: str) -> Database:
+    try:
+        return open_database(db)
+    except (sqlite3.DatabaseError, OSError) as exc:
+        raise click.ClickException(f"cannot use the database {db}: {exc}") from None
 
 
 def _parse_date(text: str | None) -> date:
@@ -128,10 +139,12 @@ def status_command(db: str, key_file: str | None) -> None:
     """Show the active lists (date, age, size) and the suppression list."""
     if not Path(db).is_file():
         raise click.ClickException(f"no database at {db}")
-    database = open_database(db)
+    database = _open(db)
     try:
         lists = active_lists(database)
         entries = suppression.count(database)
+    except sqlite3.DatabaseError as exc:
+        raise click.ClickException(f"cannot use the database {db}: {exc}") from None
     finally:
         database.close()
     if not lists:
