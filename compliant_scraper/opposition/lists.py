@@ -369,7 +369,7 @@ def _write(
 ) -> ListInfo:
     conn = db.conn
     if conn.in_transaction:
-        conn.commit()
+        raise RuntimeError("import_list runs its own transaction: call it outside of one")
     # The list row is written first, so each number's foreign key is checked by SQLite; an
     # import is one transaction: a failure leaves the previous list active and complete.
     conn.execute("BEGIN IMMEDIATE")
