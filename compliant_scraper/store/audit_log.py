@@ -15,9 +15,9 @@ key. For evidence that survives losing the directory, record the head printed by
 ``compliant-scraper audit verify`` elsewhere and check it later with ``--head ID:SHA256``.
 
 Events: ``run_start``, ``run_end``, ``refusal_batch``, ``drop_batch`` (the crawl store),
-``opposition_import`` (``record_opposition_import``), ``export``, ``export_amended``,
-``purge``, ``notice_sent``, ``notice_exempt``, and ``subject_<action>`` for data-subject
-requests.
+``opposition_import`` and ``suppression_add`` (opposition/), ``export``, ``export_amended``,
+``purge``, ``notice_sent``, ``notice_exempt``, ``notice_due`` and ``subject_<action>`` for
+data-subject requests (tooling/).
 """
 
 from __future__ import annotations
@@ -67,23 +67,6 @@ def append(db: Database, event: str, details: Mapping[str, Any]) -> int:
     if files is not None:
         _write_anchor(files, row_id, sha)
     return row_id
-
-
-def record_opposition_import(
-    db: Database, *, list_id: int, name: str, list_date: str, count: int, file_sha256: str
-) -> int:
-    """The audit row of an opposition-list import (R7); call inside the import's transaction."""
-    return append(
-        db,
-        "opposition_import",
-        {
-            "list_id": list_id,
-            "name": name,
-            "list_date": list_date,
-            "count": count,
-            "file_sha256": file_sha256,
-        },
-    )
 
 
 # -- the head anchor --------------------------------------------------------------------------

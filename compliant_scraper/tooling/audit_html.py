@@ -1,0 +1,205 @@
+"""The auditor's report as one self-contained HTML file (``audit --html FILE``).
+
+Inline CSS and inline SVG charts only: no script, no font, no image, no CDN. A
+Content-Security-Policy of ``default-src 'none'`` makes the browser refuse any fetch, so the
+file opens offline and cannot leak that it was opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from html import escape
+from typing import Any, Final
+
+from .svg_charts import PALETTE, bar_chart, stacked_bar
+
+_CSS: Final = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;
+max-width:1000px;color:#1c2833;padding:0 1rem;line-height:1.4}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2.2rem;
+border-bottom:2px solid #d5dbdb;padding-bottom:.2rem}
+.meta{color:#566573;font-size:.9rem}
+.cards{display:flex;flex-wrap:wrap;gap:.8rem;margin:1.2rem 0}
+.card{border:1px solid #d5dbdb;border-radius:6px;padding:.6rem .9rem;min-width:130px}
+.card b{display:block;font-size:1.5rem}.card span{color:#566573;font-size:.85rem}
+.card.alert{border-color:#c0392b;background:#fdedec}.card.ok{border-color:#1e8449;background:#eafaf1}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
+th,td{border-bottom:1px solid #e5e8e8;padding:.25rem .7rem;text-align:left;vertical-align:top}
+th{background:#f4f6f6}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.chart{display:block;margin:.8rem 0;font-size:12px}.chart-title{font-weight:600;font-size:13px}
+.label{fill:#1c2833}.value{fill:#566573}.marker{stroke:#c0392b;stroke-dasharray:4 3}
+.marker-label{fill:#c0392b;font-size:11px}.empty{color:#566573;font-style:italic}
+code{font-size:.85rem;word-break:break-all}
+"""
+
+
+def _table(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], numeric: Sequence[int] = ()
+) -> str:
+    body = []
+    for row in rows:
+        cells = []
+        for i, value in enumerate(row):
+            cls = ' class="num"' if i in numeric else ""
+            cells.append(f"<td{cls}>{escape('-' if value is None else str(value))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    if not body:
+        return '<p class="empty">None.</p>'
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _card(label: str, value: Any, state: str = "") -> str:
+    cls = f"card {state}".strip()
+    return f'<div class="{cls}"><b>{escape(str(value))}</b><span>{escape(label)}</span></div>'
+
+
+def _cards(r: dict[str, Any]) -> str:
+    log = r["audit_log"]
+    past = r["retention"]["past_retention"]
+    overdue = r["notices"]["overdue"]
+    pol = r["policies"]
+    pol_overdue = len(pol.get("overdue", [])) if not pol.get("error") else "?"
+    return (
+        '<div class="cards">'
+        + _card("contacts kept", r["contacts"]["total"])
+        + _card("requests refused", r["refusals"]["total"])
+        + _card("values dropped", r["drops"]["total"])
+        + _card("past retention", past, "alert" if past else "ok")
+        + _card("notices overdue", overdue, "alert" if overdue else "ok")
+        + _card("policies overdue", pol_overdue, "alert" if pol_overdue else "ok")
+        + _card(
+            "audit log", "intact" if log["intact"] else "BROKEN", "ok" if log["intact"] else "alert"
+        )
+        + "</div>"
+    )
+
+
+def _lists_section(r: dict[str, Any]) -> str:
+    lists = r["opposition_lists"]
+    if not lists:
+        return '<p class="empty">No opposition list imported (no Bloctel list in force).</p>'
+    chart = bar_chart(
+        [(f"{x['display_name']} (dated {x['list_date']})", x["age_days"]) for x in lists],
+        title="Age of the lists in force (days)",
+        color=PALETTE[2],
+        marker=(30, "30 days (DESIGN: stale beyond)"),
+    )
+    table = _table(
+        ("list", "dated", "age (days)", "numbers", "imported", "file sha256"),
+        (
+            (
+                x["display_name"],
+                x["list_date"],
+                x["age_days"],
+                x["count"],
+                x["imported_at"],
+                x["file_sha256"],
+            )
+            for x in lists
+        ),
+        numeric=(2, 3),
+    )
+    return chart + table
+
+
+def _policies_section(p: dict[str, Any]) -> str:
+    if p.get("error"):
+        return f"<p>{escape(str(p['error']))} ({escape(str(p.get('directory')))})</p>"
+    return (
+        f"<p>{p['count']} domain policies in <code>{escape(p['directory'])}</code>; "
+        f"{len(p['overdue'])} overdue (their domains are refused), "
+        f"{len(p['due_soon'])} due within 30 days.</p>"
+        + _table(
+            ("domain", "file", "review due", "state"),
+            [(x["domain"], x["file"], x["review_due"], "overdue") for x in p["overdue"]]
+            + [(x["domain"], x["file"], x["review_due"], "due soon") for x in p["due_soon"]],
+        )
+    )
+
+
+def render_html(r: dict[str, Any]) -> str:
+    """The whole report as one HTML document."""
+    c, ref, drops, log = r["contacts"], r["refusals"], r["drops"], r["audit_log"]
+    n = r["notices"]
+    sections = [
+        f'<h1>Compliance audit</h1><p class="meta">Database <code>{escape(r["database"])}</code>'
+        f" &middot; generated {escape(r['generated_at'])}</p>",
+        _cards(r),
+        "<h2>Contacts kept</h2>",
+        bar_chart(list(c["by_purpose"].items()), title="Contacts by purpose", color=PALETTE[0]),
+        bar_chart(
+            [(f"{x['domain']} ({x['purpose']})", x["contacts"]) for x in c["by_domain"][:15]],
+            title="Contacts by source domain (top 15)",
+            color=PALETTE[0],
+        ),
+        "<h2>Refused requests (what was not fetched, and why)</h2>",
+        bar_chart(list(ref["by_stage"].items()), title="Refusals by stage", color=PALETTE[1]),
+        bar_chart(list(ref["by_rule"].items()), title="Refusals by rule", color=PALETTE[1]),
+        _table(
+            ("domain", "stage", "rule", "refusals"),
+            ((x["domain"], x["stage"], x["rule"], x["count"]) for x in ref["by_domain"]),
+            numeric=(3,),
+        ),
+        "<h2>Dropped values (what was not kept, and why)</h2>",
+        bar_chart(
+            [(f"{x['reason']} ({x['rule']})", x["count"]) for x in drops["by_reason"]],
+            title="Drops by reason",
+            color=PALETTE[4],
+        ),
+        "<h2>Opposition lists (R7)</h2>",
+        _lists_section(r),
+        "<h2>Information and retention (R5, R9)</h2>",
+        stacked_bar(
+            [
+                ("notice sent", n["sent"]),
+                ("exempt", n["exempt"]),
+                ("pending, not yet due", n["pending"] - n["overdue"]),
+                ("overdue", n["overdue"]),
+            ],
+            title="Art. 14 notices",
+        ),
+        f"<p>Contacts past retention: <b>{r['retention']['past_retention']}</b>; "
+        f"purges run: {len(r['retention']['purges'])}; suppression list: "
+        f"{r['suppression']['entries']} entries.</p>",
+        "<h2>Exports (R10)</h2>",
+        _table(
+            ("id", "at", "purpose", "recipient", "format", "rows", "file sha256"),
+            (
+                (
+                    x["id"],
+                    x["at"],
+                    x["purpose"],
+                    x["recipient"],
+                    x["format"],
+                    x["count"],
+                    x["sha256"],
+                )
+                for x in r["exports"]
+            ),
+            numeric=(5,),
+        ),
+        "<h2>Policies</h2>",
+        _policies_section(r["policies"]),
+        "<h2>Runs</h2>",
+        _table(
+            ("started", "finished", "spider", "purpose", "finish reason"),
+            (
+                (x["started_at"], x["finished_at"], x["spider"], x["purpose"], x["finish_reason"])
+                for x in r["runs"]["latest"]
+            ),
+        ),
+        "<h2>Audit log</h2>",
+        f"<p>{log['rows']} rows, <b>{'intact' if log['intact'] else 'BROKEN'}</b>"
+        + (f": {escape(str(log['break']))}" if not log["intact"] else "")
+        + f". Head <code>{escape(str(log['head']))}</code>. {escape(log['anchor'])}.</p>",
+        _table(("event", "rows"), log["events"].items(), numeric=(1,)),
+    ]
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'\">"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Compliance audit</title>"
+        f"<style>{_CSS}</style></head><body>\n" + "\n".join(sections) + "\n</body></html>\n"
+    )

@@ -1,0 +1,261 @@
+"""Exports (R10): the contacts of one purpose that may still be used, with sources and notice.
+
+Only contacts collected for that purpose, not past retention (R9), not on the suppression
+list (R8, keyed-hash check), and for a phone purpose not on the opposition lists in force at
+export time, which must be fresh enough (R7). The law is judged on the export date (R6): a
+purpose that needs consent today is not exported, whatever the collection date.
+
+Each row carries the contact's source URLs and its Art. 14 notice (R5), and the export marks
+the rows' notices as due at first communication. Each export is recorded in ``exports``
+(when, purpose, recipient, count, sha256 of the file) with its rows in ``export_rows``, and
+in the audit log. A file is written owner-only, under a temporary name until complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, BinaryIO, Final
+
+from sqlite_utils import Database
+
+from ..opposition.lists import ListInfo
+from ..opposition.suppression import SuppressionList
+from ..policy.model import Purpose, Registry
+from ..store import audit_log
+from ..store.contacts import CONTACT_COLUMNS
+from ..store.records import utcnow
+from .base import ToolingError
+from .notice_ledger import mark_due_at_first_communication
+from .notices import LANGS, build_notice
+from .screening import Screen, check_purpose_today, lists_in_force
+from .source_trail import sources_of
+
+FORMATS: Final = ("csv", "jsonl")
+FIELDS: Final = (
+    "id",
+    *CONTACT_COLUMNS,
+    "purpose",
+    "legal_basis",
+    "first_seen",
+    "retention_until",
+    "sources",
+    "notice",
+)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    export_id: int
+    purpose: str
+    format: str
+    count: int
+    sha256: str
+    path: str | None
+    recipient: str
+    lists: list[ListInfo]
+    excluded: dict[str, int] = field(default_factory=dict)
+    notices_marked: int = 0
+
+
+@dataclass
+class _Written:
+    count: int = 0
+    contact_ids: list[int] = field(default_factory=list)
+    digest: Any = field(default_factory=hashlib.sha256)
+
+
+def resolve_purpose(registry: Registry, name: str) -> Purpose:
+    try:
+        return registry.purposes[name]
+    except KeyError:
+        known = ", ".join(sorted(registry.purposes)) or "(none defined)"
+        raise ToolingError(
+            f"purpose {name!r} is not defined in {registry.directory / 'purposes.toml'} "
+            f"(purposes: {known})"
+        ) from None
+
+
+def _check_options(fmt: str, lang: str) -> None:
+    if fmt not in FORMATS:
+        raise ToolingError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    if lang not in LANGS:
+        raise ToolingError(f"--lang: expected one of {', '.join(LANGS)}, got {lang!r}")
+
+
+def _rows(
+    db: Database, registry: Registry, screen: Screen, lang: str
+) -> Any:  # Iterator[dict[str, Any]]
+    cursor = db.execute(
+        "SELECT * FROM contacts WHERE purpose = ? ORDER BY id", [screen.purpose.name]
+    )
+    columns = [d[0] for d in cursor.description]
+    for values in cursor.fetchall():
+        contact = dict(zip(columns, values, strict=True))
+        if not screen.allows(contact):
+            continue
+        row = {name: contact.get(name) for name in FIELDS[:-2]}
+        row["sources"] = [
+            {"url": s.url, "retrieved_at": s.retrieved_at} for s in sources_of(db, contact["id"])
+        ]
+        row["notice"] = build_notice(db, registry, contact, lang).text
+        yield row
+
+
+def _encode(row: dict[str, Any], fmt: str) -> bytes:
+    if fmt == "jsonl":
+        return (json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+    flat = dict(row)
+    flat["sources"] = " ".join(s["url"] for s in row["sources"])
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(
+        ["" if flat[name] is None else flat[name] for name in FIELDS]
+    )
+    return buffer.getvalue().encode("utf-8")
+
+
+def _write(stream: BinaryIO, rows: Any, fmt: str) -> _Written:
+    written = _Written()
+    if fmt == "csv":
+        header = (",".join(FIELDS) + "\n").encode("utf-8")
+        stream.write(header)
+        written.digest.update(header)
+    for row in rows:
+        data = _encode(row, fmt)
+        stream.write(data)
+        written.digest.update(data)
+        written.count += 1
+        written.contact_ids.append(int(row["id"]))
+    stream.flush()
+    return written
+
+
+def _record(
+    db: Database,
+    purpose: Purpose,
+    fmt: str,
+    recipient: str,
+    path: str | None,
+    written: _Written,
+    screen: Screen,
+    today: date,
+) -> ExportResult:
+    sha = written.digest.hexdigest()
+    lists = [
+        {"name": i.name, "list_date": i.list_date.isoformat(), "file_sha256": i.file_sha256}
+        for i in screen.lists
+    ]
+    with db.atomic():
+        cursor = db.execute(
+            "INSERT INTO exports (at, purpose, format, recipient, path, count, file_sha256, "
+            "opposition_lists) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [utcnow(), purpose.name, fmt, recipient, path, written.count, sha, json.dumps(lists)],
+        )
+        export_id = int(cursor.lastrowid or 0)
+        db.conn.executemany(
+            "INSERT INTO export_rows (export_id, contact_id) VALUES (?, ?)",
+            [(export_id, cid) for cid in written.contact_ids],
+        )
+        marked = mark_due_at_first_communication(
+            db, written.contact_ids, export_id=export_id, on=today
+        )
+        audit_log.append(
+            db,
+            "export",
+            {
+                "export_id": export_id,
+                "purpose": purpose.name,
+                "format": fmt,
+                "recipient": recipient,
+                "count": written.count,
+                "file_sha256": sha,
+                "excluded": screen.excluded,
+                "opposition_lists": lists,
+                "notices_marked_due": marked,
+            },
+        )
+    return ExportResult(
+        export_id,
+        purpose.name,
+        fmt,
+        written.count,
+        sha,
+        path,
+        recipient,
+        screen.lists,
+        dict(screen.excluded),
+        marked,
+    )
+
+
+def _prepare(
+    db: Database,
+    registry: Registry,
+    suppression: SuppressionList,
+    purpose_name: str,
+    fmt: str,
+    lang: str,
+    today: date,
+) -> Screen:
+    _check_options(fmt, lang)
+    purpose = resolve_purpose(registry, purpose_name)
+    check_purpose_today(purpose, today)
+    lists = lists_in_force(db, purpose, today)
+    return Screen(db, purpose, suppression, today, lists)
+
+
+def export_to_stream(
+    db: Database,
+    registry: Registry,
+    suppression: SuppressionList,
+    stream: BinaryIO,
+    *,
+    purpose: str,
+    fmt: str,
+    recipient: str = "internal",
+    lang: str = "fr",
+    today: date,
+) -> ExportResult:
+    """Write the export to ``stream`` (e.g. standard output) and record it."""
+    screen = _prepare(db, registry, suppression, purpose, fmt, lang, today)
+    written = _write(stream, _rows(db, registry, screen, lang), fmt)
+    return _record(db, screen.purpose, fmt, recipient, None, written, screen, today)
+
+
+def export_to_file(
+    db: Database,
+    registry: Registry,
+    suppression: SuppressionList,
+    out: str | os.PathLike[str],
+    *,
+    purpose: str,
+    fmt: str,
+    recipient: str = "internal",
+    lang: str = "fr",
+    today: date,
+) -> ExportResult:
+    """Write the export to ``out`` (owner-only, replaced only once complete) and record it."""
+    screen = _prepare(db, registry, suppression, purpose, fmt, lang, today)
+    out = Path(out).absolute()
+    if out.is_dir():
+        raise ToolingError(f"--out: {out} is a directory")
+    if not out.parent.is_dir():
+        raise ToolingError(f"--out: directory {out.parent} does not exist")
+    tmp = out.with_name(f".{out.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            written = _write(stream, _rows(db, registry, screen, lang), fmt)
+            os.fsync(stream.fileno())
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return _record(db, screen.purpose, fmt, recipient, str(out), written, screen, today)

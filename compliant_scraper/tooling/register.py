@@ -1,0 +1,212 @@
+"""The record of processing activities entry (GDPR Art. 30, R10) as Markdown.
+
+Built from the policy registry (controller, purposes, legal bases, domain policies) and the
+database (what is actually held, from which sources, which exports went to whom, purges,
+notices, suppression, the audit log). What the software cannot know (processors and their
+Art. 28 contracts, the DPIA) is listed as "to complete" rather than guessed.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from datetime import date
+from pathlib import Path
+from typing import Any, Final
+
+from sqlite_utils import Database
+
+from ..config import default_key_file
+from ..opposition.suppression import count as suppression_count
+from ..policy.model import Registry
+from ..store import audit_log
+from ..store.contacts import CONTACT_COLUMNS, RETENTION_YEARS
+from . import notice_ledger
+from .retention import count_expired
+
+_AUDIENCES: Final = {
+    "b2b": "professionals: people acting for a business (employees, executives, self-employed)",
+    "b2c": "consumers: private individuals",
+}
+
+
+def _md_table(headers: list[str], rows: list[list[Any]]) -> list[str]:
+    if not rows:
+        return ["(none)"]
+
+    def cell(v: Any) -> str:
+        return "-" if v is None or v == "" else str(v).replace("|", "\\|").replace("\n", " ")
+
+    return [
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+        *("| " + " | ".join(cell(v) for v in row) + " |" for row in rows),
+    ]
+
+
+def _held_columns(db: Database) -> list[str]:
+    counts = db.execute(
+        "SELECT " + ", ".join(f"count({c})" for c in CONTACT_COLUMNS) + " FROM contacts"
+    ).fetchone()
+    return [c for c, n in zip(CONTACT_COLUMNS, counts, strict=True) if n]
+
+
+def _mode(path: Path) -> str:
+    try:
+        return f"{stat.S_IMODE(path.stat().st_mode):04o}"
+    except OSError:
+        return "unknown"
+
+
+def build_register(
+    db: Database,
+    registry: Registry,
+    *,
+    db_path: str | os.PathLike[str],
+    today: date,
+    key_file: str | os.PathLike[str] | None = None,
+) -> str:
+    db_path = Path(db_path)
+    key = Path(key_file) if key_file else default_key_file(db_path)
+    c = registry.controller
+    held = dict(db.execute("SELECT purpose, count(*) FROM contacts GROUP BY purpose").fetchall())
+    purpose_rows = [
+        [p.name, p.channel, p.audience, p.legal_basis, p.description, held.get(p.name, 0)]
+        for p in sorted(registry.purposes.values(), key=lambda p: p.name)
+    ]
+    purpose_rows += [
+        [name, "?", "?", "(not in purposes.toml)", None, n]
+        for name, n in sorted(held.items())
+        if name not in registry.purposes
+    ]
+    audiences = sorted({p.audience for p in registry.purposes.values()})
+    sources = db.execute(
+        "SELECT policy_file, count(DISTINCT contact_id), min(retrieved_at), max(retrieved_at) "
+        "FROM sources GROUP BY policy_file ORDER BY 2 DESC"
+    ).fetchall()
+    by_file = {p.file: p for p in registry.policies}
+    source_rows = []
+    for file, n, first, last in sources:
+        p = by_file.get(file)
+        source_rows.append(
+            [
+                p.domain if p else "?",
+                file,
+                p.extraction if p else "(file no longer in registry)",
+                p.clause if p else None,
+                p.reviewed_on.isoformat() if p else None,
+                n,
+                first[:10],
+                last[:10],
+            ]
+        )
+    exports = db.execute(
+        "SELECT coalesce(recipient, 'internal'), purpose, count(*), sum(count), max(at) "
+        "FROM exports GROUP BY 1, 2 ORDER BY 1, 2"
+    ).fetchall()
+    purges = db.execute("SELECT count(*), coalesce(sum(count), 0), max(at) FROM purges").fetchone()
+    notices = notice_ledger.counts(db, today)
+    broken = audit_log.verify(db)
+    lines = [
+        f"# Record of processing activities (GDPR Art. 30): {c.name}",
+        "",
+        f"Generated on {today.isoformat()} by `compliant-scraper register` from `{db_path}` and "
+        f"`{registry.directory}`.",
+        "",
+        "## Controller",
+        "",
+        f"- Name and address: {c.name}, {c.address}",
+        f"- Contact: {c.contact}",
+        f"- Data protection officer: {c.dpo or 'none designated'}",
+        f"- Privacy policy: {c.privacy_url}",
+        "",
+        "## Processing",
+        "",
+        "Collection of contact data from publicly accessible online directories for "
+        "prospecting, with compliant-scraper: every domain is crawled only under a recorded "
+        "legal decision (R2), robots.txt and text-and-data-mining reservations are honoured "
+        "(R3), only the fields a purpose needs are kept and special-category data is dropped "
+        "(R4).",
+        "",
+        "## Purposes and legal bases",
+        "",
+        *_md_table(
+            ["purpose", "channel", "audience", "legal basis", "description", "contacts held"],
+            purpose_rows,
+        ),
+        "",
+        "## Categories of persons",
+        "",
+        *(f"- {_AUDIENCES.get(a, a)}" for a in audiences),
+        "",
+        "## Categories of data",
+        "",
+        "- Held today: " + (", ".join(_held_columns(db)) or "none") + ".",
+        *(
+            f"- Purpose `{p.name}` keeps: {', '.join(p.fields)}."
+            for p in sorted(registry.purposes.values(), key=lambda p: p.name)
+        ),
+        "- No special-category data (Art. 9): values revealing it are dropped at collection and "
+        "only the drop is recorded (table `drops`).",
+        "",
+        "## Sources",
+        "",
+        *_md_table(
+            [
+                "domain",
+                "policy file",
+                "extraction",
+                "clause",
+                "reviewed on",
+                "contacts",
+                "first retrieved",
+                "last retrieved",
+            ],
+            source_rows,
+        ),
+        "",
+        f"Domain policies in the registry: {len(registry.policies)}; each contact's source "
+        "URLs are in table `sources` (`compliant-scraper provenance ID`).",
+        "",
+        "## Retention",
+        "",
+        f"- {RETENTION_YEARS} years from collection or from the person's last contact (reply, "
+        "click, call), then deleted by `compliant-scraper purge` (R9). Re-crawling does not "
+        "extend it.",
+        f"- Purges run: {purges[0]}, contacts deleted: {purges[1]}, last: {purges[2] or 'never'}.",
+        f"- Contacts past retention today: {count_expired(db, today)}.",
+        "",
+        "## Recipients",
+        "",
+        *_md_table(
+            ["recipient", "purpose", "exports", "rows", "last export"], [list(r) for r in exports]
+        ),
+        "",
+        "- Transfers outside the European Union: none.",
+        "",
+        "## Information and rights",
+        "",
+        f"- Art. 14 notices: {notices['sent']} sent, {notices['exempt']} exempt, "
+        f"{notices['pending']} pending ({notices['overdue']} overdue).",
+        f"- Suppression list (objections and erasures, keyed hashes only): "
+        f"{suppression_count(db)} entries.",
+        "",
+        "## Security measures",
+        "",
+        f"- Database file owner-only (mode now {_mode(db_path)}); export files written owner-only, "
+        "each recorded with its sha256 (table `exports`).",
+        "- Suppression list: HMAC-SHA256 of the normalised email or phone, key "
+        f"outside the database (`{key}`, mode {_mode(key)}).",
+        "- Tamper-evident audit log (hash chain with an HMAC head anchor): "
+        + ("intact" if broken is None else f"BROKEN ({broken.message})")
+        + ".",
+        "- Every kept value carries its source URL, time, policy file and robots.txt (sha256).",
+        "",
+        "## To complete by the controller",
+        "",
+        "- Processors and their Art. 28 contracts (subject, duration, nature and purpose, data "
+        "types, categories of persons, obligations).",
+        "- Whether a DPIA is required, and its reference.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,242 @@
+"""Data-subject requests (R5, R8, R9): access, erasure, objection, rectification, contact.
+
+- ``access``: everything held about the person and where it came from.
+- ``erase`` / ``object``: the person's email and phone go on the suppression list first
+  (keyed hashes, so a later crawl never collects them again), then the contacts, their sources
+  and events are deleted and taken out of past exports. What remains is what the audit trail
+  needs: the keyed hashes, the audit-log row, the notice ledger, the export rows marked removed.
+- ``rectify``: one field, validated and normalised as the crawl would.
+- ``contacted``: a contact *from* the person (reply, click, call), the only event that moves
+  ``retention_until`` (R9): to the contact date plus three years, never earlier.
+
+Each action is one audit-log row holding keyed hashes and ids, never an email or a phone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Final
+
+from sqlite_utils import Database
+
+from ..opposition.suppression import SuppressionList
+from ..store import audit_log
+from ..store.contacts import RETENTION_YEARS
+from ..store.records import utcnow
+from .base import ToolingError, add_years, day_of
+from .export_amend import Amendment, mark_removed, rewrite_files
+from .lookup import Identifier, find_contacts, one_contact
+from .source_trail import sources_of
+
+CONTACTED_HOW: Final = ("reply", "click", "call")
+RECTIFIABLE: Final = (
+    "kind",
+    "name",
+    "given_name",
+    "family_name",
+    "job_title",
+    "organization",
+    "email",
+    "phone",
+    "street_address",
+    "postal_code",
+    "locality",
+    "country",
+    "website",
+)
+
+
+def _identifier_log(ident: Identifier, suppression: SuppressionList) -> dict[str, str]:
+    """How the audit log names what the person gave: an id, or a keyed hash."""
+    if ident.kind == "id":
+        return {"kind": "id", "value": ident.value}
+    return {"kind": ident.kind, "hash": suppression.digest(ident.kind, ident.value)}
+
+
+def access(db: Database, suppression: SuppressionList, ident: Identifier) -> dict[str, Any]:
+    """Everything held about the person (Art. 15), as a JSON-ready dict."""
+    contacts = find_contacts(db, ident)
+    if not contacts and ident.kind == "id":
+        raise ToolingError(f"no contact matches {ident}")
+    held: list[dict[str, Any]] = []
+    for contact in contacts:
+        cid = int(contact["id"])
+        held.append(
+            {
+                "contact": contact,
+                "sources": [asdict(s) for s in sources_of(db, cid)],
+                "notices": _rows(db, "SELECT * FROM notices WHERE contact_id = ?", cid),
+                "events": _rows(db, "SELECT * FROM contact_events WHERE contact_id = ?", cid),
+                "exports": _rows(
+                    db,
+                    "SELECT e.id AS export_id, e.at, e.purpose, e.recipient, r.removed_at "
+                    "FROM export_rows r JOIN exports e ON e.id = r.export_id "
+                    "WHERE r.contact_id = ?",
+                    cid,
+                ),
+            }
+        )
+    suppressed = ident.kind != "id" and suppression.is_suppressed(ident.kind, ident.value)
+    with db.atomic():
+        audit_log.append(
+            db,
+            "subject_access",
+            {
+                "identifier": _identifier_log(ident, suppression),
+                "contact_ids": [c["contact"]["id"] for c in held],
+            },
+        )
+    return {
+        "generated_at": utcnow(),
+        "query": str(ident),
+        "on_suppression_list": suppressed,
+        "contacts": held,
+    }
+
+
+def _rows(db: Database, sql: str, contact_id: int) -> list[dict[str, Any]]:
+    cursor = db.execute(sql + " ORDER BY 1", [contact_id])
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What ``erase`` or ``object`` did."""
+
+    action: str
+    contact_ids: list[int]
+    suppressed: list[str]  # kinds put on (or already on) the suppression list
+    amendments: list[Amendment] = field(default_factory=list)
+    unrecognisable: bool = False  # nothing to suppress: a later crawl could collect it again
+
+
+def remove_person(
+    db: Database, suppression: SuppressionList, ident: Identifier, *, action: str
+) -> Removal:
+    """``erase`` (reason ``erasure``) or ``object`` (reason ``objection``) the person."""
+    reason = {"erase": "erasure", "object": "objection"}[action]
+    contacts = find_contacts(db, ident)
+    if not contacts and ident.kind == "id":
+        raise ToolingError(f"no contact matches {ident}")
+    identifiers: dict[tuple[str, str], None] = {}
+    if ident.kind != "id":
+        identifiers[(ident.kind, ident.value)] = None
+    for contact in contacts:
+        for kind in ("email", "phone"):
+            if contact.get(kind):
+                identifiers[(kind, str(contact[kind]))] = None
+    # Suppress first, each in its own transaction: if anything below fails, the person is
+    # at least never collected again.
+    hashes: list[dict[str, str]] = []
+    for kind, value in identifiers:
+        suppression.add(kind, value, reason)
+        hashes.append({"kind": kind, "hash": suppression.digest(kind, value)})
+    ids = [int(c["id"]) for c in contacts]
+    with db.atomic():
+        touched = mark_removed(db, ids, reason)
+        marks = ", ".join("?" for _ in ids)
+        if ids:
+            db.execute(f"DELETE FROM sources WHERE contact_id IN ({marks})", ids)
+            db.execute(f"DELETE FROM contact_events WHERE contact_id IN ({marks})", ids)
+            db.execute(f"DELETE FROM contacts WHERE id IN ({marks})", ids)
+        audit_log.append(
+            db,
+            f"subject_{action}",
+            {
+                "identifier": _identifier_log(ident, suppression),
+                "contact_ids": ids,
+                "suppressed": hashes,
+                "exports": sorted(touched),
+            },
+        )
+    amendments = rewrite_files(db, touched, reason)
+    return Removal(action, ids, [h["kind"] for h in hashes], amendments, not hashes)
+
+
+def rectify(
+    db: Database, contact_id: int, field_name: str, value: str, default_region: str = "FR"
+) -> dict[str, Any]:
+    """Set one field to ``value`` (empty clears it); returns the updated contact."""
+    if field_name not in RECTIFIABLE:
+        raise ToolingError(f"--field: expected one of {', '.join(RECTIFIABLE)}, got {field_name!r}")
+    contact = one_contact(db, Identifier("id", str(contact_id)))
+    updates = _validated(field_name, value.strip(), default_region)
+    with db.atomic():
+        sets = ", ".join(f"{column} = ?" for column in updates)
+        db.execute(f"UPDATE contacts SET {sets} WHERE id = ?", [*updates.values(), contact_id])
+        db.execute(
+            "INSERT INTO contact_events (contact_id, event, at, field) "
+            "VALUES (?, 'rectified', ?, ?)",
+            [contact_id, utcnow(), field_name],
+        )
+        audit_log.append(db, "subject_rectify", {"contact_id": contact_id, "field": field_name})
+    return {**contact, **updates}
+
+
+def _validated(field_name: str, value: str, region: str) -> dict[str, str | None]:
+    from ..pipeline.normalise import normalise_email, normalise_phone
+
+    if not value:
+        if field_name == "kind":
+            raise ToolingError("--value: kind cannot be empty (person or organization)")
+        extra = {"email": "email_kind", "phone": "phone_type"}.get(field_name)
+        return {field_name: None, **({extra: None} if extra else {})}
+    if field_name == "kind" and value not in ("person", "organization"):
+        raise ToolingError(f"--value: kind is person or organization, got {value!r}")
+    if field_name == "country" and not (len(value) == 2 and value.isalpha()):
+        raise ToolingError(f"--value: country is a two-letter code, got {value!r}")
+    if field_name == "email":
+        email = normalise_email(value)
+        if email.email is None:
+            raise ToolingError("--value: not a valid email address")
+        return {"email": email.email, "email_kind": email.kind}
+    if field_name == "phone":
+        phone = normalise_phone(value, region)
+        if phone.e164 is None:
+            raise ToolingError("--value: not a valid phone number")
+        return {"phone": phone.e164, "phone_type": phone.number_type}
+    return {field_name: value.upper() if field_name == "country" else value}
+
+
+def contacted(db: Database, contact_id: int, *, on: date, how: str, today: date) -> dict[str, Any]:
+    """Record a contact from the person; move ``retention_until`` to ``on`` + 3 years if later."""
+    if how not in CONTACTED_HOW:
+        raise ToolingError(
+            f"--how: expected one of {', '.join(CONTACTED_HOW)}, got {how!r} "
+            "(opening an email is not a contact from the person, R9)"
+        )
+    contact = one_contact(db, Identifier("id", str(contact_id)))
+    if on > today:
+        raise ToolingError(f"--on: {on.isoformat()} is in the future (today is {today})")
+    collected = day_of(str(contact["first_seen"]))
+    if on < collected:
+        raise ToolingError(
+            f"--on: {on.isoformat()} is before the contact was collected ({collected})"
+        )
+    before = str(contact["retention_until"])
+    after = max(before, add_years(on, RETENTION_YEARS).isoformat())
+    last = max(str(contact["last_contact_at"] or ""), on.isoformat())
+    with db.atomic():
+        db.execute(
+            "UPDATE contacts SET last_contact_at = ?, retention_until = ? WHERE id = ?",
+            [last, after, contact_id],
+        )
+        db.execute(
+            "INSERT INTO contact_events (contact_id, event, at, on_date, how, "
+            "retention_before, retention_after) VALUES (?, 'contacted', ?, ?, ?, ?, ?)",
+            [contact_id, utcnow(), on.isoformat(), how, before, after],
+        )
+        audit_log.append(
+            db,
+            "subject_contacted",
+            {
+                "contact_id": contact_id,
+                "on": on.isoformat(),
+                "how": how,
+                "retention_before": before,
+                "retention_after": after,
+            },
+        )
+    return {**contact, "last_contact_at": last, "retention_until": after}

@@ -1,0 +1,222 @@
+"""Test data for the tooling tests: a policy registry and a store filled row by row.
+
+The crawl pipeline that fills ``contacts`` and ``sources`` is tested elsewhere; these helpers
+insert rows directly (the columns are fixed in store/schema.py), so the tooling tests do not
+depend on a crawl. Other test modules import them: ``from test_tooling_fixtures import ...``.
+Dates are relative to today (UTC), so no test depends on the day it runs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner, Result
+from sqlite_utils import Database
+
+from compliant_scraper.cli import main
+from compliant_scraper.store import audit_log
+from compliant_scraper.store.contacts import retention_until
+from compliant_scraper.store.database import open_database
+from compliant_scraper.tooling.base import add_years, today_utc
+
+TODAY = today_utc()
+RUN = "run1"
+POLICY_SHA = "a" * 64
+ROBOTS_SHA = "b" * 64
+
+CONTROLLER = """\
+name = "Prospectia SAS"
+address = "10 rue de la Paix, 75002 Paris, France"
+contact = "privacy@prospectia.test"
+privacy_url = "https://prospectia.test/privacy"
+dpo = "dpo@prospectia.test"
+"""
+
+PURPOSES = """\
+[b2b_email]
+channel = "email"
+audience = "b2b"
+legal_basis = "Legitimate interest, GDPR Art. 6(1)(f)"
+description = "Emailing professionals about offers related to their activity"
+fields = ["name", "given_name", "family_name", "job_title", "organization", "email"]
+
+[b2b_phone]
+channel = "phone"
+audience = "b2b"
+legal_basis = "Legitimate interest, GDPR Art. 6(1)(f)"
+description = "Calling professionals about offers related to their activity"
+fields = ["name", "organization", "phone"]
+opposition_max_age_days = 30
+opposition_lists = ["bloctel"]
+
+[b2c_phone]
+channel = "phone"
+audience = "b2c"
+legal_basis = "Consent"
+fields = ["name", "phone"]
+opposition_max_age_days = 30
+"""
+
+
+def domain_policy(
+    domain: str,
+    *,
+    extraction: str = "allowed",
+    reviewed_days_ago: int = 10,
+    every: int = 365,
+    clause: str | None = "CGU art. 7",
+) -> str:
+    reviewed = TODAY - timedelta(days=reviewed_days_ago)
+    lines = [
+        f'domain = "{domain}"',
+        f'extraction = "{extraction}"',
+        'reason = "Test decision."',
+        f'terms_url = "https://{domain}/cgu"',
+        'reviewed_by = "Jeanne Juriste"',
+        f"reviewed_on = {reviewed.isoformat()}",
+        f"review_every_days = {every}",
+    ]
+    if clause:
+        lines.append(f'clause = "{clause}"')
+    return "\n".join(lines) + "\n"
+
+
+def write_registry(directory: Path, policies: dict[str, str] | None = None) -> Path:
+    """controller.toml, purposes.toml and domains/*.toml in ``directory``."""
+    (directory / "domains").mkdir(parents=True, exist_ok=True)
+    (directory / "controller.toml").write_text(CONTROLLER)
+    (directory / "purposes.toml").write_text(PURPOSES)
+    if policies is None:
+        policies = {
+            "annuaire.test": domain_policy("annuaire.test"),
+            "linkedin.com": domain_policy(
+                "linkedin.com", extraction="forbidden", clause="User Agreement 8.2"
+            ),
+            "overdue.test": domain_policy("overdue.test", reviewed_days_ago=400),
+            "soon.test": domain_policy("soon.test", reviewed_days_ago=355),
+        }
+    for domain, text in policies.items():
+        (directory / "domains" / f"{domain}.toml").write_text(text)
+    return directory
+
+
+def make_db(path: Path) -> Database:
+    """A store with one finished run and its policy snapshot."""
+    db = open_database(path)
+    db["runs"].insert(
+        {
+            "id": RUN,
+            "spider": "directory",
+            "purpose": "b2b_email",
+            "started_at": f"{TODAY - timedelta(days=30)}T09:00:00Z",
+            "finished_at": f"{TODAY - timedelta(days=30)}T09:05:00Z",
+            "finish_reason": "finished",
+        }
+    )
+    audit_log.append(db, "run_start", {"run_id": RUN})
+    db["policy_snapshots"].insert(
+        {
+            "run_id": RUN,
+            "file": "domains/annuaire.test.toml",
+            "domain": "annuaire.test",
+            "sha256": POLICY_SHA,
+            "content": domain_policy("annuaire.test"),
+        }
+    )
+    db["robots_snapshots"].insert(
+        {
+            "run_id": RUN,
+            "url": "https://annuaire.test/robots.txt",
+            "host": "annuaire.test",
+            "fetched_at": f"{TODAY}T09:00:00Z",
+            "status": 200,
+            "sha256": ROBOTS_SHA,
+            "body": "User-agent: *\nAllow: /\n",
+        }
+    )
+    return db
+
+
+def day(days_ago: int) -> date:
+    return TODAY - timedelta(days=days_ago)
+
+
+def add_contact(
+    db: Database,
+    *,
+    purpose: str = "b2b_email",
+    days_ago: int = 5,
+    sources: tuple[str, ...] = ("https://annuaire.test/p/1",),
+    legal_basis: str = "Legitimate interest, GDPR Art. 6(1)(f)",
+    **columns: Any,
+) -> int:
+    """Insert one contact (collected ``days_ago``) and one source row per URL."""
+    seen = f"{day(days_ago).isoformat()}T10:00:00Z"
+    key = (
+        f"email:{columns['email']}"
+        if columns.get("email")
+        else f"phone:{columns['phone']}"
+        if columns.get("phone")
+        else f"name:{columns.get('name', '')}|"
+    )
+    row = {
+        "kind": "person",
+        **columns,
+        "purpose": purpose,
+        "legal_basis": legal_basis,
+        "dedupe_key": key,
+        "first_seen": seen,
+        "last_seen": seen,
+        "retention_until": retention_until(seen),
+    }
+    contact_id = int(db["contacts"].insert(row).last_pk)
+    for url in sources:
+        db["sources"].insert(
+            {
+                "contact_id": contact_id,
+                "url": url,
+                "retrieved_at": seen,
+                "spider": "directory",
+                "run_id": RUN,
+                "policy_file": "domains/annuaire.test.toml",
+                "policy_sha256": POLICY_SHA,
+                "robots_sha256": ROBOTS_SHA,
+                "method": "json-ld",
+                "fields": json.dumps(sorted(k for k, v in columns.items() if v)),
+            }
+        )
+    return contact_id
+
+
+@dataclass
+class Env:
+    """A registry directory and a store, and a way to run the CLI over them."""
+
+    root: Path
+    policies: Path
+    db_path: Path
+    db: Database
+
+    def run(self, *args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(main, list(args), input=input)
+
+    def row(self, sql: str, params: list[Any] | None = None) -> tuple[Any, ...]:
+        return tuple(self.db.execute(sql, params or []).fetchone())
+
+
+def make_env(tmp_path: Path) -> Env:
+    policies = write_registry(tmp_path / "policies")
+    db_path = tmp_path / "c.db"
+    return Env(tmp_path, policies, db_path, make_db(db_path))
+
+
+def test_fixture_contact_has_three_years_retention(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    cid = add_contact(env.db, name="Jeanne Martin", email="jeanne.martin@cabinet-martin.fr", days_ago=0)
+    until = env.row("SELECT retention_until FROM contacts WHERE id = ?", [cid])[0]
+    assert until == add_years(TODAY, 3).isoformat()
+    assert env.row("SELECT count(*) FROM sources WHERE contact_id = ?", [cid]) == (1,)
