@@ -1,0 +1,250 @@
+"""Special-category scan of a kept value (R4: GDPR Art. 9 and Art. 10), French and English.
+
+``scan(value, field)`` says whether a value reveals health, religion or beliefs, sexual
+orientation or sex life, political opinions, trade-union membership, racial or ethnic
+origin, genetic or biometric data, or criminal convictions and offences *about a person*;
+the caller then drops the value. A value that only names a profession or an organisation in
+a sensitive field ("Cardiologue", "Clinique Sainte-Anne", "Cancer researcher") is kept.
+
+How: the value is normalised (NFKD, accents and case folded for matching), then one combined
+regex of category cues (``_sensitive_lexicon.py``) finds candidates; a candidate is discarded
+when it lies inside a context that neutralises it (an institution name, an expertise phrase,
+a clientele phrase, a company with a legal form, a street, a saint). Name and address fields
+only listen to self-contained statements. Deterministic, dependency-free, no model.
+
+The hit never carries the value: its ``cue`` is a fixed description from the lexicon, so a
+``drops`` row or a log line built from it cannot leak what was dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Final
+
+from . import _sensitive_lexicon as lex
+
+CATEGORIES: Final = (
+    "health",
+    "religion",
+    "sexual_orientation",
+    "political_opinion",
+    "trade_union",
+    "ethnic_origin",
+    "genetic_biometric",
+    "criminal",
+)
+
+# Fields holding a name, an address or an identifier: a single word there is a name
+# ("Marie Dieu", "rue des Juifs", family name "Gay"), so only self-contained statements count.
+IDENTIFIER_FIELDS: Final = frozenset(
+    {
+        "name",
+        "given_name",
+        "family_name",
+        "street_address",
+        "postal_code",
+        "locality",
+        "country",
+        "email",
+        "phone",
+        "website",
+    }
+)
+_URL_FIELDS: Final = frozenset({"email", "website"})
+
+CUE_DESCRIPTIONS: Final = frozenset(cue for _, _, cue, _ in lex.CUES)
+
+
+@dataclass(frozen=True)
+class SensitiveHit:
+    """Why a value was judged special-category data; never contains the value itself."""
+
+    category: str
+    cue: str
+    rule: str = "R4"
+
+
+@dataclass(frozen=True)
+class _Cue:
+    category: str
+    kind: str
+    cue: str
+
+
+# Which neutralising contexts may hide a cue of each kind (see _sensitive_lexicon docstring).
+_KIND_ORDER: Final = ("member", "family", "strong", "term", "fallback")
+_BASE_MASKS: Final = frozenset({"company", "saint"})
+_MASKED_BY: Final[dict[str, frozenset[str]]] = {
+    "member": _BASE_MASKS,
+    "family": _BASE_MASKS | {"street", "org"},
+    "strong": _BASE_MASKS | {"street", "org", "clientele"},
+    "term": _BASE_MASKS | {"street", "org", "clientele", "expertise"},
+    "fallback": _BASE_MASKS | {"street", "org", "clientele", "expertise"},
+}
+_IDENTIFIER_KINDS: Final = frozenset({"family", "strong"})
+
+_B = r"(?<![\w-])"  # word start; a hyphenated compound is one word
+_E = r"(?![\w-])"  # word end
+_POSSESSIVE = r"(?<!ma )(?<!mon )(?<!my )(?<!our )(?<!notre )(?<!local )"
+_SEG_REST = r"(?:(?! - |\. )[^,;|()\[\]/:!?])*"
+_FLAGS = re.IGNORECASE
+
+
+def _words(parts: tuple[str, ...]) -> str:
+    return "(?:" + "|".join(parts) + ")"
+
+
+def _compile_cues(kinds: frozenset[str]) -> tuple[re.Pattern[str], tuple[_Cue, ...]]:
+    groups: list[str] = []
+    cues: list[_Cue] = []
+    for kind in _KIND_ORDER:
+        for category, cue_kind, cue, patterns in lex.CUES:
+            if cue_kind != kind or kind not in kinds:
+                continue
+            for pattern in patterns:
+                if re.compile(pattern).groups:
+                    raise ValueError(f"lexicon pattern has a capturing group: {pattern!r}")
+            groups.append(f"(?P<c{len(cues)}>{'|'.join(patterns)})")
+            cues.append(_Cue(category, kind, cue))
+    return re.compile(_B + "(?:" + "|".join(groups) + ")" + _E, _FLAGS), tuple(cues)
+
+
+_FULL: Final = _compile_cues(frozenset(_KIND_ORDER))
+_IDENTIFIER: Final = _compile_cues(_IDENTIFIER_KINDS)
+
+_ORG_INITIAL: Final = re.compile(
+    _B + _POSSESSIVE + _words(lex.ORG_HEAD_INITIAL) + _E + _SEG_REST, _FLAGS
+)
+_ORG_FINAL: Final = re.compile(
+    _B + "(?:" + lex.TOK + lex.SP + "){0,3}" + _POSSESSIVE + _words(lex.ORG_HEAD_FINAL) + _E,
+    _FLAGS,
+)
+_NOUN: Final = "(?P<n>" + _words(lex.EXPERTISE_NOUNS) + ")"
+_EXPERT_BEFORE: Final = re.compile(
+    _B + _words(lex.PROFESSION_BEFORE) + lex.gap(3) + _NOUN + _E, _FLAGS
+)
+_EXPERT_AFTER: Final = re.compile(
+    _B + _NOUN + lex.gap(2) + _words(lex.PROFESSION_AFTER) + _E, _FLAGS
+)
+_CLIENTELE: Final = re.compile(
+    _B + "(?:" + lex.TOK + lex.SP + ")?" + _words(lex.PEOPLE_PLURAL) + _E + _SEG_REST, _FLAGS
+)
+_STREET: Final = re.compile(
+    _B + r"(?:\d+(?: ?(?:bis|ter|[a-z]))?,? )?" + _words(lex.STREET_HEADS) + _E + _SEG_REST,
+    _FLAGS,
+)
+_SAINT: Final = re.compile(_B + lex.SAINT + _E, _FLAGS)
+_COMPANY: Final = re.compile(r"(?<![\w&-])" + _words(lex.COMPANY_FORMS) + _E, _FLAGS)
+_SEGMENT_BREAK: Final = re.compile(r"[,;|()\[\]/:!?]| - |\. ")
+
+_PRE: Final = str.maketrans(
+    {
+        "œ": "oe",
+        "Œ": "OE",
+        "æ": "ae",
+        "Æ": "AE",
+        "ß": "ss",
+        "’": "'",
+        "‘": "'",
+        "ʼ": "'",
+        "´": "'",
+        "`": "'",
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "–": "-",
+        "—": "-",
+        "−": "-",
+    }
+)
+_SPACES: Final = re.compile(r"\s+")
+_URL_SEPARATORS: Final = re.compile(r"[._@/+=?&#~-]+")
+
+
+def _normalise(value: str) -> str:
+    """Accent-free, typographically plain text with original case (positions are its own)."""
+    text = unicodedata.normalize("NFKD", value.translate(_PRE))
+    if not text.isascii():
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return _SPACES.sub(" ", text).strip()
+
+
+class _Masks:
+    """Spans of the neutralising contexts of one text, computed on first use per type."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._spans: dict[str, list[tuple[int, int]]] = {}
+
+    def hides(self, kind: str, start: int, end: int) -> bool:
+        for mask in _MASKED_BY[kind]:
+            for s, e in self._get(mask):
+                if s < end and start < e:
+                    return True
+        return False
+
+    def _get(self, mask: str) -> list[tuple[int, int]]:
+        spans = self._spans.get(mask)
+        if spans is None:
+            spans = self._spans[mask] = self._compute(mask)
+        return spans
+
+    def _compute(self, mask: str) -> list[tuple[int, int]]:
+        text = self._text
+        if mask == "org":
+            return [m.span() for rx in (_ORG_INITIAL, _ORG_FINAL) for m in rx.finditer(text)]
+        if mask == "expertise":
+            return [
+                m.span("n") for rx in (_EXPERT_BEFORE, _EXPERT_AFTER) for m in rx.finditer(text)
+            ]
+        if mask == "clientele":
+            return [m.span() for m in _CLIENTELE.finditer(text)]
+        if mask == "street":
+            return [m.span() for m in _STREET.finditer(text)]
+        if mask == "saint":
+            return [m.span() for m in _SAINT.finditer(text)]
+        return [seg for seg in _segments(text) if _COMPANY.search(text, *seg)]  # company
+
+
+def _segments(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SEGMENT_BREAK.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def scan(value: str, field: str | None = None) -> SensitiveHit | None:
+    """The special category ``value`` reveals about a person, or None to keep it.
+
+    ``field`` is the item key the value came from (``job_title``, ``organization``...): in
+    name, address and identifier fields only self-contained statements count. Any other field,
+    or None, is scanned as free text.
+    """
+    text = _normalise(value)
+    if not text:
+        return None
+    if field in _URL_FIELDS:
+        text = _URL_SEPARATORS.sub(" ", text)
+    rx, cues = _IDENTIFIER if field in IDENTIFIER_FIELDS else _FULL
+    candidates: list[tuple[_Cue, int, int]] = []
+    pos = 0
+    while (m := rx.search(text, pos)) is not None:
+        candidates.append((cues[int(str(m.lastgroup)[1:])], m.start(), m.end()))
+        pos = m.start() + 1
+    if not candidates:
+        return None
+    masks = _Masks(text)
+    best: tuple[bool, int, _Cue] | None = None
+    for cue, start, end in candidates:
+        if masks.hides(cue.kind, start, end):
+            continue
+        rank = (cue.kind != "fallback", -start, cue)
+        if best is None or rank[:2] > best[:2]:
+            best = rank
+    if best is None:
+        return None
+    return SensitiveHit(category=best[2].category, cue=best[2].cue)
