@@ -34,6 +34,9 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise click.ClickException(" ".join(str(exc).split())) from None
         except sqlite3.DatabaseError as exc:
             raise click.ClickException(f"cannot use the database: {exc}") from None
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
 
     return wrapper
 

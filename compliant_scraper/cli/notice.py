@@ -86,7 +86,11 @@ def due_command(within: int | None, as_json: bool, db_path: Path) -> None:
         click.echo("No notice due.")
         return
     for d in rows:
-        state = f"OVERDUE by {-d.days_left} days" if d.overdue else f"due in {d.days_left} days"
+        state = (
+            f"OVERDUE by {-d.days_left} days"
+            if d.overdue
+            else ("due today" if d.days_left == 0 else f"due in {d.days_left} days")
+        )
         click.echo(
             f"contact {d.contact_id} ({d.purpose}): {d.deadline.isoformat()} {state}; {d.why}"
         )

@@ -83,7 +83,11 @@ def list_command(overdue: bool, due_within: int | None, policy_dir: Path) -> Non
     width = max(len(r.domain) for r in rows)
     click.echo(f"{'domain'.ljust(width)}  extraction  reviewed_on  review_due  state")
     for r in rows:
-        state = f"OVERDUE by {-r.days_left} days" if r.overdue else f"due in {r.days_left} days"
+        state = (
+            f"OVERDUE by {-r.days_left} days"
+            if r.overdue
+            else ("due today" if r.days_left == 0 else f"due in {r.days_left} days")
+        )
         click.echo(
             f"{r.domain.ljust(width)}  {r.extraction.ljust(10)}  {r.reviewed_on.isoformat()}"
             f"   {r.review_due.isoformat()}  {state}"

@@ -9,7 +9,7 @@ import click
 
 from ..tooling import subjects
 from ..tooling.base import open_existing, parse_day, today_utc
-from ..tooling.lookup import find_contacts, parse_identifier
+from ..tooling.lookup import parse_identifier
 from ..tooling.screening import open_suppression
 from ._app import main
 from ._errors import db_option, key_file_option, key_path, region_option, user_errors
@@ -45,7 +45,7 @@ def _remove(
     db = open_existing(db_path)
     suppression = open_suppression(db, key_path(db_path, key_file), region)
     ident = parse_identifier(identifier, region)
-    ids = [c["id"] for c in find_contacts(db, ident)]
+    ids = [c["id"] for c in subjects.person_contacts(db, ident)[0]]
     what = f"{len(ids)} contact(s) ({', '.join(map(str, ids))})" if ids else "no contact held"
     verb = {"erase": "Erase", "object": "Record the objection of"}[action]
     if not yes:
@@ -115,7 +115,9 @@ def rectify_command(
 @subject.command("contacted")
 @click.argument("contact_id", metavar="ID", type=int)
 @click.option("--on", "on", required=True, metavar="YYYY-MM-DD", help="Date of the contact.")
-@click.option("--how", type=click.Choice(subjects.CONTACTED_HOW), required=True)
+@click.option(
+    "--how", required=True, metavar="reply|click|call", help="How the person reached out."
+)
 @db_option
 @user_errors
 def contacted_command(contact_id: int, on: str, how: str, db_path: Path) -> None:

@@ -34,14 +34,21 @@ code{font-size:.85rem;word-break:break-all}
 
 
 def _table(
-    headers: Sequence[str], rows: Iterable[Sequence[Any]], numeric: Sequence[int] = ()
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    numeric: Sequence[int] = (),
+    code: Sequence[int] = (),
 ) -> str:
+    """An HTML table; ``numeric`` columns right-aligned, ``code`` columns (hashes) monospace."""
     body = []
     for row in rows:
         cells = []
         for i, value in enumerate(row):
             cls = ' class="num"' if i in numeric else ""
-            cells.append(f"<td{cls}>{escape('-' if value is None else str(value))}</td>")
+            text = escape("-" if value is None else str(value))
+            cells.append(
+                f"<td{cls}><code>{text}</code></td>" if i in code else f"<td{cls}>{text}</td>"
+            )
         body.append("<tr>" + "".join(cells) + "</tr>")
     if not body:
         return '<p class="empty">None.</p>'
@@ -83,7 +90,7 @@ def _lists_section(r: dict[str, Any]) -> str:
         [(f"{x['display_name']} (dated {x['list_date']})", x["age_days"]) for x in lists],
         title="Age of the lists in force (days)",
         color=PALETTE[2],
-        marker=(30, "30 days (DESIGN: stale beyond)"),
+        marker=(30, "30-day freshness limit"),
     )
     table = _table(
         ("list", "dated", "age (days)", "numbers", "imported", "file sha256"),
@@ -99,6 +106,7 @@ def _lists_section(r: dict[str, Any]) -> str:
             for x in lists
         ),
         numeric=(2, 3),
+        code=(5,),
     )
     return chart + table
 
@@ -152,10 +160,10 @@ def render_html(r: dict[str, Any]) -> str:
         "<h2>Information and retention (R5, R9)</h2>",
         stacked_bar(
             [
-                ("notice sent", n["sent"]),
-                ("exempt", n["exempt"]),
-                ("pending, not yet due", n["pending"] - n["overdue"]),
-                ("overdue", n["overdue"]),
+                ("notice sent", n["sent"], PALETTE[3]),
+                ("exempt", n["exempt"], PALETTE[5]),
+                ("pending, not yet due", n["pending"] - n["overdue"], PALETTE[2]),
+                ("overdue", n["overdue"], PALETTE[1]),
             ],
             title="Art. 14 notices",
         ),
@@ -178,6 +186,7 @@ def render_html(r: dict[str, Any]) -> str:
                 for x in r["exports"]
             ),
             numeric=(5,),
+            code=(6,),
         ),
         "<h2>Policies</h2>",
         _policies_section(r["policies"]),
@@ -192,7 +201,8 @@ def render_html(r: dict[str, Any]) -> str:
         "<h2>Audit log</h2>",
         f"<p>{log['rows']} rows, <b>{'intact' if log['intact'] else 'BROKEN'}</b>"
         + (f": {escape(str(log['break']))}" if not log["intact"] else "")
-        + f". Head <code>{escape(str(log['head']))}</code>. {escape(log['anchor'])}.</p>",
+        + f". Head <code>{escape(str(log['head']))}</code>. "
+        + f"{escape(log['anchor'][:1].upper() + log['anchor'][1:])}.</p>",
         _table(("event", "rows"), log["events"].items(), numeric=(1,)),
     ]
     return (

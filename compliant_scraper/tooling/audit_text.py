@@ -37,6 +37,7 @@ def format_text(report: dict[str, Any]) -> str:
         "",
         f"Contacts kept: {r['contacts']['total']}",
         *_table(("purpose", "contacts"), r["contacts"]["by_purpose"].items()),
+        "",
         *_table(
             ("domain", "purpose", "contacts"),
             ((x["domain"], x["purpose"], x["contacts"]) for x in r["contacts"]["by_domain"]),
@@ -44,7 +45,9 @@ def format_text(report: dict[str, Any]) -> str:
         "",
         f"Refusals: {r['refusals']['total']}",
         *_table(("stage", "refusals"), r["refusals"]["by_stage"].items()),
+        "",
         *_table(("rule", "refusals"), r["refusals"]["by_rule"].items()),
+        "",
         *_table(
             ("domain", "stage", "rule", "refusals"),
             ((x["domain"], x["stage"], x["rule"], x["count"]) for x in r["refusals"]["by_domain"]),
@@ -93,10 +96,13 @@ def _policies(p: dict[str, Any]) -> list[str]:
         ((x["domain"], x["file"], x["review_due"]) for x in p["overdue"]),
     )
     if p["due_soon"]:
-        lines += _table(
-            ("due soon", "file", "review due"),
-            ((x["domain"], x["file"], x["review_due"]) for x in p["due_soon"]),
-        )
+        lines += [
+            "",
+            *_table(
+                ("due soon", "file", "review due"),
+                ((x["domain"], x["file"], x["review_due"]) for x in p["due_soon"]),
+            ),
+        ]
     return lines
 
 

@@ -19,6 +19,7 @@ import io
 import json
 import os
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -91,12 +92,13 @@ def _check_options(fmt: str, lang: str) -> None:
 
 
 def _rows(
-    db: Database, registry: Registry, screen: Screen, lang: str
-) -> Any:  # Iterator[dict[str, Any]]
+    db: Database, registry: Registry, screen: Screen, lang: str, recipient: str
+) -> Iterator[dict[str, Any]]:
     cursor = db.execute(
         "SELECT * FROM contacts WHERE purpose = ? ORDER BY id", [screen.purpose.name]
     )
     columns = [d[0] for d in cursor.description]
+    named = None if recipient == "internal" else recipient
     for values in cursor.fetchall():
         contact = dict(zip(columns, values, strict=True))
         if not screen.allows(contact):
@@ -105,7 +107,7 @@ def _rows(
         row["sources"] = [
             {"url": s.url, "retrieved_at": s.retrieved_at} for s in sources_of(db, contact["id"])
         ]
-        row["notice"] = build_notice(db, registry, contact, lang).text
+        row["notice"] = build_notice(db, registry, contact, lang, named).text
         yield row
 
 
@@ -121,7 +123,7 @@ def _encode(row: dict[str, Any], fmt: str) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _write(stream: BinaryIO, rows: Any, fmt: str) -> _Written:
+def _write(stream: BinaryIO, rows: Iterator[dict[str, Any]], fmt: str) -> _Written:
     written = _Written()
     if fmt == "csv":
         header = (",".join(FIELDS) + "\n").encode("utf-8")
@@ -225,7 +227,7 @@ def export_to_stream(
 ) -> ExportResult:
     """Write the export to ``stream`` (e.g. standard output) and record it."""
     screen = _prepare(db, registry, suppression, purpose, fmt, lang, today)
-    written = _write(stream, _rows(db, registry, screen, lang), fmt)
+    written = _write(stream, _rows(db, registry, screen, lang, recipient), fmt)
     return _record(db, screen.purpose, fmt, recipient, None, written, screen, today)
 
 
@@ -252,7 +254,7 @@ def export_to_file(
     fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as stream:
-            written = _write(stream, _rows(db, registry, screen, lang), fmt)
+            written = _write(stream, _rows(db, registry, screen, lang, recipient), fmt)
             os.fsync(stream.fileno())
         os.replace(tmp, out)
     except BaseException:

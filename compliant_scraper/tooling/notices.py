@@ -117,7 +117,9 @@ def categories_of(contact: dict[str, Any]) -> tuple[str, ...]:
     return tuple(name for name, cols in _CATEGORIES.items() if any(contact.get(c) for c in cols))
 
 
-def facts_for(db: Database, registry: Registry, contact: dict[str, Any]) -> NoticeFacts:
+def facts_for(
+    db: Database, registry: Registry, contact: dict[str, Any], extra_recipient: str | None = None
+) -> NoticeFacts:
     purpose = registry.purposes.get(contact["purpose"])
     urls: dict[str, date] = {}
     for source in sources_of(db, int(contact["id"])):
@@ -125,6 +127,7 @@ def facts_for(db: Database, registry: Registry, contact: dict[str, Any]) -> Noti
     recipients = db.execute(
         "SELECT DISTINCT e.recipient FROM export_rows r JOIN exports e ON e.id = r.export_id "
         "WHERE r.contact_id = ? AND r.removed_at IS NULL AND e.recipient IS NOT NULL "
+        "AND e.recipient != 'internal' "
         "ORDER BY e.recipient",
         [contact["id"]],
     ).fetchall()
@@ -138,14 +141,23 @@ def facts_for(db: Database, registry: Registry, contact: dict[str, Any]) -> Noti
         sources=tuple(urls.items()),
         first_seen=day_of(str(contact["first_seen"])),
         retention_until=date.fromisoformat(str(contact["retention_until"])),
-        recipients=tuple(str(r[0]) for r in recipients),
+        recipients=tuple(
+            dict.fromkeys([*(str(r[0]) for r in recipients), *filter(None, [extra_recipient])])
+        ),
     )
 
 
-def build_notice(db: Database, registry: Registry, contact: dict[str, Any], lang: str) -> Notice:
+def build_notice(
+    db: Database,
+    registry: Registry,
+    contact: dict[str, Any],
+    lang: str,
+    extra_recipient: str | None = None,
+) -> Notice:
+    """The notice; ``extra_recipient`` is the recipient of an export being written."""
     if lang not in LANGS:
         raise ToolingError(f"--lang: expected one of {', '.join(LANGS)}, got {lang!r}")
-    facts = facts_for(db, registry, contact)
+    facts = facts_for(db, registry, contact, extra_recipient)
     text = render_fr(facts) if lang == "fr" else render_en(facts)
     return Notice(facts.contact_id, lang, text)
 
@@ -171,7 +183,7 @@ def render_fr(f: NoticeFacts) -> str:
         "Information sur vos données personnelles (article 14 du RGPD)",
         "",
         "Responsable du traitement :",
-        *_controller_lines(f.controller, "Délégué à la protection des données"),
+        *_controller_lines(f.controller, "Délégué à la protection des données "),
         "",
         f"Finalité : {f.purpose_description or f.purpose} ({f.purpose}).",
         f"Base légale : {f.legal_basis}.",

@@ -48,7 +48,8 @@ def _held_columns(db: Database) -> list[str]:
     counts = db.execute(
         "SELECT " + ", ".join(f"count({c})" for c in CONTACT_COLUMNS) + " FROM contacts"
     ).fetchone()
-    return [c for c, n in zip(CONTACT_COLUMNS, counts, strict=True) if n]
+    derived = ("kind", "email_kind", "phone_type")  # describe other columns, not data
+    return [c for c, n in zip(CONTACT_COLUMNS, counts, strict=True) if n and c not in derived]
 
 
 def _mode(path: Path) -> str:

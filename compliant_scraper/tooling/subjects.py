@@ -56,7 +56,7 @@ def _identifier_log(ident: Identifier, suppression: SuppressionList) -> dict[str
 
 def access(db: Database, suppression: SuppressionList, ident: Identifier) -> dict[str, Any]:
     """Everything held about the person (Art. 15), as a JSON-ready dict."""
-    contacts = find_contacts(db, ident)
+    contacts, _ = person_contacts(db, ident)
     if not contacts and ident.kind == "id":
         raise ToolingError(f"no contact matches {ident}")
     held: list[dict[str, Any]] = []
@@ -107,9 +107,41 @@ class Removal:
 
     action: str
     contact_ids: list[int]
-    suppressed: list[str]  # kinds put on (or already on) the suppression list
+    suppressed: list[str]  # kinds of identifier put on (or already on) the suppression list
     amendments: list[Amendment] = field(default_factory=list)
     unrecognisable: bool = False  # nothing to suppress: a later crawl could collect it again
+
+
+def person_contacts(
+    db: Database, ident: Identifier
+) -> tuple[list[dict[str, Any]], dict[tuple[str, str], None]]:
+    """Every contact of the person (one per purpose, linked by email or phone) and every
+    email and phone they hold: an erasure or objection covers them all."""
+    identifiers: dict[tuple[str, str], None] = {}
+    if ident.kind != "id":
+        identifiers[(ident.kind, ident.value)] = None
+    found: dict[int, dict[str, Any]] = {int(c["id"]): c for c in find_contacts(db, ident)}
+    while True:
+        for contact in found.values():
+            for kind in ("email", "phone"):
+                if contact.get(kind):
+                    identifiers[(kind, str(contact[kind]))] = None
+        more = {
+            int(c["id"]): c
+            for kind, value in identifiers
+            for c in find_contacts(db, _stored(kind, value))
+            if int(c["id"]) not in found
+        }
+        if not more:
+            return [found[k] for k in sorted(found)], identifiers
+        found.update(more)
+
+
+def _stored(kind: str, value: str) -> Identifier:
+    """An identifier for a value as stored (already normalised)."""
+    if kind == "email":
+        return Identifier("email", value.lower(), (value.lower(),))
+    return Identifier("phone", value)
 
 
 def remove_person(
@@ -117,16 +149,9 @@ def remove_person(
 ) -> Removal:
     """``erase`` (reason ``erasure``) or ``object`` (reason ``objection``) the person."""
     reason = {"erase": "erasure", "object": "objection"}[action]
-    contacts = find_contacts(db, ident)
+    contacts, identifiers = person_contacts(db, ident)
     if not contacts and ident.kind == "id":
         raise ToolingError(f"no contact matches {ident}")
-    identifiers: dict[tuple[str, str], None] = {}
-    if ident.kind != "id":
-        identifiers[(ident.kind, ident.value)] = None
-    for contact in contacts:
-        for kind in ("email", "phone"):
-            if contact.get(kind):
-                identifiers[(kind, str(contact[kind]))] = None
     # Suppress first, each in its own transaction: if anything below fails, the person is
     # at least never collected again.
     hashes: list[dict[str, str]] = []
@@ -152,7 +177,8 @@ def remove_person(
             },
         )
     amendments = rewrite_files(db, touched, reason)
-    return Removal(action, ids, [h["kind"] for h in hashes], amendments, not hashes)
+    kinds = list(dict.fromkeys(h["kind"] for h in hashes))
+    return Removal(action, ids, kinds, amendments, not hashes)
 
 
 def rectify(

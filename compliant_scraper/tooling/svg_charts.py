@@ -55,17 +55,17 @@ def bar_chart(
         x = _LABEL_W + plot_w * marker[0] / top
         parts += [
             f'<line x1="{x:.1f}" y1="20" x2="{x:.1f}" y2="{height - 4}" class="marker"/>',
-            f'<text x="{x + 4:.1f}" y="{height - 6}" class="marker-label">'
+            f'<text x="{x - 4:.1f}" y="{height - 6}" text-anchor="end" class="marker-label">'
             f"{escape(marker[1])}</text>",
         ]
     parts.append("</svg>")
     return "".join(parts)
 
 
-def stacked_bar(parts_in: Sequence[tuple[str, float]], *, title: str, width: int = 640) -> str:
-    """One bar split into coloured parts, with a legend (e.g. notices sent/pending/overdue)."""
+def stacked_bar(parts_in: Sequence[tuple[str, float, str]], *, title: str, width: int = 640) -> str:
+    """One bar split into (label, value, colour) parts, with a legend (e.g. notices)."""
     safe_title = escape(title)
-    total = sum(v for _, v in parts_in)
+    total = sum(v for _, v, _ in parts_in)
     if total <= 0:
         return f'<p class="empty">{safe_title}: nothing to show.</p>'
     height = 78
@@ -77,8 +77,7 @@ def stacked_bar(parts_in: Sequence[tuple[str, float]], *, title: str, width: int
     ]
     x = 0.0
     legend_x = 0
-    for i, (label, value) in enumerate(parts_in):
-        color = PALETTE[i % len(PALETTE)]
+    for label, value, color in parts_in:
         w = width * value / total
         if w > 0:
             parts.append(

@@ -12,7 +12,7 @@ decision, the reason, the reviewer and the review date to legal, so it cannot pa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from html.parser import HTMLParser
 from typing import Final
@@ -167,20 +167,36 @@ class Clause:
 
 
 def scan(page: Page) -> list[Clause]:
-    """Every block that mentions a term, in page order."""
+    """Every block that mentions a term, in page order.
+
+    A heading that mentions a term lends its terms to the first block under it that
+    mentions one too; when none does, the heading is reported on its own.
+    """
     clauses: list[Clause] = []
     offset = 0
     heading: str | None = None
+    pending: Clause | None = None  # a matching heading, waiting for its body
+
+    def add(clause: Clause) -> None:
+        clauses.append(replace(clause, number=len(clauses) + 1))
+
     for line, (text, is_heading) in enumerate(page.blocks, start=1):
-        if is_heading or (_NUMBERED.match(text) and len(text) < 120):
-            heading = text
         terms = _terms_in(text)
-        if terms:
-            under = None if heading == text else heading
-            clauses.append(
-                Clause(len(clauses) + 1, line, offset, offset + len(text), under, terms, text)
+        if is_heading or (_NUMBERED.match(text) and len(text) < 120):
+            if pending is not None:
+                add(pending)
+            heading = text
+            pending = (
+                Clause(0, line, offset, offset + len(text), None, terms, text) if terms else None
             )
+        elif terms:
+            if pending is not None:
+                terms = tuple(dict.fromkeys(pending.terms + terms))
+                pending = None
+            add(Clause(0, line, offset, offset + len(text), heading, terms, text))
         offset += len(text) + 1
+    if pending is not None:
+        add(pending)
     return clauses
 
 

@@ -1,0 +1,78 @@
+"""``compliant-scraper register``: the Art. 30 record entry (R10)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_tooling_fixtures import add_contact, make_env
+
+
+def test_register_entry(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    add_contact(
+        env.db, name="Jeanne Martin", email="jeanne.martin@cabinet-martin.fr", job_title="Avocate"
+    )
+    add_contact(env.db, purpose="b2b_phone", name="Paul", phone="+33612345678")
+    exported = env.run(
+        "export",
+        "--purpose",
+        "b2b_email",
+        "--format",
+        "csv",
+        "--out",
+        str(tmp_path / "e.csv"),
+        "--recipient",
+        "Partner SA",
+        "--db",
+        str(env.db_path),
+        "--policies",
+        str(env.policies),
+    )
+    assert exported.exit_code == 0, exported.output
+    result = env.run("register", "--db", str(env.db_path), "--policies", str(env.policies))
+    assert result.exit_code == 0, result.output
+    md = result.output
+    assert md.startswith("# Record of processing activities (GDPR Art. 30): Prospectia SAS\n")
+    for heading in (
+        "## Controller",
+        "## Purposes and legal bases",
+        "## Categories of persons",
+        "## Categories of data",
+        "## Sources",
+        "## Retention",
+        "## Recipients",
+        "## Security measures",
+        "## To complete by the controller",
+    ):
+        assert f"\n{heading}\n" in md
+    assert (
+        "| b2b_email | email | b2b | Legitimate interest, GDPR Art. 6(1)(f) | Emailing "
+        "professionals about offers related to their activity | 1 |"
+    ) in md
+    assert "- Held today: name, job_title, email, phone.\n" in md
+    assert "| annuaire.test | domains/annuaire.test.toml | allowed | CGU art. 7 |" in md
+    assert "| Partner SA | b2b_email | 1 | 1 |" in md
+    assert "- Database file owner-only (mode now 0600)" in md
+    assert "Tamper-evident audit log (hash chain with an HMAC head anchor): intact." in md
+    assert "- consumers: private individuals\n" in md
+
+
+def test_register_to_a_new_file(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    out = tmp_path / "register.md"
+    args = (
+        "register",
+        "--out",
+        str(out),
+        "--db",
+        str(env.db_path),
+        "--policies",
+        str(env.policies),
+    )
+    first = env.run(*args)
+    assert first.exit_code == 0
+    assert first.output == f"Register entry written to {out}\n"
+    assert out.read_text().startswith("# Record of processing activities")
+    second = env.run(*args)
+    assert second.exit_code == 1
+    assert second.output == f"Error: --out: {out} exists; choose a new file\n"

@@ -1,0 +1,67 @@
+"""Reading identifiers and dates the way a person or an auditor types them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from compliant_scraper.tooling.base import ToolingError, add_months, add_years
+from compliant_scraper.tooling.lookup import Identifier, parse_identifier
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("12", "id", "12"),
+        ("id:0012", "id", "12"),
+        ("Jeanne.Martin@Cabinet-Martin.FR", "email", "jeanne.martin@cabinet-martin.fr"),
+        ("06 12 34 56 78", "phone", "+33612345678"),
+        ("0612345678", "phone", "+33612345678"),
+        ("33612345678", "phone", "+33612345678"),
+        ("+33 6 12 34 56 78", "phone", "+33612345678"),
+        ("phone:612345678", "phone", "+33612345678"),
+    ],
+)
+def test_parse_identifier(text: str, kind: str, value: str) -> None:
+    ident = parse_identifier(text)
+    assert (ident.kind, ident.value) == (kind, value)
+
+
+def test_email_forms_cover_stored_spellings() -> None:
+    ident = parse_identifier("Jeanne.Martin@Cabinet-Martin.FR")
+    assert ident == Identifier(
+        "email", "jeanne.martin@cabinet-martin.fr", ("jeanne.martin@cabinet-martin.fr",)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("hello", "'hello' is not a contact id, a valid email address or a valid phone number"),
+        ("a@b", "'a@b' is not a valid email address"),
+        ("id:x", "'id:x' is not a contact id (a whole number)"),
+    ],
+)
+def test_parse_identifier_errors(text: str, message: str) -> None:
+    with pytest.raises(ToolingError) as caught:
+        parse_identifier(text)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),
+        (date(2026, 11, 23), 1, date(2026, 12, 23)),
+        (date(2026, 12, 15), 1, date(2027, 1, 15)),
+        (date(2026, 3, 31), 1, date(2026, 4, 30)),
+    ],
+)
+def test_add_months(start: date, months: int, expected: date) -> None:
+    assert add_months(start, months) == expected
+
+
+def test_add_years_on_29_february() -> None:
+    assert add_years(date(2028, 2, 29), 3) == date(2031, 2, 28)
