@@ -235,7 +235,8 @@ def draft_policy(
         [
             f"# Draft written by `compliant-scraper policy scan-terms` on {today.isoformat()}",
             f"# from {source}. It decides nothing: complete every TODO, uncomment reviewed_on,",
-            "# then run `compliant-scraper policy validate`. Until then the domain is refused.",
+            "# then run `compliant-scraper policy validate`. Until then the domain is refused;",
+            "# keep the draft out of policies/domains/ (an invalid file there stops every crawl).",
             "# Clauses found that bear on automated extraction or re-use:",
             *(notes or ["#   (none found: read the terms in full)"]),
             f"domain = {q(domain or 'TODO: the domain this decision covers')}",
