@@ -216,7 +216,9 @@ def make_env(tmp_path: Path) -> Env:
 
 def test_fixture_contact_has_three_years_retention(tmp_path: Path) -> None:
     env = make_env(tmp_path)
-    cid = add_contact(env.db, name="Jeanne Martin", email="jeanne.martin@cabinet-martin.fr", days_ago=0)
+    cid = add_contact(
+        env.db, name="Jeanne Martin", email="jeanne.martin@cabinet-martin.fr", days_ago=0
+    )
     until = env.row("SELECT retention_until FROM contacts WHERE id = ?", [cid])[0]
     assert until == add_years(TODAY, 3).isoformat()
     assert env.row("SELECT count(*) FROM sources WHERE contact_id = ?", [cid]) == (1,)

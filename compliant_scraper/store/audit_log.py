@@ -49,9 +49,24 @@ def _row_hash(prev: str, row_id: int, at: str, event: str, details: str) -> str:
 def append(db: Database, event: str, details: Mapping[str, Any]) -> int:
     """Append one event; call inside the caller's transaction when there is one.
 
-    Outside a transaction the row is committed at once. The head anchor is rewritten while
-    the write lock is held, so concurrent writers leave it naming the newest row.
+    Outside a transaction the row gets its own (``BEGIN IMMEDIATE``, so no other writer can
+    slip a row in between reading the last row and writing this one). Either way the head
+    anchor is rewritten while the write lock is held, so concurrent writers leave it naming
+    the newest row.
     """
+    if db.conn.in_transaction:
+        return _append(db, event, details)
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        row_id = _append(db, event, details)
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+    return row_id
+
+
+def _append(db: Database, event: str, details: Mapping[str, Any]) -> int:
     last = db.execute("SELECT id, sha256 FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     prev = last[1] if last else GENESIS
     row_id = (last[0] + 1) if last else 1

@@ -1,4 +1,4 @@
-"""What every tooling module shares: the user-error type, opening the store, dates.
+"""What every tooling module shares: the user-error type, opening the store, transactions, dates.
 
 A ``ToolingError`` is a mistake of the user's (unknown contact, bad date, missing database):
 the CLI prints it as one ``Error: ...`` line and exits 1. Anything else is a bug.
@@ -7,6 +7,8 @@ the CLI prints it as one ``Error: ...`` line and exits 1. Anything else is a bug
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -25,6 +27,23 @@ def open_existing(path: str | os.PathLike[str]) -> Database:
     if not path.is_file():
         raise ToolingError(f"no database at {path} (pass --db PATH, or run a crawl first)")
     return open_database(path)
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[None]:
+    """A transaction that holds the write lock from its start (``BEGIN IMMEDIATE``), so what
+    it reads cannot change before it writes; inside an open transaction, a savepoint."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
 
 
 def today_utc() -> date:

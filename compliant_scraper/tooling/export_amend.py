@@ -23,6 +23,7 @@ from sqlite_utils import Database
 
 from ..store import audit_log
 from ..store.records import sha256_hex, utcnow
+from .base import write_transaction
 
 _CHUNK = 500
 
@@ -128,7 +129,7 @@ def _amend(
     new_data, _removed = _filtered(data, fmt, drop)
     _rewrite(file, new_data)
     new_sha = sha256_hex(new_data)
-    with db.atomic():
+    with write_transaction(db):
         db.execute(
             "UPDATE exports SET file_sha256 = ?, amended_at = ? WHERE id = ?",
             [new_sha, utcnow(), export_id],

@@ -33,7 +33,7 @@ from ..policy.model import Purpose, Registry
 from ..store import audit_log
 from ..store.contacts import CONTACT_COLUMNS
 from ..store.records import utcnow
-from .base import ToolingError
+from .base import ToolingError, write_transaction
 from .notice_ledger import mark_due_at_first_communication
 from .notices import LANGS, build_notice
 from .screening import Screen, check_purpose_today, lists_in_force
@@ -154,7 +154,7 @@ def _record(
         {"name": i.name, "list_date": i.list_date.isoformat(), "file_sha256": i.file_sha256}
         for i in screen.lists
     ]
-    with db.atomic():
+    with write_transaction(db):
         cursor = db.execute(
             "INSERT INTO exports (at, purpose, format, recipient, path, count, file_sha256, "
             "opposition_lists) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from ..store import audit_log
 from ..store.records import utcnow
-from .base import ToolingError, add_months, day_of
+from .base import ToolingError, add_months, day_of, write_transaction
 
 CHANNELS: Final = ("email", "post", "phone", "sms", "in_person")
 # Art. 14(5): when the information need not be given. (b) does not apply to a controller who
@@ -41,7 +41,7 @@ def record_sent(
     """Record that the notice (the text whose sha256 is given) was sent on ``on``."""
     if channel not in CHANNELS:
         raise ToolingError(f"--channel: expected one of {', '.join(CHANNELS)}, got {channel!r}")
-    with db.atomic():
+    with write_transaction(db):
         cursor = db.execute(
             "INSERT INTO notices (contact_id, status, recorded_at, on_date, channel, lang, "
             "text_sha256) VALUES (?, 'sent', ?, ?, ?, ?, ?)",
@@ -69,7 +69,7 @@ def record_exempt(db: Database, contact_id: int, *, ground: str, reason: str, on
         raise ToolingError(f"--ground: expected one of {', '.join(EXEMPTIONS)}, got {ground!r}")
     if not reason.strip():
         raise ToolingError("--reason: an exemption needs its reason")
-    with db.atomic():
+    with write_transaction(db):
         cursor = db.execute(
             "INSERT INTO notices (contact_id, status, recorded_at, on_date, ground, reason) "
             "VALUES (?, 'exempt', ?, ?, ?, ?)",

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from ..store import audit_log
 from ..store.records import utcnow
+from .base import write_transaction
 from .export_amend import Amendment, mark_removed, rewrite_files
 
 
@@ -61,7 +62,7 @@ def purge(db: Database, today: date, *, dry_run: bool = False) -> PurgeResult:
     if dry_run or not found:
         return PurgeResult(today, found, dry_run)
     ids = [e.contact_id for e in found]
-    with db.atomic():
+    with write_transaction(db):
         touched = mark_removed(db, ids, "retention")
         for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
             marks = ", ".join("?" for _ in chunk)

@@ -24,7 +24,7 @@ from ..opposition.suppression import SuppressionList
 from ..store import audit_log
 from ..store.contacts import RETENTION_YEARS
 from ..store.records import utcnow
-from .base import ToolingError, add_years, day_of
+from .base import ToolingError, add_years, day_of, write_transaction
 from .export_amend import Amendment, mark_removed, rewrite_files
 from .lookup import Identifier, find_contacts, one_contact
 from .source_trail import sources_of
@@ -78,7 +78,7 @@ def access(db: Database, suppression: SuppressionList, ident: Identifier) -> dic
             }
         )
     suppressed = ident.kind != "id" and suppression.is_suppressed(ident.kind, ident.value)
-    with db.atomic():
+    with write_transaction(db):
         audit_log.append(
             db,
             "subject_access",
@@ -159,7 +159,7 @@ def remove_person(
         suppression.add(kind, value, reason)
         hashes.append({"kind": kind, "hash": suppression.digest(kind, value)})
     ids = [int(c["id"]) for c in contacts]
-    with db.atomic():
+    with write_transaction(db):
         touched = mark_removed(db, ids, reason)
         marks = ", ".join("?" for _ in ids)
         if ids:
@@ -189,7 +189,7 @@ def rectify(
         raise ToolingError(f"--field: expected one of {', '.join(RECTIFIABLE)}, got {field_name!r}")
     contact = one_contact(db, Identifier("id", str(contact_id)))
     updates = _validated(field_name, value.strip(), default_region)
-    with db.atomic():
+    with write_transaction(db):
         sets = ", ".join(f"{column} = ?" for column in updates)
         db.execute(f"UPDATE contacts SET {sets} WHERE id = ?", [*updates.values(), contact_id])
         db.execute(
@@ -244,7 +244,7 @@ def contacted(db: Database, contact_id: int, *, on: date, how: str, today: date)
     before = str(contact["retention_until"])
     after = max(before, add_years(on, RETENTION_YEARS).isoformat())
     last = max(str(contact["last_contact_at"] or ""), on.isoformat())
-    with db.atomic():
+    with write_transaction(db):
         db.execute(
             "UPDATE contacts SET last_contact_at = ?, retention_until = ? WHERE id = ?",
             [last, after, contact_id],
