@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -167,3 +169,21 @@ def test_subject_actions_never_log_the_identifier(tmp_path: Path) -> None:
     text = " ".join(r[0] for r in env.db.execute("SELECT details FROM audit_log"))
     assert "jeanne" not in text and "612345678" not in text
     assert "subject_object" in {r[0] for r in env.db.execute("SELECT event FROM audit_log")}
+
+
+def test_concurrent_writers_leave_an_intact_log_and_anchor(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    open_database(path).close()
+    code = (
+        "import sys\n"
+        "from compliant_scraper.store import audit_log\n"
+        "from compliant_scraper.store.database import open_database\n"
+        "db = open_database(sys.argv[1])\n"
+        "for i in range(40):\n"
+        "    audit_log.append(db, 'export', {'writer': sys.argv[2], 'i': i})\n"
+    )
+    writers = [subprocess.Popen([sys.executable, "-c", code, str(path), str(n)]) for n in range(4)]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0, 0, 0]
+    db = open_database(path)
+    assert audit_log.verify(db) is None
+    assert db.execute("SELECT count(*) FROM audit_log").fetchone() == (160,)
