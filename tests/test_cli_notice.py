@@ -174,6 +174,27 @@ def test_sent_in_the_future_is_refused(tmp_path: Path) -> None:
     assert result.output == f"Error: --on: {tomorrow} is in the future\n"
 
 
+def test_sent_before_collection_is_refused(tmp_path: Path) -> None:
+    env = env_with_contacts(tmp_path)
+    result = env.run(
+        "notice",
+        "sent",
+        "2",
+        "--on",
+        day(4).isoformat(),
+        "--channel",
+        "post",
+        "--db",
+        str(env.db_path),
+        "--policies",
+        str(env.policies),
+    )
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: --on: {day(4)} is before the contact was collected ({day(3)})\n"
+    )
+
+
 def test_exempt_needs_a_reason(tmp_path: Path) -> None:
     env = env_with_contacts(tmp_path)
     result = env.run(

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..tooling import notice_ledger
-from ..tooling.base import open_existing, parse_day, today_utc
+from ..tooling.base import day_of, open_existing, parse_day, today_utc
 from ..tooling.lookup import one_contact, parse_identifier
 from ..tooling.notices import LANGS, build_notice
 from ..tooling.policy_report import load
@@ -114,6 +114,11 @@ def sent_command(
         raise click.ClickException(f"--on: {day.isoformat()} is in the future")
     db = open_existing(db_path)
     contact = one_contact(db, parse_identifier(identifier, region))
+    if day < day_of(str(contact["first_seen"])):
+        raise click.ClickException(
+            f"--on: {day.isoformat()} is before the contact was collected "
+            f"({day_of(str(contact['first_seen']))})"
+        )
     text = build_notice(db, load(policy_dir, today_utc()), contact, lang)
     notice_id = notice_ledger.record_sent(
         db, int(contact["id"]), on=day, channel=channel, lang=lang, text_sha256=text.sha256
