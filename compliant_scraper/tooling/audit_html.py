@@ -25,7 +25,8 @@ border-bottom:2px solid #d5dbdb;padding-bottom:.2rem}
 .card.alert{border-color:#c0392b;background:#fdedec}.card.ok{border-color:#1e8449;background:#eafaf1}
 table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
 th,td{border-bottom:1px solid #e5e8e8;padding:.25rem .7rem;text-align:left;vertical-align:top}
-th{background:#f4f6f6}td.num{text-align:right;font-variant-numeric:tabular-nums}
+td{white-space:nowrap}td code{white-space:normal}th{background:#f4f6f6}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
 .chart{display:block;margin:.8rem 0;font-size:12px}.chart-title{font-weight:600;font-size:13px}
 .label{fill:#1c2833}.value{fill:#566573}.marker{stroke:#c0392b;stroke-dasharray:4 3}
 .marker-label{fill:#c0392b;font-size:11px}.empty{color:#566573;font-style:italic}
