@@ -25,7 +25,7 @@ def subject() -> None:
     """
 
 
-@subject.command("access")
+@subject.command("access", short_help="Everything held about the person, as JSON (Art. 15).")
 @click.argument("identifier", metavar="ID|EMAIL|PHONE")
 @db_option
 @key_file_option
@@ -69,7 +69,7 @@ def _remove(
             click.echo(f"Export {a.export_id} (recipient {a.recipient}): {a.note} (Art. 19)")
 
 
-@subject.command("erase")
+@subject.command("erase", short_help="Erase the person and suppress them (Art. 17).")
 @click.argument("identifier", metavar="ID|EMAIL|PHONE")
 @_yes
 @db_option
@@ -83,7 +83,9 @@ def erase_command(
     _remove("erase", identifier, yes, db_path, key_file, region)
 
 
-@subject.command("object")
+@subject.command(
+    "object", short_help="Record an objection (Art. 21): suppress, take out of exports."
+)
 @click.argument("identifier", metavar="ID|EMAIL|PHONE")
 @_yes
 @db_option
@@ -97,7 +99,7 @@ def object_command(
     _remove("object", identifier, yes, db_path, key_file, region)
 
 
-@subject.command("rectify")
+@subject.command("rectify", short_help="Correct one field of a contact (Art. 16).")
 @click.argument("contact_id", metavar="ID", type=int)
 @click.option("--field", "field_name", required=True, type=click.Choice(subjects.RECTIFIABLE))
 @click.option("--value", required=True, help="The correct value (empty to clear the field).")
@@ -112,7 +114,7 @@ def rectify_command(
     click.echo(f"Contact {contact_id}: {field_name} rectified")
 
 
-@subject.command("contacted")
+@subject.command("contacted", short_help="Record a reply, click or call: moves retention (R9).")
 @click.argument("contact_id", metavar="ID", type=int)
 @click.option("--on", "on", required=True, metavar="YYYY-MM-DD", help="Date of the contact.")
 @click.option(
