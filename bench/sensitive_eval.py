@@ -1,12 +1,13 @@
 """Precision, recall and speed of the special-category scan (R4) on the labelled set.
 
-    .venv/bin/python -m bench.sensitive_eval [--errors dev|test|none] [--runs 7] [--repeat 20]
+    .venv/bin/python -m bench.sensitive_eval [--errors SPLIT|none] [--runs 7] [--repeat 20]
 
-Prints, for the dev and test splits of ``tests/data/sensitive_labelled.tsv``: the drop
-decision (a positive is any special category), per-category precision/recall/F1 (a hit of
-the wrong category counts against both categories), the category confusion, and values per
-second (median of ``--runs`` timed passes over the labelled values repeated ``--repeat``
-times). Tune on dev errors only; the test split is the held-out measure.
+Prints, for each split of ``tests/data/sensitive_labelled.tsv`` (dev, test, holdout1,
+holdout2): the drop decision (a positive is any special category), per-category
+precision/recall/F1 (a hit of the wrong category counts against both categories), the
+category confusion, and values per second (median of ``--runs`` timed passes over the
+labelled values repeated ``--repeat`` times). ``--errors`` lists one split's mistakes.
+Never tune on a split before its first measurement is recorded (docs/sensitive-data.md).
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ from compliant_scraper.pipeline.sensitive import CATEGORIES, scan
 
 DATA: Final = Path(__file__).resolve().parents[1] / "tests" / "data" / "sensitive_labelled.tsv"
 NONE: Final = "none"
+# dev: tuned on. test: hash-chosen third of the first 650 rows (the first lexicon was written
+# with every row in view, so test is only held out from later tuning). holdout1: written after
+# v1 froze (f0dabe4), measured once, then tuned on. holdout2: written after v2 froze, measured
+# once: the honest estimate. See docs/sensitive-data.md.
+SPLITS: Final = ("dev", "test", "holdout1", "holdout2")
 
 
 @dataclass(frozen=True)
@@ -132,13 +138,15 @@ def print_errors(rows: Sequence[Row], out: Callable[[str], None]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--errors", choices=("dev", "test", "none"), default="dev")
+    parser.add_argument("--errors", choices=(*SPLITS, "none"), default="dev")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args(argv)
     rows = load_rows()
-    for split in ("dev", "test"):
-        report([row for row in rows if row.split == split], split, print)
+    for split in SPLITS:
+        split_rows = [row for row in rows if row.split == split]
+        if split_rows:
+            report(split_rows, split, print)
     report(rows, "all", print)
     if args.errors != "none":
         print(f"\n== misclassified ({args.errors})")

@@ -9,9 +9,12 @@ boundaries that also refuse hyphenated compounds (``Gay-Lussac`` never matches `
 
 Kinds, and what may neutralise them (see ``sensitive.py``):
 
+- ``personal``: a possessive or a tie to a place of worship ("my epilepsy surgery",
+  "fidèle de la paroisse"): only a company or a saint's name neutralises it.
 - ``member``: a party or union named. Reveals membership wherever it appears, even inside an
   organisation name (``Fédération CGT de la santé``); only a company legal form
-  (``CGT Ingénierie SAS``) or a saint's name neutralises it. Not in name/address fields.
+  (``CGT Ingénierie SAS``), a saint's name or a counterpart ("avocat de la CGT", "covering
+  the Labour Party conference") neutralises it. Not in name/address fields.
 - ``family``: a family member's health (``mère de deux enfants autistes``).
 - ``strong``: a self-contained attributive statement (``atteinte de``, ``en arrêt maladie``,
   ``converti à l'islam``); fires in every field, names included.
@@ -60,7 +63,7 @@ HEALTH_NOUNS: Final = (
     r"tumou?r",
     r"melanom[ea]",
     r"diabetes?",
-    r"(?-i:VIH|HIV|SIDA|Sida|AIDS|AVC|IVG|FIV|PMA|IVF|RQTH|TDAH|ADHD|OCD|PTSD|TSPT)",
+    r"(?-i:VIH|HIV|SIDA|Sida|AIDS|AVC|IVG|FIV|PMA|IVF|RQTH|TDAH|ADHD|OCD|PTSD|TSPT)(?-i:ers?)?",
     r"sida",
     r"hepatite(?: [abc])?",
     r"hepatitis(?: [abc])?",
@@ -137,6 +140,36 @@ HEALTH_NOUNS: Final = (
     r"stress post-traumatique",
     r"groupe sanguin",
     r"blood (?:group|type)",
+    r"asthme",
+    r"asthma",
+    r"(?:poly)?arthrite",
+    r"arthritis",
+    r"arthrose",
+    r"hypertension",
+    r"cirrhos[ei]s?",
+    r"h[a]?emophil(?:ie|ia)",
+    r"drepanocytose",
+    r"sickle cell disease",
+    r"thalass[a]?emi[ea]",
+    r"psoriasis",
+    r"spondylarthrite",
+    r"glaucom[ea]",
+    r"obesit[ey]",
+    r"apnee du sommeil",
+    r"sleep apno?ea",
+    r"migraines? chroniques?",
+    r"chronic migraines?",
+    r"acouphenes",
+    r"tinnitus",
+    r"seizures?",
+    r"mobilite reduite",
+    r"(?:limited|reduced) mobility",
+    r"mobility impairment",
+    r"hearing loss",
+    r"perte auditive",
+    r"deficience (?:auditive|visuelle|intellectuelle|motrice)",
+    r"(?:learning|intellectual) disabilit(?:y|ies)",
+    r"troubles? dys",
 )
 
 HEALTH_ADJECTIVES: Final = (
@@ -156,8 +189,19 @@ HEALTH_ADJECTIVES: Final = (
     r"disabled(?! (?:access|parking|toilets?|facilities|entrance|bays?|spaces?))",
     r"sourde?",
     r"deaf",
-    r"malvoyante?",
-    r"malentendante?",
+    r"mal-?voyante?",
+    r"mal-?entendante?",
+    r"sourd(?:e)?-muet(?:te)?",
+    r"deaf-?(?:mute|blind)",
+    r"asthmatique",
+    r"asthmatic",
+    r"arthritic",
+    r"obese",
+    r"hemophile",
+    r"ha?emophiliac",
+    r"migraineuse",
+    r"insulino-?dependante?",
+    r"souffrante?",
     r"(?<!a l')(?<!en )aveugle",
     r"(?:registered|legally|partially) blind",
     r"visually impaired",
@@ -230,7 +274,23 @@ HEALTH_STRONG: Final = (
     r"stroke survivor",
     r"greffee? (?:du|d'un|de|d'une|de la) (?:rein|coeur|foie|poumon|moelle|cornee|pancreas)",
     r"transplant recipient",
+    r"post-?burn-?out",
+    r"(?:mum|mom|mother)-to-be",
+    r"future maman",
+    r"expecting (?:a baby|our|my|twins|a child)",
+    r"seizure-free",
+    r"en fauteuil",
+    r"living with (?:a |an )?(?:\w+ ){0,2}?(?:condition|disease|illness|disability|disorder"
+    r"|syndrome|(?-i:[A-Z]{2,5}))",
 )
+
+# "my epilepsy surgery", "ma sclérose en plaques": a possessive makes it about the person,
+# even inside what would otherwise read as a field of work.
+_NOT_WORK = (
+    r"(?:(?!(?:research|work|job|mission|travail|recherche|metier|expertise|specialite|team"
+    r"|equipe|patients?|clients?|practice|field|domaine|focus|service|unit|unite)(?![\w-]))\w+ )?"
+)
+HEALTH_PERSONAL: Final = (r"(?:my|mon|ma|mes) " + _NOT_WORK + _alt(*HEALTH_NOUNS),)
 
 _FAMILY_CONDITION = _alt(
     r"autistes?",
@@ -265,7 +325,7 @@ RELIGION_TERMS: Final = (
     r"juive",
     r"jewish",
     r"jew",
-    r"chretienne?",
+    r"chretien(?:ne)?",
     r"protestante?",
     r"evangelique",
     r"evangelical",
@@ -303,6 +363,44 @@ RELIGION_TERMS: Final = (
     r"born-again",
     r"pieu(?:x|se)",
     r"pious",
+    r"quaker",
+    r"wiccan?",
+    r"pagan",
+    r"paien(?:ne)?",
+    r"druide",
+    r"rastafari(?:an)?",
+    r"baha'?i",
+    r"jaine?",
+    r"taoiste?",
+    r"shintoiste",
+    r"zoroastrian",
+    r"adventiste?",
+    r"baptist",
+    r"methodiste?",
+    r"lutherien(?:ne)?",
+    r"lutheran",
+    r"anglican(?:e)?",
+    r"presbyterian",
+    r"pentecotiste",
+    r"pentecostal",
+    r"chiite",
+    r"shi'?(?:a|ite)",
+    r"sunnite",
+    r"sunni",
+    r"salafiste?",
+    r"salafi",
+    r"soufi",
+    r"sufi",
+    r"hassidique",
+    r"hasidic",
+    r"paroissien(?:ne)?",
+    r"parishioner",
+    r"congregant",
+    r"church-?goer",
+    r"je preche",
+    r"i preach",
+    r"je prie",
+    r"i pray",
 )
 
 RELIGION_CLERGY: Final = (
@@ -332,6 +430,12 @@ RELIGION_CLERGY: Final = (
     r"pasteure?(?= (?:de|du|des|a|evangelique|protestante?|baptiste)(?![\w-])| d'|$)",
     r"reverend",
     r"abbe",
+    r"seminariste",
+    r"seminarian",
+    r"evangeliste",
+    r"preacher",
+    r"predicat(?:eur|rice)",
+    r"cure(?= de (?:la )?paroisse| du village| doyen|$)",
     r"chanoine",
     r"ministre du culte",
     r"minister of religion",
@@ -355,13 +459,24 @@ RELIGION_STRONG: Final = (
     r"(?:ramadan|shabbat|sabbath|lent)",
     r"porte (?:le|la|un|une) (?:voile|hijab|kippa|kippah|turban)",
     r"wear(?:s|ing)? (?:a |the )?(?:hijab|headscarf|kippah|yarmulke|turban)",
-    r"(?:ma|mon|my|our|notre) (?:local )?(?:paroisse|parish|eglise|church|mosquee|mosque"
-    r"|synagogue|congregation|communaute religieuse)",
+)
+
+_WORSHIP_PLACE = (
+    r"(?:paroisse|parish|eglise|church|chapel|chapelle|mosquee|mosque|synagogue|temple"
+    r"|congregation|communaute religieuse)"
+)
+RELIGION_PERSONAL: Final = (
+    r"(?:ma|mon|my|our|notre) (?:local )?" + _WORSHIP_PLACE,
+    r"(?:fidele|membre|catechiste|diacre) (?:de|d'|du|a) (?:la |l')?(?:\w+ ){0,3}?"
+    + _WORSHIP_PLACE,
+    r"(?:elder|deacon|deaconess|usher|churchwarden|warden|lay reader|member|sunday school"
+    r" teacher) (?:at|of) (?:the |my )?(?:\w+ ){0,3}?" + _WORSHIP_PLACE,
 )
 
 # A clergy honorific opening a name ("Abbé Pierre Martin", "Rev. John Smith").
 RELIGION_HONORIFIC: Final = (
-    r"^(?:rev|revd|reverend|abbe|mgr|monseigneur|imam|rabbi|rabbin|pasteur|pastor)\.? \w+",
+    r"^(?:rev|revd|reverend|abbe|mgr|monseigneur|imam|rabbi|rabbin|pasteur|pastor|pere|soeur"
+    r"|frere|father|sister|brother)\.? \w[\w-]*",
 )
 
 # -- sexual orientation or sex life (gender identity treated alike) ---------------------------
@@ -370,21 +485,21 @@ SEXUAL_TERMS: Final = (
     r"gay",
     r"lesbienne",
     r"lesbian",
-    r"homosexuelle?",
+    r"homosexuel(?:le)?",
     r"homosexual",
     r"homo(?! (?:sapiens|erectus|habilis|economicus|faber|deus|ludens)(?![\w-]))",
-    r"bisexuelle?",
+    r"bisexuel(?:le)?",
     r"bisexual",
-    r"pansexuelle?",
+    r"pansexuel(?:le)?",
     r"pansexual",
-    r"asexuelle?",
+    r"asexuel(?:le)?",
     r"asexual(?! reproduction)",
     r"aromantique",
     r"aromantic",
     r"queer",
     r"transgenre",
     r"transgender",
-    r"transsexuelle?",
+    r"transsexuel(?:le)?",
     r"transsexual",
     r"non-binaire",
     r"non-binary",
@@ -414,6 +529,7 @@ SEXUAL_STRONG: Final = (
     r"came out(?: as| to| in| at)",
     r"marie (?:a|avec) mon (?:mari|epoux|compagnon)",
     r"mariee (?:a|avec) ma (?:femme|epouse|compagne)",
+    r"(?:queer|gay|lesbian|bi|bisexual|trans|lgbt\w*\+*)-identif(?:ying|ied)",
 )
 
 # -- political opinions ------------------------------------------------------------------------
@@ -428,7 +544,8 @@ POLITICAL_PARTIES: Final = (
     r"europe ecologie(?: les verts)?",
     r"les ecologistes",
     r"mouvement democrate",
-    r"(?-i:MoDem|LFI|EELV|PCF|NUPES|LREM|LaREM|UKIP|SNP|DUP|AfD)",
+    r"(?-i:MoDem|LFI|EELV|PCF|NUPES|LREM|LaREM|UKIP|SNP|DUP|AfD|GOP)",
+    r"(?:democratic|republican) (?:national|congressional|senatorial) committee",
     r"la republique en marche",
     r"lutte ouvriere",
     r"nouveau parti anticapitaliste",
@@ -482,7 +599,11 @@ _POLITICAL_ROLE = _alt(
     r"federation",
     r"section",
     r"votes?",
+    r"voted",
+    r"voting",
     r"voter",
+    r"electeur",
+    r"electrice",
     r"soutien",
     r"supporter",
     r"sympathiser",
@@ -521,6 +642,7 @@ POLITICAL_PARTY_IN_CONTEXT: Final = (
     _POLITICAL_ROLE + wgap(5) + _PARTY_AMBIGUOUS,
     _PARTY_AMBIGUOUS + wgap(2) + _POLITICAL_ROLE_AFTER,
     r"\((?-i:RN|PS|LR|FN|LO|NPA|UDI|NFP|DLF|UPR)\)",
+    r"proud " + _PARTY_AMBIGUOUS,
 )
 
 POLITICAL_TERMS: Final = (
@@ -545,7 +667,7 @@ POLITICAL_TERMS: Final = (
     r"nationaliste",
     r"nationalist",
     r"libertarian",
-    r"libertarienne?",
+    r"libertarien(?:ne)?",
     r"ecologiste",
     r"d'extreme[- ](?:droite|gauche)",
     r"(?:far|hard|alt)[- ](?:right|left)",
@@ -565,9 +687,25 @@ POLITICAL_TERMS: Final = (
     r"feministe",
     r"feminist",
     r"encartee?",
+    r"(?:membre|adherente?|militante?|encartee?|member) (?:du|au|of the|of a) (?:parti|party)"
+    r"(?! (?:pris|planner|planning|wall|supplies)(?![\w-]))",
+    r"party member",
     r"engagee? a (?:gauche|droite)",
     r"je suis de (?:gauche|droite)",
     r"(?:homme|femme) de (?:gauche|droite)",
+    r"macroniste",
+    r"melenchoniste",
+    r"lepeniste",
+    r"zemmouriste",
+    r"sarkozyste",
+    r"chiraquien(?:ne)?",
+    r"mitterrandien(?:ne)?",
+    r"trumpist",
+    r"(?-i:MAGA)",
+    r"corbyn(?:ista|ite)",
+    r"blairite",
+    r"thatcherite",
+    r"chaviste",
 )
 
 POLITICAL_FALLBACK: Final = (
@@ -581,7 +719,7 @@ POLITICAL_FALLBACK: Final = (
 
 UNION_NAMES: Final = (
     r"(?-i:CGT|CFDT|CFTC|CFE-CGC|UNSA|FSU|SNES(?:-FSU)?|SNUIPP|SNUipp|SGEN(?:-CFDT)?|UNEF"
-    r"|UNISON|GMB|RMT|NEU|UCU|NASUWT|USDAW|CWU|FBU|ASLEF|SEIU|UAW|AFL-CIO|IBEW)",
+    r"|UNISON|GMB|RMT|NEU|UCU|NASUWT|USDAW|CWU|FBU|ASLEF|SEIU|UAW|AFL-CIO|IBEW|UFCW|USW)",
     r"force ouvriere",
     r"union nationale des syndicats autonomes",
     r"union syndicale solidaires",
@@ -594,7 +732,7 @@ UNION_NAMES: Final = (
     r"trades? union congress",
 )
 
-_UNION_AMBIGUOUS = _alt(r"(?-i:FO|CNT|SUD|UD|UL|UNITE)", r"solidaires")
+_UNION_AMBIGUOUS = _alt(r"(?-i:FO|CNT|SUD|UD|UL|UNITE|NEA|AFT)", r"solidaires")
 _UNION_ROLE = _alt(
     r"syndiquee?",
     r"syndicale?",
@@ -621,7 +759,7 @@ _UNION_ROLE = _alt(
 )
 UNION_IN_CONTEXT: Final = (
     _UNION_ROLE + wgap(4) + _UNION_AMBIGUOUS,
-    _UNION_AMBIGUOUS + wgap(1) + r"(?:member|rep|steward|branch|union|delegate|activist)",
+    _UNION_AMBIGUOUS + wgap(1) + r"(?:member|rep|steward|branch|union|delegate|activist|local)",
 )
 
 UNION_STRONG: Final = (
@@ -630,6 +768,11 @@ UNION_STRONG: Final = (
     r"trade unionist",
     r"shop steward",
     r"union (?:member|rep|representative|steward|organi[sz]er|official|delegate|activist)",
+)
+
+UNION_PERSONAL: Final = (
+    r"(?:adherente?|membre|member) (?:a |au |d'un |du |de |a un |of a |of the )?(?:syndicat|union)"
+    r"(?! (?:de |des |d'|du )?(?:copro\w*|initiative|mixte|intercommunal|eaux|proprietaires))",
 )
 
 UNION_TERMS: Final = (
@@ -651,6 +794,93 @@ UNION_TERMS: Final = (
 
 # -- racial or ethnic origin -------------------------------------------------------------------
 
+_DEMONYM = _alt(
+    r"marocain(?:e)?s?",
+    r"algerien(?:ne)?s?",
+    r"tunisien(?:ne)?s?",
+    r"senegalais(?:e)?s?",
+    r"malien(?:ne)?s?",
+    r"ivoirien(?:ne)?s?",
+    r"camerounais(?:e)?s?",
+    r"congolais(?:e)?s?",
+    r"guineen(?:ne)?s?",
+    r"nigerian(?:e)?s?",
+    r"ghaneen(?:ne)?s?",
+    r"turc(?:que)?s?",
+    r"kurdes?",
+    r"armenien(?:ne)?s?",
+    r"libanais(?:e)?s?",
+    r"syrien(?:ne)?s?",
+    r"iranien(?:ne)?s?",
+    r"afghan(?:e)?s?",
+    r"pakistanais(?:e)?s?",
+    r"indien(?:ne)?s?",
+    r"chinois(?:e)?s?",
+    r"vietnamien(?:ne)?s?",
+    r"cambodgien(?:ne)?s?",
+    r"coreen(?:ne)?s?",
+    r"japonais(?:e)?s?",
+    r"haitien(?:ne)?s?",
+    r"portugais(?:e)?s?",
+    r"italien(?:ne)?s?",
+    r"espagnol(?:e)?s?",
+    r"polonais(?:e)?s?",
+    r"roumain(?:e)?s?",
+    r"ukrainien(?:ne)?s?",
+    r"albanais(?:e)?s?",
+    r"comorien(?:ne)?s?",
+    r"malgaches?",
+    r"somalien(?:ne)?s?",
+    r"ethiopien(?:ne)?s?",
+    r"moroccan",
+    r"algerian",
+    r"tunisian",
+    r"senegalese",
+    r"malian",
+    r"ivorian",
+    r"cameroonian",
+    r"congolese",
+    r"guinean",
+    r"ghanaian",
+    r"somali",
+    r"ethiopian",
+    r"eritrean",
+    r"kenyan",
+    r"turkish",
+    r"kurdish",
+    r"armenian",
+    r"lebanese",
+    r"syrian",
+    r"iranian",
+    r"afghan",
+    r"pakistani",
+    r"indian",
+    r"bangladeshi",
+    r"chinese",
+    r"vietnamese",
+    r"korean",
+    r"japanese",
+    r"filipino",
+    r"haitian",
+    r"jamaican",
+    r"mexican",
+    r"cuban",
+    r"colombian",
+    r"brazilian",
+    r"irish",
+    r"italian",
+    r"polish",
+    r"greek",
+    r"arab",
+    r"punjabi",
+    r"tamil",
+)
+
+ETHNIC_PERSONAL: Final = (
+    r"nee? (?:de|d'un|d'une) (?:parents?|pere|mere) " + _DEMONYM,
+    r"born to (?:\w+ )?" + _DEMONYM + r"(?: parents?)?",
+)
+
 ETHNIC_TERMS: Final = (
     r"(?<!appellation )(?<!pays )(?<!label )d'origines? (?!(?:controlee|protegee|geographique"
     r"|animale|vegetale|inconnue|humaine|biologique|france)(?![\w-]))\w+",
@@ -662,7 +892,7 @@ ETHNIC_TERMS: Final = (
     r"beur(?:ette)?",
     r"rebeu",
     r"renoi",
-    r"metisse?",
+    r"metis(?:se)?",
     r"metis",
     r"mixed[- ]race",
     r"biracial",
@@ -671,7 +901,7 @@ ETHNIC_TERMS: Final = (
     r"(?:person|woman|man|femme|homme|personne) (?:of colou?r|de couleur)",
     r"(?-i:BAME|BIPOC|POC)",
     r"afro-?descendante?",
-    r"afro-(?:americaine?|american|caribbean|caribeenne?|francaise?|bresilienne?|europeenne?)",
+    r"afro-(?:americaine?|american|caribbean|caribeen(?:ne)?|francaise?|bresilien(?:ne)?|europeen(?:ne)?)",
     r"(?:african|asian|mexican|chinese|korean|japanese|indian|arab|filipino|vietnamese|cuban"
     r"|italian|irish|native|haitian|jamaican|caribbean|pakistani|nigerian|somali)-american",
     r"latina",
@@ -699,12 +929,19 @@ ETHNIC_TERMS: Final = (
     r"kabyle",
     r"antillaise?",
     r"(?:femme|homme|personne|fille|garcon) noire?",
+    r"(?:je suis|i am|i'm) (?:noire?|black|metisse?|arabe|maghrebine?)",
     r"black (?:woman|man|women|men|female|male|founder|entrepreneur|engineer|british|briton"
     r"|american|professional|leader|ceo|mum|mom|dad|father|mother|girl|boy|person|creator"
     r"|author|lawyer|doctor|nurse|developer|-owned|owned)",
     r"british (?:pakistani|indian|bangladeshi|asian|chinese|african|caribbean|nigerian|somali"
     r"|arab|black)",
     r"white british",
+    r"d'ascendance \w+",
+    r"(?:second|third|2nd|3rd|deuxieme|troisieme)[- ]generation " + _DEMONYM,
+    r"(?:issue? de la )?(?:deuxieme|troisieme|seconde) generation (?:d'immigres|" + _DEMONYM + ")",
+    _DEMONYM + r"[- ]american",
+    r"(?:rom|roma|romani|kurde|kurdish|berbere|kabyle|tamil) (?:woman|man|person|femme|homme"
+    r"|personne)",
 )
 
 # -- genetic or biometric data -----------------------------------------------------------------
@@ -721,7 +958,8 @@ GENETIC_TERMS: Final = (
     r"genotype",
     r"haplogroupe?",
     r"empreinte genetique",
-    r"brca[12]?",
+    r"brca[12]?(?:[- ](?:positive|positif|positive|carrier|mutation|gene))?",
+    r"(?:myheritage|ancestry|23andme|geneanet)(?: ?dna| adn)?",
     r"porteu(?:r|se) (?:saine? )?(?:de |du |d'une? |de la |d'un )(?:\w+ ){0,2}?"
     r"(?:mutation|gene|variant|anomalie)\w*",
     r"porteu(?:r|se) saine?",
@@ -744,8 +982,9 @@ BIOMETRIC_TERMS: Final = (
     r"retina(?:l)? scan",
     r"gabarit facial",
     r"face ?print",
-    r"empreinte vocale",
-    r"voiceprint",
+    r"empreintes? (?:vocales?|retiniennes?|de l'iris|faciales?|palmaires?)",
+    r"voice ?prints?",
+    r"(?:facial|face) (?:recognition )?(?:template|data|print|scan|geometry|biometrics?)",
 )
 
 # -- criminal convictions and offences (Art. 10) -----------------------------------------------
@@ -812,6 +1051,21 @@ CRIMINAL_TERMS: Final = (
     r"found guilty",
     r"reconnue? coupable",
     r"on remand",
+    r"sentenced",
+    r"prisonniere?",
+    r"on probation",
+    r"inculpee?",
+    r"indicted",
+    r"ecrouee?",
+    r"mise? en cause (?:dans|pour)",
+    r"prevenue? (?:dans|pour) (?:une|l'|la|le)",
+    r"poursuivie? (?:pour|en justice)",
+    r"charged with (?:a |an )?(?:\w+ )?(?:offen[cs]e|crime|fraud|theft|assault|murder|manslaughter"
+    r"|dui|drink|possession|burglary|robbery)",
+    r"(?:did|doing|done) time",
+    r"fait de la prison",
+    r"condamnations? (?:pour|a|penales?|judiciaires?)",
+    r"(?:ex-)?taulard(?:e)?",
 )
 
 # -- the cue table: (category, kind, cue description, patterns) --------------------------------
@@ -828,6 +1082,10 @@ CUES: Final[tuple[tuple[str, str, str, tuple[str, ...]], ...]] = (
     ),
     ("trade_union", "member", "trade_union: organisation named", UNION_NAMES),
     ("trade_union", "member", "trade_union: acronym with a mandate", UNION_IN_CONTEXT),
+    ("health", "personal", "health: possessive statement", HEALTH_PERSONAL),
+    ("religion", "personal", "religion: tie to a place of worship", RELIGION_PERSONAL),
+    ("trade_union", "personal", "trade_union: membership statement", UNION_PERSONAL),
+    ("ethnic_origin", "personal", "ethnic_origin: parents' origin", ETHNIC_PERSONAL),
     ("health", "family", "health: condition of a family member", HEALTH_FAMILY),
     ("religion", "strong", "religion: clergy honorific", RELIGION_HONORIFIC),
     ("health", "strong", "health: attributive phrase", HEALTH_STRONG),
@@ -968,6 +1226,8 @@ PROFESSION_BEFORE: Final = (
     r"formation",
     r"ateliers?",
     r"cours",
+    r"suivi",
+    r"cure",
     r"campagne",
     r"collecte",
     r"professor",
@@ -1071,6 +1331,16 @@ PROFESSION_AFTER: Final = (
     r"architect",
     r"volunteer",
     r"surgeon",
+    r"guard",
+    r"warden",
+    r"governor",
+    r"visitor",
+    r"assessor",
+    r"practitioner",
+    r"administrator",
+    r"midwife",
+    r"paramedic",
+    r"clinician",
     r"\w+ologist",
     r"\w+iatrist",
 )
@@ -1229,6 +1499,7 @@ ORG_HEAD_FINAL: Final = (
     r"nursing",
     r"sector",
     r"industry",
+    r"action",
 )
 
 # Plural people nouns: "pour femmes enceintes", "people living with HIV", "deaf children"
@@ -1291,12 +1562,48 @@ PEOPLE_PLURAL: Final = (
     r"mothers",
     r"meres",
     r"parents",
+    r"entrepreneurs",
+    r"founders",
+    r"professionals",
+    r"athletes",
+    r"artists",
+    r"artistes",
+    r"leaders",
+    r"colleagues",
+    r"collegues",
+    r"customers",
+    r"members",
+    r"membres",
+    r"candidates",
+    r"candidats",
+    r"applicants",
+    r"jobseekers",
+    r"learners",
+    r"readers",
+    r"citizens",
+    r"citoyens",
+    r"tenants",
+    r"locataires",
+    r"refugees",
+    r"refugies",
+    r"migrants",
+    r"musicians",
+    r"writers",
+    r"creators",
+    r"developers",
+    r"engineers",
+    r"designers",
+    r"drivers",
+    r"travellers",
+    r"visitors",
+    r"participants",
+    r"volunteers",
+    r"benevoles",
 )
 
 COMPANY_FORMS: Final = (
     r"(?-i:SAS|SARL|SA|SASU|EURL|SCI|SNC|SCOP|SCIC|GIE|GmbH|AG|BV|NV|SpA|SRL|Sarl|Sas)",
     r"ltd",
-    r"limited",
     r"inc",
     r"incorporated",
     r"llc",
@@ -1314,7 +1621,7 @@ STREET_HEADS: Final = (
     r"av",
     r"boulevard",
     r"bd",
-    r"place",
+    r"place(?= (?:de|du|des|d')(?![\w-]))",
     r"impasse",
     r"allee",
     r"chemin",
@@ -1324,6 +1631,61 @@ STREET_HEADS: Final = (
     r"road",
     r"lane",
     r"drive",
+)
+
+# "Avocat de la CGT", "covering the Labour Party conference": the party or union is a client,
+# a beat or a counterpart, not the person's membership.
+COUNTERPART: Final = (
+    r"couvr\w*",
+    r"covering",
+    r"covers?",
+    r"covered",
+    r"reporter",
+    r"journaliste?",
+    r"correspondent",
+    r"correspondante?",
+    r"negoci\w*",
+    r"negotiat\w*",
+    r"work(?:ed|ing|s)? with",
+    r"travaill\w* avec",
+    r"face a",
+    r"analyste?",
+    r"specialiste",
+    r"expert",
+    r"historien(?:ne)?",
+    r"historian",
+    r"avocate?",
+    r"lawyer",
+    r"attorney",
+    r"counsel",
+)
+
+# Cultural styles and languages named after a people: "cuisine antillaise", "jazz manouche".
+CULTURE_HEADS: Final = (
+    r"cuisine",
+    r"musique",
+    r"jazz",
+    r"flamenco",
+    r"danse",
+    r"dance",
+    r"arts?",
+    r"culture",
+    r"litterature",
+    r"literature",
+    r"cinema",
+    r"food",
+    r"music",
+    r"restaurant",
+    r"traiteur",
+    r"patisserie",
+    r"specialites?",
+    r"recettes?",
+    r"langues?",
+    r"languages?",
+    r"histoire",
+    r"history",
+    r"studies",
+    r"etudes",
 )
 
 SAINT: Final = r"(?:saint|sainte|st|ste|san|santa|sao|notre)[- .]+\w[\w-]*"

@@ -74,18 +74,25 @@ class _Cue:
 
 
 # Which neutralising contexts may hide a cue of each kind (see _sensitive_lexicon docstring).
-_KIND_ORDER: Final = ("member", "family", "strong", "term", "fallback")
+_KIND_ORDER: Final = ("member", "personal", "family", "strong", "term", "fallback")
 _BASE_MASKS: Final = frozenset({"company", "saint"})
+_TERM_MASKS: Final = _BASE_MASKS | {"street", "org", "clientele", "expertise"}
 _MASKED_BY: Final[dict[str, frozenset[str]]] = {
-    "member": _BASE_MASKS,
+    "member": _BASE_MASKS | {"counterpart"},
+    "personal": _BASE_MASKS,
     "family": _BASE_MASKS | {"street", "org"},
     "strong": _BASE_MASKS | {"street", "org", "clientele"},
-    "term": _BASE_MASKS | {"street", "org", "clientele", "expertise"},
-    "fallback": _BASE_MASKS | {"street", "org", "clientele", "expertise"},
+    "term": _TERM_MASKS,
+    "fallback": _TERM_MASKS,
 }
-_IDENTIFIER_KINDS: Final = frozenset({"family", "strong"})
+# Statements only: a name, an address or an identifier is not a sentence about the person.
+_IDENTIFIER_KINDS: Final = frozenset({"personal", "family", "strong"})
+# The organization field names an organisation ("Catholic Charities USA", "Deaf Action"), so a
+# category word there is part of a name; a party or union named there is the person's.
+_ORGANIZATION_KINDS: Final = frozenset({"member", "personal", "family", "strong"})
 
 _B = r"(?<![\w-])"  # word start; a hyphenated compound is one word
+_B_CUE = r"(?:(?<![\w-])|(?<=\bex-))"  # ... except "ex-": "ex-militant", "ex-syndicaliste"
 _E = r"(?![\w-])"  # word end
 _POSSESSIVE = r"(?<!ma )(?<!mon )(?<!my )(?<!our )(?<!notre )(?<!local )"
 _SEG_REST = r"(?:(?! - |\. )[^,;|()\[\]/:!?])*"
@@ -108,11 +115,12 @@ def _compile_cues(kinds: frozenset[str]) -> tuple[re.Pattern[str], tuple[_Cue, .
                     raise ValueError(f"lexicon pattern has a capturing group: {pattern!r}")
             groups.append(f"(?P<c{len(cues)}>{'|'.join(patterns)})")
             cues.append(_Cue(category, kind, cue))
-    return re.compile(_B + "(?:" + "|".join(groups) + ")" + _E, _FLAGS), tuple(cues)
+    return re.compile(_B_CUE + "(?:" + "|".join(groups) + ")" + _E, _FLAGS), tuple(cues)
 
 
 _FULL: Final = _compile_cues(frozenset(_KIND_ORDER))
 _IDENTIFIER: Final = _compile_cues(_IDENTIFIER_KINDS)
+_ORGANIZATION: Final = _compile_cues(_ORGANIZATION_KINDS)
 
 _ORG_INITIAL: Final = re.compile(
     _B + _POSSESSIVE + _words(lex.ORG_HEAD_INITIAL) + _E + _SEG_REST, _FLAGS
@@ -128,6 +136,13 @@ _EXPERT_BEFORE: Final = re.compile(
 _EXPERT_AFTER: Final = re.compile(
     _B + _NOUN + lex.gap(2) + _words(lex.PROFESSION_AFTER) + _E, _FLAGS
 )
+_CULTURE: Final = re.compile(
+    _B + _words(lex.CULTURE_HEADS) + lex.gap(1) + "(?P<n>" + _words(lex.ETHNIC_TERMS) + ")" + _E,
+    _FLAGS,
+)
+_COUNTERPART: Final = re.compile(
+    _B + _words(lex.COUNTERPART) + _E + "(?:" + lex.SP + lex.TOK + "){0,5}", _FLAGS
+)
 _CLIENTELE: Final = re.compile(
     _B + "(?:" + lex.TOK + lex.SP + ")?" + _words(lex.PEOPLE_PLURAL) + _E + _SEG_REST, _FLAGS
 )
@@ -136,7 +151,17 @@ _STREET: Final = re.compile(
     _FLAGS,
 )
 _SAINT: Final = re.compile(_B + lex.SAINT + _E, _FLAGS)
-_COMPANY: Final = re.compile(r"(?<![\w&-])" + _words(lex.COMPANY_FORMS) + _E, _FLAGS)
+# A legal form opens or closes a company name: "SARL Dupont", "CGT Ingénierie SAS".
+_COMPANY: Final = re.compile(
+    "^"
+    + _words(lex.COMPANY_FORMS)
+    + _E
+    + "|"
+    + r"(?<![\w&-])"
+    + _words(lex.COMPANY_FORMS)
+    + r"\.?$",
+    _FLAGS,
+)
 _SEGMENT_BREAK: Final = re.compile(r"[,;|()\[\]/:!?]| - |\. ")
 
 _PRE: Final = str.maketrans(
@@ -197,15 +222,19 @@ class _Masks:
             return [m.span() for rx in (_ORG_INITIAL, _ORG_FINAL) for m in rx.finditer(text)]
         if mask == "expertise":
             return [
-                m.span("n") for rx in (_EXPERT_BEFORE, _EXPERT_AFTER) for m in rx.finditer(text)
+                m.span("n")
+                for rx in (_EXPERT_BEFORE, _EXPERT_AFTER, _CULTURE)
+                for m in rx.finditer(text)
             ]
+        if mask == "counterpart":
+            return [m.span() for m in _COUNTERPART.finditer(text)]
         if mask == "clientele":
             return [m.span() for m in _CLIENTELE.finditer(text)]
         if mask == "street":
             return [m.span() for m in _STREET.finditer(text)]
         if mask == "saint":
             return [m.span() for m in _SAINT.finditer(text)]
-        return [seg for seg in _segments(text) if _COMPANY.search(text, *seg)]  # company
+        return [seg for seg in _segments(text) if _COMPANY.search(text[seg[0] : seg[1]].strip())]
 
 
 def _segments(text: str) -> list[tuple[int, int]]:
@@ -221,15 +250,20 @@ def scan(value: str, field: str | None = None) -> SensitiveHit | None:
     """The special category ``value`` reveals about a person, or None to keep it.
 
     ``field`` is the item key the value came from (``job_title``, ``organization``...): in
-    name, address and identifier fields only self-contained statements count. Any other field,
-    or None, is scanned as free text.
+    name, address and identifier fields only self-contained statements count; in
+    ``organization`` also a party or union named. Any other field, or None, is free text.
     """
     text = _normalise(value)
     if not text:
         return None
     if field in _URL_FIELDS:
         text = _URL_SEPARATORS.sub(" ", text)
-    rx, cues = _IDENTIFIER if field in IDENTIFIER_FIELDS else _FULL
+    if field in IDENTIFIER_FIELDS:
+        rx, cues = _IDENTIFIER
+    elif field == "organization":
+        rx, cues = _ORGANIZATION
+    else:
+        rx, cues = _FULL
     candidates: list[tuple[_Cue, int, int]] = []
     pos = 0
     while (m := rx.search(text, pos)) is not None:
