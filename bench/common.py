@@ -105,7 +105,10 @@ def run_worker(
         result_file = Path(tmp) / "result.json"
         log_file = Path(tmp) / "stderr.log"
         command = [PYTHON, "-m", module, *args, "--result", str(result_file)]
-        full_env = {**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)}
+        full_env = {**os.environ, **(env or {})}
+        full_env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(ROOT), full_env.get("PYTHONPATH", "")) if p
+        )
         started = time.perf_counter()
         with log_file.open("wb") as log:
             proc = subprocess.Popen(

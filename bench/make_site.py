@@ -20,6 +20,7 @@ import argparse
 import html
 import json
 import random
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -29,6 +30,7 @@ DEFAULT_PAGES: Final = 5000
 PER_LISTING: Final = 50
 SEE_ALSO: Final = 3
 SEED: Final = 20261123
+VERSION: Final = 2  # bump when the pages change: a cached site is rebuilt
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -418,8 +420,10 @@ def make_site(root: Path, pages: int = DEFAULT_PAGES, host: str = HOST) -> Site:
     site = Site(root, host, pages, listings, details)
     docroot = site.docroot
     stamp = docroot / ".complete"
-    if stamp.exists() and stamp.read_text() == f"{pages}":
+    if stamp.exists() and stamp.read_text() == f"{pages} v{VERSION}":
         return site
+    if docroot.exists():
+        shutil.rmtree(docroot)
     for folder in (docroot / "annuaire", docroot / "fiche"):
         folder.mkdir(parents=True, exist_ok=True)
     (docroot / "robots.txt").write_text(ROBOTS_TXT, encoding="utf-8")
@@ -431,7 +435,7 @@ def make_site(root: Path, pages: int = DEFAULT_PAGES, host: str = HOST) -> Site:
     for index in range(details):
         page = detail_page(contact(index), details)
         (docroot / "fiche" / f"{index:05d}.html").write_text(page, encoding="utf-8")
-    stamp.write_text(f"{pages}")
+    stamp.write_text(f"{pages} v{VERSION}")
     return site
 
 

@@ -1,0 +1,209 @@
+"""The compliance pipeline alone: items per second fed from memory, no network, one process.
+
+``python -m bench.pipeline --db DB --items N --repeat K --result FILE``
+
+The items are what the ``directory`` spider extracts from the benchmark site's detail pages
+(the same keys and values, built from ``bench.make_site.contact`` without parsing HTML), each
+with its provenance, a distinct contact per item, every pass on new contacts. The chain is
+the product's: ``ContactProcessor`` (normalise, purpose rules, minimise, special-category
+scan, suppression list, opposition lists, usable-for-purpose) and ``ContactWriter`` (dedupe,
+insert, sources row, batched commits), with drops recorded through a real
+``ComplianceContext`` into the ``drops`` table, under ``b2b_phone_prospecting`` with the
+Bloctel list already imported in DB (copy it first: the run writes to it) and 1,000
+suppressed emails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+from .common import Summary, write_result
+from .make_site import HOST, contact
+from .policies import PURPOSE, crawl_policies
+
+SUPPRESSED_EVERY: Final = 50  # every 50th contact's email is on the suppression list
+# "full" is the product's chain; the others show what two of its stages cost.
+VARIANTS: Final = ("full", "drops_not_written", "no_scan")
+
+
+def item(index: int, run_id: str) -> dict[str, Any]:
+    """A contact as ``extract_contacts`` returns it for detail page ``index``, stamped."""
+    from compliant_scraper.provenance import ITEM_KEY, Provenance
+
+    c = contact(index)
+    method = "json-ld" if index % 2 == 0 else "microdata"
+    url = f"http://{HOST}/fiche/{index:05d}.html"
+    return {
+        "kind": "person",
+        "schema_type": "Person",
+        "name": c.name,
+        "given_name": c.given,
+        "family_name": c.family,
+        "job_title": c.job,
+        "organization": c.org,
+        "email": c.email,
+        "phone": c.phone,
+        "street_address": c.street,
+        "postal_code": c.postal_code,
+        "locality": c.city,
+        "country": "FR",
+        "website": None,
+        "method": method,
+        "description": c.bio,
+        ITEM_KEY: Provenance(
+            source_url=url,
+            retrieved_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            spider="directory",
+            run_id=run_id,
+            policy_file=f"domains/{HOST}.toml",
+            policy_sha256="0" * 64,
+            robots_sha256="1" * 64,
+            method=method,
+        ),
+    }
+
+
+def measure(db_path: Path, items: int, repeat: int, profile: Path | None) -> dict[str, Any]:
+    from scrapy.settings import Settings
+    from scrapy.utils.test import get_crawler
+
+    from compliant_scraper.config import Config
+    from compliant_scraper.context import ComplianceContext
+    from compliant_scraper.errors import ComplianceDrop
+    from compliant_scraper.opposition.startup import open_screening
+    from compliant_scraper.pipeline.processor import ContactProcessor
+    from compliant_scraper.policy.loader import load_registry
+    from compliant_scraper.store.contacts import ContactWriter
+    from compliant_scraper.store.records import utcnow
+    from compliant_scraper.store.sqlite_store import SqliteStore
+
+    today = datetime.now(UTC).date()
+    policy_dir = crawl_policies(db_path.with_name("pipeline-policies"), HOST, today)
+    config = Config.from_settings(
+        Settings(
+            {
+                "COMPLIANCE_POLICY_DIR": str(policy_dir),
+                "COMPLIANCE_DB": str(db_path),
+                "COMPLIANCE_PURPOSE": PURPOSE,
+            }
+        )
+    )
+    registry = load_registry(policy_dir, today=today)
+    purpose = registry.purposes[PURPOSE]
+    store = SqliteStore.open(db_path, config.write_batch_size)
+    stats = get_crawler().stats  # a real stats collector, as in a crawl
+    assert stats is not None
+    ctx = ComplianceContext(config, registry, purpose, store, stats, today)
+    store.start_run(ctx.run_id, "directory", purpose.name, utcnow())
+    screening = open_screening(store.db, purpose, today, config.key_file)
+    total = items * (len(VARIANTS) * repeat + 2)
+    for index in range(0, total, SUPPRESSED_EVERY):
+        screening.suppression.add("email", contact(index).email, "objection")
+    processor = ContactProcessor(
+        purpose, "FR", ctx.drop, screening.suppression, screening.opposition
+    )
+    writer = ContactWriter(store.db, purpose.name, purpose.legal_basis, config.write_batch_size)
+    outcome: dict[str, int] = {"kept": 0, "dropped": 0}
+    import compliant_scraper.pipeline.processor as processor_module
+
+    real_scan = processor_module.scan
+
+    def count_only(url: str, field: str, reason: str, rule: str) -> None:
+        ctx.inc_stat(f"compliance/dropped/{reason}")
+
+    def one_pass(batch: list[dict[str, Any]], variant: str) -> dict[str, float]:
+        processor.on_drop = count_only if variant == "drops_not_written" else ctx.drop
+        processor_module.scan = _no_scan if variant == "no_scan" else real_scan  # type: ignore[assignment]
+        process_s = store_s = 0.0
+        clock = time.perf_counter
+        t_all = clock()
+        for it in batch:
+            t0 = clock()
+            try:
+                processed = processor.process(it)
+            except ComplianceDrop:
+                outcome["dropped"] += 1
+                process_s += clock() - t0
+                continue
+            t1 = clock()
+            writer.save(processed.contact, processed.provenance, processed.fields)
+            store_s += clock() - t1
+            process_s += t1 - t0
+            outcome["kept"] += 1
+        t2 = clock()
+        writer.flush()
+        store.flush()
+        store_s += clock() - t2
+        wall = clock() - t_all
+        processor_module.scan = real_scan
+        return {"wall_s": wall, "process_s": process_s, "store_s": store_s}
+
+    def batch(number: int) -> list[dict[str, Any]]:
+        return [item(i, ctx.run_id) for i in range(number * items, (number + 1) * items)]
+
+    one_pass(batch(0), "full")  # warm-up: imports, compiled expressions, SQLite page cache
+    passes: dict[str, list[dict[str, float]]] = {v: [] for v in VARIANTS}
+    number = 1
+    for _ in range(repeat):  # the variants alternate, each on contacts never seen before
+        for variant in VARIANTS:
+            passes[variant].append(one_pass(batch(number), variant))
+            number += 1
+    profile_top: list[tuple[str, float]] = []
+    if profile is not None:
+        last = batch(number)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        one_pass(last, "full")
+        profiler.disable()
+        profiler.dump_stats(profile)
+        from .profiles import from_cprofile
+
+        profile_top = from_cprofile(profile, top=20).top
+    counts = {
+        "contacts": store.db.execute("SELECT count(*) FROM contacts").fetchone()[0],
+        "drops": store.db.execute("SELECT count(*) FROM drops").fetchone()[0],
+    }
+    store.close()
+
+    def per_item(variant: str, key: str) -> float:
+        return 1e6 * Summary.of([p[key] / items for p in passes[variant]]).median
+
+    full = passes["full"]
+    return {
+        "items": items,
+        "repeat": repeat,
+        "items_per_s": Summary.of([items / p["wall_s"] for p in full]).as_dict(),
+        "process_us_per_item": per_item("full", "process_s"),
+        "store_us_per_item": per_item("full", "store_s"),
+        "variants": {
+            v: Summary.of([items / p["wall_s"] for p in passes[v]]).as_dict() for v in VARIANTS
+        },
+        "outcome": outcome,
+        "stats": {k: v for k, v in stats.get_stats().items() if k.startswith("compliance/")},
+        "rows": counts,
+        "profile_top": profile_top,
+    }
+
+
+def _no_scan(value: str, field: str | None = None) -> None:
+    return None
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--items", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--profile", type=Path)
+    parser.add_argument("--result", required=True)
+    args = parser.parse_args(argv)
+    write_result(args.result, measure(args.db, args.items, args.repeat, args.profile))
+
+
+if __name__ == "__main__":
+    main()
