@@ -40,6 +40,9 @@ def _alt(*parts: str) -> str:
 SP: Final = r"[ ']+"  # separator inside a segment (never crosses , ; ( ) / : or " - ")
 _CONJ = r"(?:and|et|or|ou|with|avec|but|mais|&)"
 TOK: Final = r"(?!" + _CONJ + r"(?![\w-]))\w[\w-]*"  # a word that is not a conjunction
+# ... nor a preposition: an English name runs up to its head, never across "in", "after"...
+_PREP = r"(?:in|at|on|of|for|from|to|after|before|since|by|en|au|aux|a|de|du|des|pour|depuis)"
+NAME_TOK: Final = r"(?!(?:" + _CONJ + "|" + _PREP + r")(?![\w-]))\w[\w-]*"
 
 
 def gap(n: int) -> str:
@@ -279,6 +282,12 @@ HEALTH_STRONG: Final = (
     r"future maman",
     r"expecting (?:a baby|our|my|twins|a child)",
     r"seizure-free",
+    r"pacemaker",
+    r"stimulateur cardiaque",
+    r"(?:insulin|insuline) pump(?: user)?",
+    r"pompe a insuline",
+    r"(?:j'ai )?perdu la vue",
+    r"lost my (?:sight|hearing)",
     r"en fauteuil",
     r"living with (?:a |an )?(?:\w+ ){0,2}?(?:condition|disease|illness|disability|disorder"
     r"|syndrome|(?-i:[A-Z]{2,5}))",
@@ -401,6 +410,7 @@ RELIGION_TERMS: Final = (
     r"i preach",
     r"je prie",
     r"i pray",
+    r"(?:prays?|praying|prie|prier) (?:at|in|every|daily|five|a la|au|chaque|cinq)",
 )
 
 RELIGION_CLERGY: Final = (
@@ -552,6 +562,7 @@ POLITICAL_PARTIES: Final = (
     r"debout la france",
     r"les patriotes",
     r"nouveau front populaire",
+    r"(?:scottish |british |welsh )?national party",
     r"(?:labour|conservative|green|republican|democratic|liberal|libertarian|communist|socialist"
     r"|brexit|independence) party",
     r"liberal democrats?",
@@ -691,6 +702,7 @@ POLITICAL_TERMS: Final = (
     r"(?! (?:pris|planner|planning|wall|supplies)(?![\w-]))",
     r"party member",
     r"engagee? a (?:gauche|droite)",
+    r"(?:je )?milite (?:a|au|aux|chez|pour|dans|depuis)",
     r"je suis de (?:gauche|droite)",
     r"(?:homme|femme) de (?:gauche|droite)",
     r"macroniste",
@@ -936,6 +948,7 @@ ETHNIC_TERMS: Final = (
     r"british (?:pakistani|indian|bangladeshi|asian|chinese|african|caribbean|nigerian|somali"
     r"|arab|black)",
     r"white british",
+    r"issue? de l'immigration",
     r"d'ascendance \w+",
     r"(?:second|third|2nd|3rd|deuxieme|troisieme)[- ]generation " + _DEMONYM,
     r"(?:issue? de la )?(?:deuxieme|troisieme|seconde) generation (?:d'immigres|" + _DEMONYM + ")",
@@ -949,12 +962,11 @@ ETHNIC_TERMS: Final = (
 GENETIC_TERMS: Final = (
     r"(?:profil|test|analyse|sequencage|resultats?|bilan) (?:genetique|adn|de mon adn"
     r"|de mon genome|du genome)",
-    r"(?:dna|genetic) (?:test|profile|results?|ancestry|analysis|screening|report|data)",
+    r"(?:dna|genetic) (?:test|testing|profile|results?|ancestry|analysis|screening|report|data)",
     r"(?:my|mon|mes|ma) (?:adn|dna|genome|genotype|genes|test adn|dna test|profil genetique"
     r"|empreinte genetique)",
     r"23andme",
     r"ancestry ?dna",
-    r"genome",
     r"genotype",
     r"haplogroupe?",
     r"empreinte genetique",
@@ -1064,6 +1076,8 @@ CRIMINAL_TERMS: Final = (
     r"|dui|drink|possession|burglary|robbery)",
     r"(?:did|doing|done) time",
     r"fait de la prison",
+    r"(?:sortie?|liberee?) de detention",
+    r"en detention",
     r"condamnations? (?:pour|a|penales?|judiciaires?)",
     r"(?:ex-)?taulard(?:e)?",
 )
@@ -1114,7 +1128,7 @@ EXPERTISE_NOUNS: Final = (
     *HEALTH_NOUNS,
     *CRIMINAL_NOUNS,
     r"empreintes? digitales?",
-    r"genome",
+    r"genetic testing",
     r"brca[12]?",
     r"syndicale?",
     r"berbere",
@@ -1228,6 +1242,8 @@ PROFESSION_BEFORE: Final = (
     r"cours",
     r"suivi",
     r"cure",
+    r"researching",
+    r"studying",
     r"campagne",
     r"collecte",
     r"professor",
@@ -1341,6 +1357,10 @@ PROFESSION_AFTER: Final = (
     r"midwife",
     r"paramedic",
     r"clinician",
+    r"vaccines?",
+    r"drugs?",
+    r"therapies",
+    r"trials?",
     r"\w+ologist",
     r"\w+iatrist",
 )

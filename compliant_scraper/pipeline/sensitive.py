@@ -126,7 +126,7 @@ _ORG_INITIAL: Final = re.compile(
     _B + _POSSESSIVE + _words(lex.ORG_HEAD_INITIAL) + _E + _SEG_REST, _FLAGS
 )
 _ORG_FINAL: Final = re.compile(
-    _B + "(?:" + lex.TOK + lex.SP + "){0,3}" + _POSSESSIVE + _words(lex.ORG_HEAD_FINAL) + _E,
+    _B + "(?:" + lex.NAME_TOK + lex.SP + "){0,3}" + _POSSESSIVE + _words(lex.ORG_HEAD_FINAL) + _E,
     _FLAGS,
 )
 _NOUN: Final = "(?P<n>" + _words(lex.EXPERTISE_NOUNS) + ")"
@@ -141,7 +141,7 @@ _CULTURE: Final = re.compile(
     _FLAGS,
 )
 _COUNTERPART: Final = re.compile(
-    _B + _words(lex.COUNTERPART) + _E + "(?:" + lex.SP + lex.TOK + "){0,5}", _FLAGS
+    _B + _words(lex.COUNTERPART) + _E + "(?:" + lex.SP + lex.TOK + "){0,6}", _FLAGS
 )
 _CLIENTELE: Final = re.compile(
     _B + "(?:" + lex.TOK + lex.SP + ")?" + _words(lex.PEOPLE_PLURAL) + _E + _SEG_REST, _FLAGS
