@@ -1,0 +1,249 @@
+"""The special-category scan (R4: GDPR Art. 9 and Art. 10): compliant_scraper.pipeline.sensitive.
+
+(a) hand-written must-drop / must-keep tables, (b) precision and recall floors on the labelled
+set (tests/data/sensitive_labelled.tsv; floors justified below and in docs/sensitive-data.md),
+(c) a hit never carries the value it judged.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from compliant_scraper.pipeline.sensitive import (
+    CATEGORIES,
+    CUE_DESCRIPTIONS,
+    SensitiveHit,
+    scan,
+)
+
+DATA = Path(__file__).parent / "data" / "sensitive_labelled.tsv"
+
+
+def _rows() -> list[dict[str, str]]:
+    with DATA.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+ROWS = _rows()
+
+# -- (a) hand-written tables -------------------------------------------------------------------
+
+MUST_KEEP = [
+    # the examples of issue 4: professions and organisations in a sensitive field
+    ("job_title", "Cardiologue"),
+    ("job_title", "Dr. Jeanne Martin, cardiologist"),
+    ("job_title", "Avocate en droit de la santé"),
+    ("job_title", "Lawyer, health law"),
+    ("organization", "École Saint-Joseph"),
+    ("organization", "Clinique Sainte-Anne"),
+    ("organization", "Hôpital Necker"),
+    ("organization", "Syndicat des eaux du Val de Marne"),
+    ("organization", "CGT Ingénierie SAS"),
+    ("organization", "Église Saint-Pierre"),
+    ("street_address", "Église Saint-Pierre"),
+    ("job_title", "Psychologue clinicienne"),
+    ("organization", "Centre de dépistage"),
+    ("organization", "Association des paralysés de France"),
+    ("street_address", "12 rue de la Paix"),
+    ("organization", "Pharmacie du Centre"),
+    ("street_address", "Boulevard Saint-Michel"),
+    ("organization", "Service oncologie"),
+    ("job_title", "Gynécologue-obstétricien"),
+    ("job_title", "Délégué commercial"),
+    ("organization", "Parti pris Design"),
+    ("name", "Marie Dieu"),
+    ("name", "Jean Catholique"),
+    ("organization", "Mosquée de Paris"),
+    ("job_title", "Directeur, Fédération Française de Cardiologie"),
+    # more look-alikes
+    ("job_title", "Spécialiste du diabète"),
+    ("job_title", "Cancer researcher"),
+    ("job_title", "Professeur de yoga pour femmes enceintes"),
+    ("job_title", "Président du conseil syndical de copropriété"),
+    ("job_title", "Responsable grands comptes, région SUD"),
+    ("job_title", "Enseignant en prison"),
+    ("job_title", "Prison officer"),
+    ("organization", "Muslim Council of Britain"),
+    ("organization", "Ligue contre le cancer"),
+    ("street_address", "3 rue Gay-Lussac"),
+    ("family_name", "Gay"),
+    ("given_name", "Christian"),
+    ("name", "Jean Chrétien"),
+    ("name", "CGT"),  # an organisation item's own name is not data about a person
+    ("description", "L'innovation est dans notre ADN."),
+    ("description", "Objectifs atteints à 120 % en 2023."),
+    ("description", "Nous accompagnons les personnes handicapées vers l'emploi."),
+    ("job_title", "Avocat de la CGT"),
+    ("description", "Covering the Labour Party conference for the BBC."),
+    ("email", "contact@gay-lussac-lycee.fr"),
+    ("job_title", ""),
+    ("job_title", "   "),
+    (None, "Ingénieur logiciel"),
+]
+
+MUST_DROP = [
+    ("description", "Atteinte d'une sclérose en plaques depuis 2015", "health"),
+    ("job_title", "Comptable en arrêt maladie", "health"),
+    ("job_title", "Professeure de mathématiques, enceinte", "health"),
+    ("description", "Living with HIV since 2005", "health"),
+    ("job_title", "Deaf UX designer", "health"),
+    ("description", "Mère de deux enfants autistes", "health"),
+    ("description", "Musulmane pratiquante", "religion"),
+    ("description", "Devout Catholic, father of four", "religion"),
+    ("job_title", "Imam de la mosquée de Lyon", "religion"),
+    ("name", "Abbé Pierre Martin", "religion"),
+    ("description", "Athée convaincu", "religion"),
+    ("description", "Lesbienne, en couple avec ma femme", "sexual_orientation"),
+    ("description", "Openly gay CEO", "sexual_orientation"),
+    ("description", "Homosexuel assumé", "sexual_orientation"),
+    ("description", "Adhérent du Parti socialiste depuis 1995", "political_opinion"),
+    ("job_title", "Conseiller municipal RN", "political_opinion"),
+    ("description", "Labour Party member", "political_opinion"),
+    ("organization", "Rassemblement national", "political_opinion"),
+    ("job_title", "Délégué syndical CGT", "trade_union"),
+    ("description", "Syndiquée à la CFDT", "trade_union"),
+    ("job_title", "Shop steward, GMB", "trade_union"),
+    ("organization", "Fédération CGT de la santé", "trade_union"),
+    ("description", "D'origine maghrébine", "ethnic_origin"),
+    ("description", "Black woman in tech", "ethnic_origin"),
+    ("description", "Porteuse de la mutation BRCA1", "genetic_biometric"),
+    ("description", "Fingerprint template: a81f", "genetic_biometric"),
+    ("description", "Casier judiciaire vierge", "criminal"),
+    ("description", "Ex-détenue, je témoigne dans les écoles", "criminal"),
+    ("description", "Convicted of fraud in 2012", "criminal"),
+    # accent- and case-insensitive
+    ("job_title", "DÉLÉGUÉ SYNDICAL CGT", "trade_union"),
+    ("job_title", "delegue syndical cgt", "trade_union"),
+    ("description", "ENCEINTE DE 7 MOIS", "health"),
+    ("description", "Séropositif", "health"),
+    ("description", "Seropositif", "health"),
+    ("description", "Je suis chrétienne", "religion"),
+    (None, "Je suis diabétique", "health"),
+]
+
+
+@pytest.mark.parametrize(("field", "value"), MUST_KEEP)
+def test_keeps_professions_organisations_and_look_alikes(field: str | None, value: str) -> None:
+    assert scan(value, field) is None
+
+
+@pytest.mark.parametrize(("field", "value", "category"), MUST_DROP)
+def test_drops_special_categories(field: str | None, value: str, category: str) -> None:
+    hit = scan(value, field)
+    assert hit is not None
+    assert hit.category == category
+    assert hit.rule == "R4"
+
+
+@pytest.mark.parametrize(
+    ("value", "kept_in", "dropped_in"),
+    [
+        ("Gay", "family_name", "job_title"),  # a surname, or a self-description
+        ("Catholique", "name", "description"),
+        ("CGT", "name", "organization"),  # an organisation item's name, or a person's union
+        ("Imam", "family_name", "job_title"),
+    ],
+)
+def test_the_field_is_a_signal(value: str, kept_in: str, dropped_in: str) -> None:
+    assert scan(value, kept_in) is None
+    assert scan(value, dropped_in) is not None
+
+
+# -- (b) precision and recall on the labelled set ----------------------------------------------
+#
+# The floors sit at the first one-shot measurement on unseen rows (v2 on holdout2: drop
+# precision 0.964, recall 0.906), rounded down: a change that takes any held-out split below
+# what the scan achieved on data it had never seen is a regression. dev was tuned on, so its
+# floor is higher. Exact category: a dropped value should also be filed under the right one.
+FLOORS = {
+    "dev": (0.98, 0.97),
+    "test": (0.95, 0.90),
+    "holdout1": (0.95, 0.90),
+    "holdout2": (0.95, 0.90),
+}
+
+
+def _predict(row: dict[str, str]) -> str:
+    hit = scan(row["value"], row["field"])
+    return hit.category if hit else "none"
+
+
+@pytest.mark.parametrize("split", sorted(FLOORS))
+def test_precision_and_recall_floors(split: str) -> None:
+    rows = [row for row in ROWS if row["split"] == split]
+    pairs = [(row["expected"], _predict(row)) for row in rows]
+    tp = sum(1 for exp, got in pairs if exp != "none" and got != "none")
+    fp = sum(1 for exp, got in pairs if exp == "none" and got != "none")
+    fn = sum(1 for exp, got in pairs if exp != "none" and got == "none")
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    min_precision, min_recall = FLOORS[split]
+    assert precision >= min_precision, f"{split}: precision {precision:.3f}"
+    assert recall >= min_recall, f"{split}: recall {recall:.3f}"
+
+
+def test_dropped_values_are_filed_under_the_right_category() -> None:
+    pairs = [(row["expected"], _predict(row)) for row in ROWS if row["expected"] != "none"]
+    dropped = [(exp, got) for exp, got in pairs if got != "none"]
+    exact = sum(1 for exp, got in dropped if exp == got) / len(dropped)
+    assert exact >= 0.97, f"exact category {exact:.3f}"
+
+
+def test_the_labelled_set_is_what_the_docs_say() -> None:
+    assert len(ROWS) >= 300
+    assert len({row["value"] for row in ROWS}) == len(ROWS), "duplicate values"
+    assert {row["expected"] for row in ROWS} == {*CATEGORIES, "none"}
+    assert {row["split"] for row in ROWS} == set(FLOORS)
+    per_language = Counter((row["expected"], row["lang"]) for row in ROWS)
+    for category in (*CATEGORIES, "none"):
+        for lang in ("fr", "en"):
+            assert per_language[(category, lang)] >= 3, (category, lang)
+
+
+# -- (c) a hit never carries the value --------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [(row["field"], row["value"]) for row in ROWS] + [(f, v) for f, v, _ in MUST_DROP],
+)
+def test_a_hit_never_contains_the_value(field: str, value: str) -> None:
+    hit = scan(value, field)
+    if hit is None:
+        return
+    assert hit.cue in CUE_DESCRIPTIONS  # a fixed description, never built from the value
+    assert hit.category in CATEGORIES
+    assert _fold(value) not in _fold(hit.cue)
+    assert _fold(value) not in _fold(repr(hit))
+    assert {f.name for f in dataclasses.fields(hit)} == {"category", "cue", "rule"}
+
+
+def test_cue_descriptions_name_their_category_and_no_trigger_word() -> None:
+    for cue in CUE_DESCRIPTIONS:
+        category, _, description = cue.partition(": ")
+        assert category in CATEGORIES
+        assert scan(description, "description") is None, cue
+
+
+def test_hit_is_frozen() -> None:
+    hit = SensitiveHit(category="health", cue="health: attributive phrase")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        hit.category = "religion"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Ingénieur 工程师 Ελλάδα", "x" * 20_000, "(((((((", "\u200b\u00a0", "rue " * 500],
+)
+def test_untrusted_text_never_crashes(value: str) -> None:
+    assert scan(value, "description") is None
