@@ -213,19 +213,16 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 
-@pytest.mark.parametrize(
-    ("field", "value"),
-    [(row["field"], row["value"]) for row in ROWS] + [(f, v) for f, v, _ in MUST_DROP],
-)
-def test_a_hit_never_contains_the_value(field: str, value: str) -> None:
-    hit = scan(value, field)
-    if hit is None:
-        return
-    assert hit.cue in CUE_DESCRIPTIONS  # a fixed description, never built from the value
-    assert hit.category in CATEGORIES
-    assert _fold(value) not in _fold(hit.cue)
-    assert _fold(value) not in _fold(repr(hit))
-    assert {f.name for f in dataclasses.fields(hit)} == {"category", "cue", "rule"}
+def test_a_hit_never_contains_the_value() -> None:
+    cases = [(row["field"], row["value"]) for row in ROWS] + [(f, v) for f, v, _ in MUST_DROP]
+    hits = [(value, hit) for field, value in cases if (hit := scan(value, field)) is not None]
+    assert len(hits) >= 500  # the check below must actually see hits
+    for value, hit in hits:
+        assert hit.cue in CUE_DESCRIPTIONS  # a fixed description, never built from the value
+        assert hit.category in CATEGORIES
+        assert _fold(value) not in _fold(hit.cue), value
+        assert _fold(value) not in _fold(repr(hit)), value
+        assert {f.name for f in dataclasses.fields(hit)} == {"category", "cue", "rule"}
 
 
 def test_cue_descriptions_name_their_category_and_no_trigger_word() -> None:

@@ -264,21 +264,20 @@ def scan(value: str, field: str | None = None) -> SensitiveHit | None:
         rx, cues = _ORGANIZATION
     else:
         rx, cues = _FULL
-    candidates: list[tuple[_Cue, int, int]] = []
+    # Candidates come left to right: the first specific one no context neutralises is the
+    # answer; a generic ("fallback") one is kept only in case nothing specific follows.
+    masks: _Masks | None = None
+    fallback: _Cue | None = None
     pos = 0
     while (m := rx.search(text, pos)) is not None:
-        candidates.append((cues[int(str(m.lastgroup)[1:])], m.start(), m.end()))
+        cue = cues[int(str(m.lastgroup)[1:])]
         pos = m.start() + 1
-    if not candidates:
-        return None
-    masks = _Masks(text)
-    best: tuple[bool, int, _Cue] | None = None
-    for cue, start, end in candidates:
-        if masks.hides(cue.kind, start, end):
+        if cue.kind == "fallback" and fallback is not None:
             continue
-        rank = (cue.kind != "fallback", -start, cue)
-        if best is None or rank[:2] > best[:2]:
-            best = rank
-    if best is None:
-        return None
-    return SensitiveHit(category=best[2].category, cue=best[2].cue)
+        masks = masks or _Masks(text)
+        if masks.hides(cue.kind, m.start(), m.end()):
+            continue
+        if cue.kind != "fallback":
+            return SensitiveHit(category=cue.category, cue=cue.cue)
+        fallback = cue
+    return None if fallback is None else SensitiveHit(category=fallback.category, cue=fallback.cue)
