@@ -16,7 +16,7 @@ import re
 import shutil
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -38,6 +38,16 @@ COMPONENTS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
 )
 CALLBACKS: Final = "spider callbacks (extraction, links)"
 _CALLBACKS: Final = re.compile(r"compliant_scraper/(spiders|extract)/")
+_COMPLIANCE: Final = frozenset(
+    (
+        "compliance pipeline + store",
+        "policy gate",
+        "strict robots",
+        "TDM + login checks",
+        "provenance stamp",
+        "compliance context",
+    )
+)
 OTHER: Final = "Scrapy engine, Twisted/asyncio, download, HTML parsing"
 STARTUP: Final = "start-up (imports, crawler set-up)"
 THREADS: Final = "other threads (Twisted thread pool, idle)"
@@ -61,6 +71,8 @@ class Profile:
     rate: float  # samples per second (py-spy); 1 for cProfile seconds
     components: dict[str, float]
     top: list[tuple[str, float]]  # (function, self amount), largest first
+    # the top functions by self amount within each compliance component (py-spy only)
+    top_by_component: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
     @property
     def total(self) -> float:
@@ -104,13 +116,21 @@ def _short(frame: str) -> str:
 def from_py_spy(path: Path, rate: float, top: int = 25) -> Profile:
     components: Counter[str] = Counter()
     leaves: Counter[str] = Counter()
+    within: dict[str, Counter[str]] = {}
     for frames, count in _stacks(path):
         component = component_of(frames)
         components[component] += count
         if component != THREADS:
             leaves[_short(frames[-1])] += count
+        if component in _COMPLIANCE:
+            within.setdefault(component, Counter())[_short(frames[-1])] += count
     return Profile(
-        "py-spy", "samples", rate, dict(components.most_common()), leaves.most_common(top)
+        "py-spy",
+        "samples",
+        rate,
+        dict(components.most_common()),
+        leaves.most_common(top),
+        {name: counter.most_common(8) for name, counter in within.items()},
     )
 
 

@@ -187,7 +187,9 @@ def _details(r: Mapping[str, Any]) -> list[str]:
             f"Pages per crawl: {sorted(set(c['pages']))}; items: stock {c['items']['stock']}, "
             f"compliance {c['items']['compliance']} kept + {c['dropped']} dropped. "
             f"Peak RSS MB, a / b: {_n(c['stock']['max_rss_mb']['median'])} / "
-            f"{_n(c['compliance']['max_rss_mb']['median'])}.",
+            f"{_n(c['compliance']['max_rss_mb']['median'])}. Worker start to first response, "
+            f"a / b: {_first(c, 0)} / {_first(c, 1)} s (median); the rest of each process's "
+            "wall time is the crawl itself.",
             "",
         ]
     st = s.get("startup")
@@ -260,6 +262,11 @@ def _details(r: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def _first(c: Mapping[str, Any], side: int) -> str:
+    values = sorted(float(pair[side]["times"]["first_response"]) for pair in c["runs"])
+    return f"{values[len(values) // 2]:.2f}"
+
+
 def _ms(value: float | None) -> str:
     return "n/a" if value is None else f"{value * 1000:.0f} µs"
 
@@ -291,9 +298,12 @@ def _profile_tables(prof: Mapping[str, Any]) -> list[str]:
     out += [f"| **total** | {total_a:.3f} | {total_b:.3f} | {total_b - total_a:+.3f} |", ""]
     top = [(name, amount / b["rate"]) for name, amount in b["top"]]
     out += [
-        f"Top functions by self time, compliance side (CPU seconds in the {a['tool']} run):",
+        f"Top functions by self time, compliance side, whole crawl (CPU s, {a['tool']}):",
         "",
-        *_top(top, "s", 15),
+        *_top(top, "s", 12),
         "",
     ]
+    for name, items in b.get("top_by_component", {}).items():
+        scaled = [(f, amount / b["rate"]) for f, amount in items]
+        out += [f"Within {name} (CPU s):", "", *_top(scaled, "s", 6), ""]
     return out

@@ -264,12 +264,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", nargs="*", choices=SECTIONS, help="run only these sections")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--no-write", action="store_true", help="do not touch --output")
+    parser.add_argument(
+        "--render", type=Path, metavar="RESULTS_JSON", help="only rewrite --output from results"
+    )
     args = parser.parse_args(argv)
+    if args.render is not None:
+        write_report(args.output, json.loads(args.render.read_text(encoding="utf-8")))
+        log(f"report: {args.output}")
+        return
     sizes = QUICK if args.quick else FULL
     started = time.perf_counter()
     results = Runner(args, sizes).run()
-    results["total_s"] = time.perf_counter() - started
+    if not args.only:
+        results["total_s"] = time.perf_counter() - started
     out = args.workdir / f"results-{results['mode']}.json"
+    if args.only and out.exists():  # a partial run updates the sections it ran
+        previous = json.loads(out.read_text(encoding="utf-8"))
+        previous["sections"].update(results["sections"])
+        results = previous
     out.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     log(f"results: {out}")
     if not args.no_write:
