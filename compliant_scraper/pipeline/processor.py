@@ -102,7 +102,9 @@ class ContactProcessor:
             if email.email is None:
                 self.on_drop(url, "email", email.reason or "invalid_email", "R9")
             else:
-                contact["email"] = email.email
+                # The canonical (lower-cased) form: what de-duplication and the suppression
+                # list's keyed hashes compare.
+                contact["email"] = email.canonical or email.email
                 contact["email_kind"] = email.kind
         return contact
 
