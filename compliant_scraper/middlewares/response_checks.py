@@ -37,6 +37,7 @@ from ..policy.model import DomainPolicy
 from ..provenance import origin_of
 from ..robots import tdm
 from .policy_gate import META_INTERNAL
+from .robots import NETWORK_META
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -194,7 +195,7 @@ class ResponseChecksMiddleware:
         self._tdmrep[origin] = pending
         state = self._state(url, "unreadable", "fetch interrupted")
         try:
-            state = await self._fetch_tdmrep(url)
+            state = await self._fetch_tdmrep(url, request)
         finally:
             self._tdmrep[origin] = state
             pending.fire(state)
@@ -202,9 +203,14 @@ class ResponseChecksMiddleware:
         logger.debug("%s: %s (%s)", url, state.verdict, state.detail)
         return state
 
-    async def _fetch_tdmrep(self, url: str) -> TdmrepState:
-        """Read like robots.txt (RFC 9309, R3): 2xx parsed, 4xx none, 5xx/429/errors unreadable."""
-        request = Request(url, meta={META_INTERNAL: True}, priority=1000, callback=NO_CALLBACK)
+    async def _fetch_tdmrep(self, url: str, page: Request) -> TdmrepState:
+        """Read like robots.txt (RFC 9309, R3): 2xx parsed, 4xx none, 5xx/429/errors unreadable.
+
+        Fetched the way the page would be: through its ``meta["proxy"]`` and bind address.
+        """
+        meta: dict[str, object] = {META_INTERNAL: True}
+        meta.update({k: page.meta[k] for k in NETWORK_META if k in page.meta})
+        request = Request(url, meta=meta, priority=1000, callback=NO_CALLBACK)
         try:
             response = await self.crawler.engine.download_async(request)
         except IgnoreRequest as exc:

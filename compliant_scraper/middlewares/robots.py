@@ -62,7 +62,7 @@ DOWNLOAD_PRIORITY: Final = 1000
 EMPTY_SHA256: Final = sha256_hex(b"")
 _REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 # Copied from the request that triggers a fetch, so robots.txt travels the same way.
-_NETWORK_META: Final = ("proxy", "bindaddress")
+NETWORK_META: Final = ("proxy", "bindaddress")
 _UNREACHABLE: Final = "RFC 9309 §2.3.1.4"
 
 
@@ -130,7 +130,7 @@ class StrictRobotsMiddleware:
         scheme = parts.scheme.lower()
         netloc = host if port is None else f"{host}:{port}"
         target = _Target(origin_of(scheme, host, port), host, f"{scheme}://{netloc}/robots.txt")
-        network = {k: request.meta[k] for k in _NETWORK_META if request.meta.get(k)}
+        network = {k: request.meta[k] for k in NETWORK_META if request.meta.get(k)}
         state = await self._state(target, network)
         self._check(request, target, state)
 
