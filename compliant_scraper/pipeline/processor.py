@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 from ..errors import ComplianceDrop
@@ -23,6 +24,12 @@ from .normalise import normalise_email, normalise_phone
 from .sensitive import scan
 
 OnDrop = Callable[[str, str, str, str], None]
+
+# Kept values that are codes, not text: nothing to scan for special categories in them.
+NOT_TEXT = frozenset({"phone", "phone_type", "email_kind", "postal_code", "country"})
+
+# Directory pages repeat organisations, titles and localities: scan each (value, field) once.
+_cached_scan = lru_cache(maxsize=65536)(scan)
 
 # What each channel needs for a contact to be usable at all (R4: nothing kept without use).
 CHANNEL_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -68,12 +75,15 @@ class ContactProcessor:
             raise ComplianceDrop("no_provenance", "R5", "item has no verifiable source")
         url = provenance.source_url
         contact = self._normalise(item, url)
+        # Before minimisation: an objection made by email must stop a phone-purpose crawl
+        # from keeping that person's phone, and the other way round (R8).
+        self._check_suppression(contact, url)
         self._purpose_rules(contact, url)
         contact, dropped = minimise(contact, self.purpose)
         for field in dropped:
             self.on_drop(url, field, "not_needed_for_purpose", "R4")
         self._scan(contact, url)
-        self._screen(contact, url)
+        self._check_opposition(contact, url)
         self._require_usable(contact, url)
         fields = sorted(k for k, v in contact.items() if k in self.purpose.fields and v)
         return Processed(contact, provenance, fields)
@@ -116,20 +126,22 @@ class ContactProcessor:
             raise self._drop_item(url, "b2b_consent_country", "R6", why)
 
     def _scan(self, contact: dict[str, Any], url: str) -> None:
-        for field in [k for k in contact if k in self.purpose.fields]:
+        for field in [k for k in contact if k in self.purpose.fields and k not in NOT_TEXT]:
             value = contact[field]
             if isinstance(value, str) and value:
-                hit = scan(value, field)
+                hit = _cached_scan(value, field)
                 if hit is not None:
                     del contact[field]
                     contact.pop({"email": "email_kind", "phone": "phone_type"}.get(field, ""), None)
                     self.on_drop(url, field, f"sensitive_{hit.category}", hit.rule)
 
-    def _screen(self, contact: dict[str, Any], url: str) -> None:
+    def _check_suppression(self, contact: dict[str, Any], url: str) -> None:
         for kind in ("email", "phone"):
             value = contact.get(kind)
             if value and self.suppression.is_suppressed(kind, value):
                 raise self._drop_item(url, "suppressed", "R8", "on the suppression list")
+
+    def _check_opposition(self, contact: dict[str, Any], url: str) -> None:
         phone = contact.get("phone")
         if phone and self.opposition is not None and phone in self.opposition:
             del contact["phone"]
