@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from typing import Any
@@ -21,8 +22,9 @@ class SqliteStore:
     def __init__(self, db: Database, batch_size: int = 500) -> None:
         self.db = db
         self.batch_size = batch_size
-        self._refusals: list[dict[str, Any]] = []
-        self._drops: list[dict[str, Any]] = []
+        # Buffered as the frozen records themselves; one executemany per batch (hot path).
+        self._refusals: list[Refusal] = []
+        self._drops: list[Drop] = []
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], batch_size: int = 500) -> SqliteStore:
@@ -55,19 +57,21 @@ class SqliteStore:
     def record_policy_snapshots(self, run_id: str, snapshots: Iterable[PolicySnapshot]) -> None:
         rows = [{"run_id": run_id, **asdict(s)} for s in snapshots]
         with self.db.conn:
-            self.db.table("policy_snapshots").insert_all(rows, batch_size=self.batch_size, replace=True)
+            self.db.table("policy_snapshots").insert_all(
+                rows, batch_size=self.batch_size, replace=True
+            )
 
     def record_robots_snapshot(self, snapshot: RobotsSnapshot) -> None:
         with self.db.conn:
             self.db.table("robots_snapshots").insert(asdict(snapshot))
 
     def record_refusal(self, refusal: Refusal) -> None:
-        self._refusals.append(asdict(refusal))
+        self._refusals.append(refusal)
         if len(self._refusals) >= self.batch_size:
             self.flush()
 
     def record_drop(self, drop: Drop) -> None:
-        self._drops.append(asdict(drop))
+        self._drops.append(drop)
         if len(self._drops) >= self.batch_size:
             self.flush()
 
@@ -76,11 +80,30 @@ class SqliteStore:
             return
         with self.db.conn:
             if self._refusals:
-                self.db.table("refusals").insert_all(self._refusals, batch_size=self.batch_size)
-                audit_log.append(self.db, "refusal_batch", _batch_summary(self._refusals))
+                self.db.conn.executemany(
+                    "INSERT INTO refusals (run_id, url, domain, stage, rule, reason, at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (r.run_id, r.url, r.domain, r.stage, r.rule, r.reason, r.at)
+                        for r in self._refusals
+                    ],
+                )
+                audit_log.append(
+                    self.db,
+                    "refusal_batch",
+                    _batch_summary(self._refusals[0].run_id, (r.stage for r in self._refusals)),
+                )
             if self._drops:
-                self.db.table("drops").insert_all(self._drops, batch_size=self.batch_size)
-                audit_log.append(self.db, "drop_batch", _batch_summary(self._drops))
+                self.db.conn.executemany(
+                    "INSERT INTO drops (run_id, url, field, reason, rule, at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [(d.run_id, d.url, d.field, d.reason, d.rule, d.at) for d in self._drops],
+                )
+                audit_log.append(
+                    self.db,
+                    "drop_batch",
+                    _batch_summary(self._drops[0].run_id, (d.reason for d in self._drops)),
+                )
         self._refusals.clear()
         self._drops.clear()
 
@@ -89,10 +112,7 @@ class SqliteStore:
         self.db.close()
 
 
-def _batch_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """What the audit log says of a batch: run, count, and counts by reason (never values)."""
-    by_reason: dict[str, int] = {}
-    for row in rows:
-        key = f"{row.get('stage', row.get('field', ''))}/{row['reason'][:80]}"
-        by_reason[key] = by_reason.get(key, 0) + 1
-    return {"run_id": rows[0]["run_id"], "count": len(rows), "by_reason": by_reason}
+def _batch_summary(run_id: str, keys: Iterable[str]) -> dict[str, Any]:
+    """What the audit log says of a batch: run, count, counts by stage or reason (no values)."""
+    counts = Counter(keys)
+    return {"run_id": run_id, "count": sum(counts.values()), "by": dict(sorted(counts.items()))}
