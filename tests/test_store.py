@@ -108,3 +108,25 @@ def test_contacts_per_purpose_are_separate(tmp_path: Path) -> None:
     a = ContactWriter(db, "p1", "b").save({"email": "a@b.test"}, prov("http://a.test/1"), [])
     b = ContactWriter(db, "p2", "b").save({"email": "a@b.test"}, prov("http://a.test/1"), [])
     assert a != b
+
+
+def test_recrawl_does_not_undo_a_rectification(tmp_path: Path) -> None:
+    db = db_with_run(tmp_path)
+    writer = ContactWriter(db, "p", "b")
+    cid = writer.save({"email": "a@b.example", "job_title": "Old"}, prov("http://a.test/1"), [])
+    writer.flush()
+    db.execute("UPDATE contacts SET job_title = 'Corrected' WHERE id = ?", [cid])
+    db.execute(
+        "INSERT INTO contact_events (contact_id, event, at, field) "
+        "VALUES (?, 'rectified', 't', 'job_title')",
+        [cid],
+    )
+    writer.save(
+        {"email": "a@b.example", "job_title": "Old", "locality": "Lyon"},
+        prov("http://a.test/1"),
+        [],
+    )
+    writer.flush()
+    row = db["contacts"].get(cid)
+    assert row["job_title"] == "Corrected"
+    assert row["locality"] == "Lyon"

@@ -126,7 +126,20 @@ class ContactWriter:
             )
             contact_id = int(cursor.lastrowid or 0)
         else:
-            updates = [(c, v) for c, v in zip(CONTACT_COLUMNS, values, strict=True) if v]
+            # A value the person had rectified (their right, Art. 16) is not overwritten by
+            # a page that still shows the old one.
+            rectified = {
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT field FROM contact_events WHERE contact_id = ? AND event = 'rectified'",
+                    [contact_id],
+                )
+            }
+            updates = [
+                (c, v)
+                for c, v in zip(CONTACT_COLUMNS, values, strict=True)
+                if v and c not in rectified
+            ]
             sets = ", ".join(f"{c} = ?" for c, _ in updates)
             self.conn.execute(
                 f"UPDATE contacts SET {sets + ', ' if sets else ''}last_seen = ? WHERE id = ?",
