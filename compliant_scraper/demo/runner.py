@@ -23,7 +23,7 @@ from ..store.database import open_database
 from .world import DEMO_BLOCTEL, DEMO_SITE, VirtualWorld
 
 PURPOSE: Final = "b2b_phone_prospecting"
-START_URL: Final = "http://annuaire-demo.test/"
+START_URL: Final = "http://annuaire-demo.test/,http://pros-demo.test/"
 CRAWL_TIMEOUT: Final = 300  # seconds; the demo crawl takes a few
 
 

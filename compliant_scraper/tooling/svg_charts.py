@@ -8,11 +8,11 @@ from typing import Final
 
 PALETTE: Final = ("#2f6690", "#c0392b", "#d68910", "#1e8449", "#7d3c98", "#5d6d7e", "#16a085")
 _ROW: Final = 26
-_LABEL_W: Final = 220
+_LABEL_W: Final = 270
 _VALUE_W: Final = 70
 
 
-def _clip(text: str, limit: int = 34) -> str:
+def _clip(text: str, limit: int = 32) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -21,7 +21,7 @@ def bar_chart(
     *,
     title: str,
     color: str = PALETTE[0],
-    width: int = 640,
+    width: int = 700,
     marker: tuple[float, str] | None = None,
 ) -> str:
     """Horizontal bars, one per (label, value), largest scale = the largest value.
