@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import Counter
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
@@ -55,6 +56,8 @@ class ComplianceContext:
         self.run_id = uuid.uuid4().hex
         self.spider_name = ""
         self._refused_domains: set[str] = set()
+        self._drop_counts: Counter[str] = Counter()
+        self._drop_counted = 0
         # scheme://host:port -> sha256 of the robots.txt in force (set by the robots middleware)
         self.robots_sha256: dict[str, str] = {}
 
@@ -108,6 +111,7 @@ class ComplianceContext:
         self.spider_name = spider.name
 
     def _spider_closed(self, spider: Spider, reason: str) -> None:
+        self.flush_stats()
         stats = self.stats.get_stats() if self.stats is not None else {}
         self.store.finish_run(self.run_id, utcnow(), reason, stats)
         self.store.close()
@@ -155,7 +159,18 @@ class ComplianceContext:
         self.store.record_drop(
             Drop(run_id=self.run_id, url=url, field=field, reason=reason, rule=rule, at=utcnow())
         )
-        self.inc_stat(f"compliance/dropped/{reason}")
+        # Counted locally and added to the stats in bulk: this runs for every dropped value.
+        self._drop_counts[reason] += 1
+        self._drop_counted += 1
+        if self._drop_counted >= 1000:
+            self.flush_stats()
+
+    def flush_stats(self) -> None:
+        """Add the locally counted drops to the crawl's stats (``compliance/dropped/<reason>``)."""
+        for reason, count in self._drop_counts.items():
+            self.inc_stat(f"compliance/dropped/{reason}", count)
+        self._drop_counts.clear()
+        self._drop_counted = 0
 
 
 def resolve_purpose(registry: Registry, name: str | None) -> Purpose:

@@ -6,7 +6,7 @@ from the ``sources`` table, whose columns are these fields.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 ITEM_KEY = "provenance"
@@ -24,9 +24,16 @@ class Provenance:
     method: str  # json-ld, microdata, rdfa, mailto, tel, or "spider" when the item says nothing
 
     def as_source_row(self) -> dict[str, Any]:
-        row = asdict(self)
-        row["url"] = row.pop("source_url")
-        return row
+        return {
+            "url": self.source_url,
+            "retrieved_at": self.retrieved_at,
+            "spider": self.spider,
+            "run_id": self.run_id,
+            "policy_file": self.policy_file,
+            "policy_sha256": self.policy_sha256,
+            "robots_sha256": self.robots_sha256,
+            "method": self.method,
+        }
 
 
 def origin_of(scheme: str, host: str, port: int | None) -> str:

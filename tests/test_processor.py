@@ -146,7 +146,9 @@ def test_profession_in_sensitive_field_kept() -> None:
     ("country", "kept"), [("DE", False), ("Deutschland", False), ("IT", False), ("FR", True)]
 )
 def test_b2b_email_consent_countries(country: str, kept: bool) -> None:
-    contact, drops = run({"name": "X", "email": "x@acme.example", "country": country}, purpose=EMAIL)
+    contact, drops = run(
+        {"name": "X", "email": "x@acme.example", "country": country}, purpose=EMAIL
+    )
     assert (contact is not None) is kept
     if not kept:
         assert drops == [("*", "b2b_consent_country", "R6")]

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+_last_second = -1
+_last_text = ""
+
 
 def utcnow() -> str:
-    """The current time as an ISO 8601 UTC string with seconds, e.g. ``2026-11-23T10:00:00Z``."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The current time as an ISO 8601 UTC string with seconds, e.g. ``2026-11-23T10:00:00Z``.
+
+    Formatted once per second: audit rows are written per dropped value, on the hot path.
+    """
+    global _last_second, _last_text
+    now = time.time()
+    second = int(now)
+    if second != _last_second:
+        _last_text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        _last_second = second
+    return _last_text
 
 
 def sha256_hex(data: bytes | str) -> str:

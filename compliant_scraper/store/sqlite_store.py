@@ -72,7 +72,8 @@ class SqliteStore:
 
     def record_drop(self, drop: Drop) -> None:
         self._drops.append(drop)
-        if len(self._drops) >= self.batch_size:
+        # Several values are dropped per item: a larger buffer, so commits stay rare.
+        if len(self._drops) >= self.batch_size * 8:
             self.flush()
 
     def flush(self) -> None:
