@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any, Final
 
 from ..policy.model import Purpose
@@ -23,12 +24,19 @@ def minimise(item: Mapping[str, Any], purpose: Purpose) -> tuple[dict[str, Any],
 
     Bookkeeping keys are kept. A derived key is kept when its source field is kept.
     """
-    allowed = set(purpose.fields)
+    allowed = _kept_keys(purpose.fields)
     kept: dict[str, Any] = {}
     dropped: list[str] = []
     for key, value in item.items():
-        if key in BOOKKEEPING or key in allowed or DERIVED.get(key) in allowed:
+        if key in allowed:
             kept[key] = value
-        elif not is_empty(value):
+        elif value is not None and value != "" and not is_empty(value):
             dropped.append(key)
     return kept, dropped
+
+
+@lru_cache(maxsize=64)
+def _kept_keys(fields: tuple[str, ...]) -> frozenset[str]:
+    """The keys a purpose keeps: its fields, the bookkeeping keys, the fields' derived keys."""
+    derived = {key for key, source in DERIVED.items() if source in fields}
+    return frozenset(fields) | BOOKKEEPING | derived

@@ -130,15 +130,17 @@ _SEPARATORS: Final = re.compile(r"[._\-]+")
 
 def is_role_local_part(local: str) -> bool:
     """True when the local part names a function (``contact``, ``service-client+web``)."""
-    folded = unicodedata.normalize("NFKD", local.split("+", 1)[0].casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = local.split("+", 1)[0].casefold()
+    if not folded.isascii():  # accents only outside ASCII: "secrétariat" -> "secretariat"
+        folded = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
     words = [w.rstrip("0123456789") for w in _SEPARATORS.split(folded) if w]
     words = [w for w in words if w]
     if not words:
         return False
     if "".join(words) in ROLE_WORDS:  # "service-client", "no_reply", "ne.pas.repondre"
         return True
-    return all(w in ROLE_WORDS for w in words)
+    return ROLE_WORDS.issuperset(words)
 
 
 def normalise_email(raw: str) -> EmailResult:
@@ -154,7 +156,9 @@ _FAST_EMAIL = re.compile(
     r"([A-Za-z0-9_+](?:[A-Za-z0-9_+-]|\.(?=[A-Za-z0-9_+-]))*)"
     r"@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})"
 )
-_SPECIAL_USE = tuple(SPECIAL_USE_DOMAIN_NAMES)
+# email-validator's special-use names are single labels ("test", "local"…): a TLD lookup.
+_SPECIAL_USE_TLDS = frozenset(SPECIAL_USE_DOMAIN_NAMES)
+_FAST_PATH_OK = all("." not in name for name in _SPECIAL_USE_TLDS)
 
 
 def _fast_email(raw: str) -> EmailResult | None:
@@ -164,7 +168,7 @@ def _fast_email(raw: str) -> EmailResult | None:
     local, domain = match.group(1), match.group(2).lower()
     if len(local) > 64 or "--" in domain:
         return None
-    if any(domain == name or domain.endswith("." + name) for name in _SPECIAL_USE):
+    if not _FAST_PATH_OK or domain.rpartition(".")[2] in _SPECIAL_USE_TLDS:
         return None
     kind = "generic" if is_role_local_part(local) else "personal"
     normalized = f"{local}@{domain}"
