@@ -68,7 +68,12 @@ class ComplianceContext:
         """The context of ``crawler``, built (and validated) on first use."""
         ctx: ComplianceContext | None = getattr(crawler, _ATTR, None)
         if ctx is None:
-            ctx = cls.from_crawler(crawler)
+            try:
+                ctx = cls.from_crawler(crawler)
+            except ComplianceConfigError as exc:
+                # Said once, plainly, before Scrapy prints the traceback (exit code 1).
+                logger.critical("The crawl does not start (compliance check): %s", exc)
+                raise
             setattr(crawler, _ATTR, ctx)
         return ctx
 
