@@ -30,6 +30,7 @@ demo: install
 	$(BIN)/python -m compliant_scraper.demo
 
 bench: install
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python -m bench.run
 
 clean:
