@@ -22,26 +22,11 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import urljoin
 
+from ..policy.model import CONTACT_FIELDS
 from .schema_types import ORGANIZATION, PERSON, contact_type
 from .values import all_text, local_name, snake_case, strip_mailto, strip_tel, text
 
-CONTACT_KEYS: Final = (
-    "kind",
-    "schema_type",
-    "name",
-    "given_name",
-    "family_name",
-    "job_title",
-    "organization",
-    "email",
-    "phone",
-    "street_address",
-    "postal_code",
-    "locality",
-    "country",
-    "website",
-    "method",
-)
+CONTACT_KEYS: Final = ("kind", "schema_type", *CONTACT_FIELDS, "method")
 
 # How a node is nested, weakest first.
 TOP, MEMBER, NESTED, PRIVATE = 0, 1, 2, 3

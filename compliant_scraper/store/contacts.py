@@ -16,25 +16,11 @@ from typing import Any, Final
 
 from sqlite_utils import Database
 
+from ..policy.model import CONTACT_FIELDS
 from ..provenance import Provenance
 
-CONTACT_COLUMNS: Final = (
-    "kind",
-    "name",
-    "given_name",
-    "family_name",
-    "job_title",
-    "organization",
-    "email",
-    "email_kind",
-    "phone",
-    "phone_type",
-    "street_address",
-    "postal_code",
-    "locality",
-    "country",
-    "website",
-)
+# The purpose fields, plus the record's kind and the values derived from email and phone.
+CONTACT_COLUMNS: Final = ("kind", *CONTACT_FIELDS, "email_kind", "phone_type")
 
 RETENTION_YEARS: Final = 3
 

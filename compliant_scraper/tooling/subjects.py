@@ -21,6 +21,7 @@ from typing import Any, Final
 from sqlite_utils import Database
 
 from ..opposition.suppression import SuppressionList
+from ..policy.model import CONTACT_FIELDS
 from ..store import audit_log
 from ..store.contacts import RETENTION_YEARS
 from ..store.records import utcnow
@@ -30,21 +31,7 @@ from .lookup import Identifier, find_contacts, one_contact
 from .source_trail import sources_of
 
 CONTACTED_HOW: Final = ("reply", "click", "call")
-RECTIFIABLE: Final = (
-    "kind",
-    "name",
-    "given_name",
-    "family_name",
-    "job_title",
-    "organization",
-    "email",
-    "phone",
-    "street_address",
-    "postal_code",
-    "locality",
-    "country",
-    "website",
-)
+RECTIFIABLE: Final = ("kind", *CONTACT_FIELDS)
 
 
 def _identifier_log(ident: Identifier, suppression: SuppressionList) -> dict[str, str]:
