@@ -14,6 +14,7 @@ from scrapy.utils.misc import load_object
 
 from .components import COMPONENTS, SCRAPY_ROBOTS_MIDDLEWARE
 from .context import ComplianceContext
+from .logformatter import ComplianceLogFormatter
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MISCONFIGURED = "compliance_misconfigured"
+LOG_FORMATTER = "compliant_scraper.logformatter.ComplianceLogFormatter"
 
 
 class ComplianceAddon:
@@ -39,6 +41,8 @@ class ComplianceAddon:
             settings.setdefault_in_component_priority_dict(
                 component.setting, load_object(component.path), component.priority
             )
+        # Dropped items are logged without their (unscreened) values.
+        settings.set("LOG_FORMATTER", LOG_FORMATTER, priority="addon")
         # Scrapy's robots middleware fails open (unreadable robots.txt = allow everything);
         # StrictRobotsMiddleware replaces it, and robots.txt is fetched once, not twice.
         settings.set_in_component_priority_dict(
@@ -48,11 +52,21 @@ class ComplianceAddon:
     def spider_opened(self, spider: Spider) -> None:
         """Before any request: every compliance component must be in its chain."""
         missing = missing_components(self.crawler)
+        formatter = load_object(self.crawler.settings["LOG_FORMATTER"])
+        if not (isinstance(formatter, type) and issubclass(formatter, ComplianceLogFormatter)):
+            missing.append(
+                (
+                    "LOG_FORMATTER",
+                    LOG_FORMATTER,
+                    "log formatter that never logs a dropped item's values",
+                )
+            )
         if missing:
             for setting, path, role in missing:
                 logger.error(
                     "Compliance component missing: %s (%s) is not enabled. Remove the entry "
-                    "that disables it from %s; the crawl stops before any request.",
+                    "that disables or replaces it from %s (a replacement must subclass it); "
+                    "the crawl stops before any request.",
                     path,
                     role,
                     setting,

@@ -321,6 +321,23 @@ def test_removed_component_stops_crawl_before_any_request(
     assert "compliance_misconfigured" in result.output, result
 
 
+def test_replaced_log_formatter_stops_crawl_before_any_request(
+    world: VirtualWorld, tmp_path: Path, crawl: RunCrawl
+) -> None:
+    """Scrapy's own formatter would print dropped items, unscreened values included."""
+    result = crawl(
+        CARELESS,
+        tmp_path,
+        env=world.env(),
+        settings={"LOG_FORMATTER": "scrapy.logformatter.LogFormatter"},
+        args={"start_urls": START},
+    )
+    assert world.requests == [], result
+    errors = [line for line in result.output.splitlines() if "LOG_FORMATTER" in line]
+    assert any("ComplianceLogFormatter" in line for line in errors), result
+    assert "compliance_misconfigured" in result.output, result
+
+
 @pytest.mark.parametrize(
     ("file", "edit", "field"),
     [

@@ -245,3 +245,21 @@ def test_refused_purpose_stops_crawl_before_any_request(
     assert world.requests == [], result
     for fragment in expected:
         assert fragment.format(list_date=list_date.isoformat()) in result.output, result
+
+
+def test_sensitive_bio_nowhere_in_the_crawl_log(
+    directory: tuple[VirtualWorld, CrawlResult],
+) -> None:
+    """The crawl runs at DEBUG, where Scrapy's own formatter would print dropped items whole."""
+    _, result = directory
+    log = result.output.encode().lower()
+    assert b"dropped item from" in log  # drops are logged, by source and reason only
+    assert [word for word in SENSITIVE if word in log] == []
+
+
+def test_bloctel_listed_number_nowhere_in_the_crawl_log(
+    directory: tuple[VirtualWorld, CrawlResult],
+) -> None:
+    _, result = directory
+    log = result.output.encode()
+    assert [form for form in LISTED if form in log] == []
