@@ -82,6 +82,7 @@ def _dump_dom(chromium: str, html_file: Path, profile: Path) -> str:
     return done.stdout
 
 
+@pytest.mark.timeout(2400)  # the fixture may apt-get install Chromium on a fresh machine
 def test_report_opens_offline_with_its_charts(chromium: str, tmp_path: Path) -> None:
     env = filled_env(tmp_path / "env")
     report = build_report(env.db, db_path=env.db_path, policy_dir=env.policies, today=today_utc())
