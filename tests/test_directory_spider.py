@@ -174,3 +174,18 @@ def test_a_spider_without_crawler_still_parses() -> None:
     s = DirectorySpider(start_url=INDEX)
     items, urls = split(list(s.parse(response(INDEX, "directory_index.html"))))
     assert items and urls
+
+
+@pytest.mark.parametrize(
+    ("project", "expected"), [({}, DEFAULT_DEPTH_LIMIT), ({"DEPTH_LIMIT": 3}, 3)]
+)
+def test_depth_limit_survives_crawler_process(project: dict[str, int], expected: int) -> None:
+    """CrawlerProcess.crawl(crawler) re-applies the process settings over the crawler's:
+    Scrapy's own DEPTH_LIMIT = 0 (unlimited) must not come back over the spider's default."""
+    from scrapy.settings import Settings
+
+    process_settings = Settings(project)
+    crawler_settings = process_settings.copy()  # Crawler.__init__
+    DirectorySpider.update_settings(crawler_settings)
+    crawler_settings.update(process_settings)  # CrawlerProcess.create_crawler(crawler)
+    assert crawler_settings.getint("DEPTH_LIMIT") == expected

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 DEFAULT_MAX_PAGES: Final = 10_000
 DEFAULT_DEPTH_LIMIT: Final = 10
+DEPTH_LIMIT_PRIORITY: Final = 5
 _SKIPPED_EXTENSIONS: Final = frozenset(f".{ext}" for ext in IGNORED_EXTENSIONS)
 _USAGE: Final = "-a start_url=URL[,URL...]"
 
@@ -72,8 +73,11 @@ class DirectorySpider(Spider):
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
-        # At "default" priority: replaces Scrapy's 0 (unlimited), loses to any project setting.
-        settings.set("DEPTH_LIMIT", DEFAULT_DEPTH_LIMIT, priority="default")
+        # Just above Scrapy's "default" (0): at equal priority, the process's own defaults
+        # (DEPTH_LIMIT = 0, unlimited) are re-applied over it when a crawler is handed to
+        # CrawlerProcess.crawl(). Below "command" (10), "project" (20) and -s (40), so any
+        # setting a project or a run makes still wins.
+        settings.set("DEPTH_LIMIT", DEFAULT_DEPTH_LIMIT, priority=DEPTH_LIMIT_PRIORITY)
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.start_urls:
