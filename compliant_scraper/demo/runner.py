@@ -16,15 +16,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
+from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
+from ..policy.decide import decide
+from ..policy.loader import load_registry
+from ..policy.model import Registry
 from ..store.database import open_database
 from .world import DEMO_BLOCTEL, DEMO_SITE, VirtualWorld
 
 PURPOSE: Final = "b2b_phone_prospecting"
 START_URL: Final = "http://annuaire-demo.test/,http://pros-demo.test/"
 CRAWL_TIMEOUT: Final = 300  # seconds; the demo crawl takes a few
+LINKED_ELSEWHERE: Final = (
+    "https://www.linkedin.com/in/jeanne-martin",
+    "http://www.facebook.com/cabinet-martin",
+    "http://annuaire-inconnu.test/",
+)
 
 
 @dataclass(frozen=True)
@@ -102,7 +111,7 @@ def write_report(paths: DemoPaths, policy_dir: Path) -> bool:
     return result.returncode == 0 and paths.report.exists()
 
 
-def summary(db: Database, world: VirtualWorld, paths: DemoPaths) -> str:
+def summary(db: Database, world: VirtualWorld, paths: DemoPaths, registry: Registry) -> str:
     lines = []
 
     def table(title: str, sql: str) -> None:
@@ -133,12 +142,15 @@ def summary(db: Database, world: VirtualWorld, paths: DemoPaths) -> str:
     )
     contacted = sorted(world.hosts())
     lines.append(f"Hosts the crawl contacted (via the local proxy): {', '.join(contacted)}")
-    never = sorted(
-        h
-        for h in ("www.linkedin.com", "www.facebook.com", "annuaire-inconnu.test")
-        if h not in contacted
-    )
-    lines.append(f"Linked but never contacted: {', '.join(never) or '(none)'}")
+    lines.append("Linked from the demo pages (the spider stays on its start hosts; the gate's")
+    lines.append("verdict if a spider followed them anyway):")
+    today = datetime.now(UTC).date()
+    for url in LINKED_ELSEWHERE:
+        host = urlsplit(url).hostname or ""
+        state = "CONTACTED" if host in contacted else "never contacted"
+        decision = decide(registry, url, purpose=PURPOSE, today=today)
+        verdict = "allowed" if decision.allowed else f"refused ({decision.rule}): {decision.reason}"
+        lines.append(f"    {host}: {state}; {verdict[:100]}")
     lines.append(f"Database: {paths.db}")
     lines.append(f"Crawl log: {paths.log}")
     return "\n".join(lines)
@@ -169,7 +181,7 @@ def main(out: Path | None = None) -> int:
         db = Database(paths.db)
         try:
             print()
-            print(summary(db, world, paths))
+            print(summary(db, world, paths, load_registry(policy_dir)))
         finally:
             db.close()
     if write_report(paths, policy_dir):

@@ -1,0 +1,44 @@
+"""`make demo` end to end: the bundled demo world, the demo Bloctel list, a real crawl."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from compliant_scraper.demo.runner import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.e2e
+def test_demo_prints_a_summary_from_a_real_crawl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(ROOT)  # the demo reads the checkout's policies/
+    out = tmp_path / "demo"
+    assert main(out) == 0
+    printed = capsys.readouterr().out
+    assert "Contacts kept: " in printed
+    assert "www.linkedin.com: never contacted; refused (R2)" in printed
+    assert "opposition_list | R7 |" in printed
+    assert "The demo server is stopped." in printed
+    db = Database(out / "demo.db")
+    kept = db.execute("SELECT count(*) FROM contacts").fetchone()[0]
+    assert kept > 0 and f"Contacts kept: {kept} " in printed
+    # Every kept contact answers "where from, under which policy and robots.txt?" (R5).
+    orphans = db.execute(
+        "SELECT count(*) FROM contacts c WHERE NOT EXISTS (SELECT 1 FROM sources s "
+        "JOIN policy_snapshots p ON p.run_id = s.run_id AND p.file = s.policy_file "
+        "JOIN robots_snapshots r ON r.sha256 = s.robots_sha256 WHERE s.contact_id = c.id)"
+    ).fetchone()[0]
+    assert orphans == 0
+
+
+def test_demo_needs_the_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(tmp_path / "demo") == 1
+    assert "Error: no policy registry at" in capsys.readouterr().out
