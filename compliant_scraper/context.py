@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from scrapy.spiders import Spider
     from scrapy.statscollectors import StatsCollector
 
+    from .opposition.startup import Screening
     from .store.base import ComplianceStore
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,8 @@ class ComplianceContext:
         self._drop_counted = 0
         # scheme://host:port -> sha256 of the robots.txt in force (set by the robots middleware)
         self.robots_sha256: dict[str, str] = {}
+        # The opposition screen and suppression list, opened by the start-up check.
+        self.screening: Screening | None = None
 
     # -- construction ---------------------------------------------------------------------
 
@@ -91,7 +94,8 @@ class ComplianceContext:
         from .opposition.startup import check_opposition_ready
 
         try:
-            check_opposition_ready(ctx)
+            # Kept: the pipeline screens with the very objects the start-up check opened.
+            ctx.screening = check_opposition_ready(ctx)
         except ComplianceConfigError:
             store.close()
             raise

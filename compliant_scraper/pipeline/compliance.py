@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..context import ComplianceContext
 from ..errors import ComplianceConfigError
-from ..opposition.lists import OppositionScreen
-from ..opposition.suppression import SuppressionList
+from ..opposition.startup import open_screening
 from ..store.contacts import ContactWriter
 from ..store.sqlite_store import SqliteStore
 from .processor import ContactProcessor
@@ -29,6 +28,15 @@ class CompliancePipeline:
         store = ctx.store
         if not isinstance(store, SqliteStore):
             raise ComplianceConfigError("CompliancePipeline needs the SQLite store")
+        screening = ctx.screening
+        if screening is None:  # a context built by hand, without the start-up check
+            screening = open_screening(
+                store.db,
+                ctx.purpose,
+                ctx.today,
+                ctx.config.key_file,
+                ctx.config.default_region,
+            )
         self.writer = ContactWriter(
             store.db, ctx.purpose.name, ctx.purpose.legal_basis, ctx.config.write_batch_size
         )
@@ -36,8 +44,8 @@ class CompliancePipeline:
             ctx.purpose,
             ctx.config.default_region,
             ctx.drop,
-            SuppressionList.open(store.db, ctx.config.key_file, ctx.config.default_region),
-            OppositionScreen.for_purpose(store.db, ctx.purpose),
+            screening.suppression,
+            screening.opposition,
         )
 
     @classmethod
