@@ -21,13 +21,13 @@ from compliant_scraper.opposition.lists import (
     import_list,
     list_history,
 )
-from compliant_scraper.opposition.numbers import OVERSEAS, RegionPlan, e164_digits, e164_int
 from compliant_scraper.opposition.startup import check_lists_fresh, check_opposition_ready
 from compliant_scraper.opposition.suppression import SuppressionKeyError, SuppressionList
 from compliant_scraper.policy.model import Purpose
 from compliant_scraper.store import audit_log
 from compliant_scraper.store.database import open_database
 from compliant_scraper.store.sqlite_store import SqliteStore
+from compliant_scraper.values.phones import OVERSEAS, RegionPlan, e164_digits, e164_int
 
 TODAY = date(2026, 11, 23)
 
