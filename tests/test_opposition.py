@@ -20,12 +20,12 @@ from compliant_scraper.opposition.lists import (
     import_list,
     list_history,
 )
-from compliant_scraper.opposition.numbers import OVERSEAS, RegionPlan, e164_digits, e164_int
 from compliant_scraper.opposition.startup import Screening, check_lists_fresh, open_screening
 from compliant_scraper.opposition.suppression import SuppressionKeyError, SuppressionList
 from compliant_scraper.policy.model import Purpose
 from compliant_scraper.store import audit_log
 from compliant_scraper.store.database import open_database
+from compliant_scraper.values.phones import OVERSEAS, RegionPlan, e164_digits, e164_int
 
 TODAY = date(2026, 11, 23)
 

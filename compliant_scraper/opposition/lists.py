@@ -43,7 +43,7 @@ from sqlite_utils import Database
 from ..clock import utcnow
 from ..policy.model import Purpose
 from ..store import audit_log
-from .numbers import FR_BASE, FR_LINE_BYTES, STRIP_BYTES, e164_digits, e164_int
+from ..values.phones import FR_BASE, FR_LINE_BYTES, STRIP_BYTES, e164_digits, e164_int
 
 MAX_REPORTED_LINES: Final = 20
 DISPLAY_NAMES: Final[dict[str, str]] = {

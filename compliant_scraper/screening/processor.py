@@ -18,10 +18,11 @@ from typing import Any, Protocol
 
 from ..errors import ContactDropped
 from ..law import b2b_consent_country
-from ..pipeline.normalise import normalise_email, normalise_phone
 from ..policy.model import Purpose
 from ..provenance import ITEM_KEY, Provenance
 from ..rules import Rule
+from ..values.emails import normalise_email
+from ..values.phones import normalise_phone
 from .minimise import is_empty, minimise
 from .sensitive import scan
 

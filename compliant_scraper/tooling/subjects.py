@@ -189,7 +189,8 @@ def rectify(
 
 
 def _validated(field_name: str, value: str, region: str) -> dict[str, str | None]:
-    from ..pipeline.normalise import normalise_email, normalise_phone
+    from ..values.emails import normalise_email
+    from ..values.phones import normalise_phone
 
     if not value:
         if field_name == "kind":

@@ -1,4 +1,5 @@
-"""Values at the bottom of the package: the field table, phone and email readings, countries.
+"""Values at the bottom of the package: the field table (``fields``), how a phone number
+(``phones``) and an email address (``emails``) are read, normalised and compared.
 
-Nothing here imports from the rest of the package.
+Pure: no Scrapy, no SQL, and nothing imported from the rest of the package.
 """
