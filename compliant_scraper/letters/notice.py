@@ -17,17 +17,9 @@ from typing import Any, Final
 
 from ..law import EEA
 from ..policy.model import Controller
+from ..values.fields import CATEGORIES
 from . import render
 
-# Contact columns -> category of data, in the order a notice lists them.
-CATEGORIES: Final[dict[str, tuple[str, ...]]] = {
-    "identity": ("name", "given_name", "family_name"),
-    "professional": ("job_title", "organization"),
-    "email": ("email",),
-    "phone": ("phone",),
-    "address": ("street_address", "postal_code", "locality", "country"),
-    "website": ("website",),
-}
 NOTICE_TEXT_KEYS: Final = ("description", "legal_basis", "legitimate_interest")
 
 
@@ -92,7 +84,7 @@ class NoticeData:
     contact_id: int
     controller: Controller
     texts: PurposeTexts
-    categories: tuple[str, ...]  # keys of CATEGORIES
+    categories: tuple[str, ...]  # keys of values.fields.CATEGORIES
     sources: tuple[Source, ...]
     first_seen: date
     retention_until: date
