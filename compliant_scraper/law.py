@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
+from .clock import add_years
 from .errors import ComplianceConfigError
 from .policy.model import Purpose
 
@@ -96,3 +97,24 @@ def b2b_consent_country(purpose: Purpose, country: str | None) -> str | None:
     if purpose.audience != "b2b" or purpose.channel not in ELECTRONIC_CHANNELS or not country:
         return None
     return B2B_CONSENT_COUNTRIES.get(country.upper())
+
+
+# -- Retention (R9) ---------------------------------------------------------------------------
+# One home for the retention period: the store's retention clock, the contact event that moves
+# it, the notice that states it and the Art. 30 register all read it from here.
+
+RETENTION_YEARS: Final = 3
+"""Years a prospect's data is kept after collection, or after the person's last contact with
+the controller (CNIL guidance on prospecting: three years from the last contact)."""
+
+
+def retention_until(first_seen: str) -> str:
+    """The retention date of data first collected at ``first_seen`` (ISO date or time): first
+    collection plus ``RETENTION_YEARS``, as an ISO date. Re-crawling never moves it."""
+    return add_years(date.fromisoformat(first_seen[:10]), RETENTION_YEARS).isoformat()
+
+
+def after_contact(current_until: str, contacted_on: date) -> str:
+    """The retention date once the person contacted the controller on ``contacted_on`` (a
+    reply, a click, a call): that day plus ``RETENTION_YEARS``, never earlier than now."""
+    return max(current_until, add_years(contacted_on, RETENTION_YEARS).isoformat())

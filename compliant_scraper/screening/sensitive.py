@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final
 
-from . import _sensitive_lexicon as lex
+from ..pipeline import _sensitive_lexicon as lex
 
 CATEGORIES: Final = (
     "health",
