@@ -38,8 +38,8 @@ def test_redis_url_accepted(url: str) -> None:
         ("redis://10.0.0.5:6379/0", "names no password, and 10.0.0.5 is not this machine"),
         ("redis://crawler@redis.internal:6379", "names no password"),  # a user, no password
         ("rediss://redis.internal:6380", "names no password"),  # TLS is not authentication
-        ("http://127.0.0.1:6379", "Redis URL must specify one of the following schemes"),
-        ("", "Redis URL must specify"),
+        ("http://127.0.0.1:6379", "expected a redis://, rediss:// or unix:// URL"),
+        ("", "expected a redis://"),
     ],
 )
 def test_redis_url_refused(url: str, message: str) -> None:

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from typing import Any, Final
-from urllib.parse import urlsplit
-
-import redis
-from redis.connection import parse_url
+from typing import TYPE_CHECKING, Final
+from urllib.parse import parse_qs, urlsplit
 
 from ..errors import ComplianceConfigError
+
+if TYPE_CHECKING:
+    import redis
 
 logger = logging.getLogger(__name__)
 
 SETTING: Final = "COMPLIANCE_CLUSTER_REDIS_URL"
+SCHEMES: Final = ("redis", "rediss", "unix")
 SOCKET_TIMEOUT: Final = 30.0  # seconds: a Redis that stops answering fails the call, not hangs
 _LOCAL_NAMES: Final = frozenset({"localhost", "localhost.localdomain"})
 
@@ -50,14 +51,19 @@ def check_redis_url(url: object) -> str:
     """``url`` if it is a Redis URL fit for a cluster; ``ComplianceConfigError`` saying why not."""
     text = str(url or "").strip()
     try:
-        params: dict[str, Any] = parse_url(text)  # type: ignore[no-untyped-call]
+        parts = urlsplit(text)
+        host = parts.hostname or "localhost"
     except ValueError as exc:
         raise ComplianceConfigError(f"{SETTING}: {exc} (got {redacted(text)!r})") from None
-    scheme = urlsplit(text).scheme
+    scheme = parts.scheme
+    if scheme not in SCHEMES:
+        raise ComplianceConfigError(
+            f"{SETTING}: expected a redis://, rediss:// or unix:// URL, got {redacted(text)!r}"
+        )
     if scheme == "unix":
         return text  # this machine only: file permissions guard the socket
-    host = str(params.get("host") or "localhost")
-    if not params.get("password") and not is_local(host):
+    password = parts.password or parse_qs(parts.query).get("password")
+    if not password and not is_local(host):
         raise ComplianceConfigError(
             f"{SETTING}: {redacted(text)!r} names no password, and {host} is not this "
             "machine: anyone who can reach that Redis could queue requests for every worker "
@@ -77,6 +83,8 @@ def check_redis_url(url: object) -> str:
 
 def connect(url: str) -> redis.Redis:
     """A client for ``url`` (checked), bytes in and out, with bounded socket waits."""
+    import redis
+
     checked = check_redis_url(url)
     client: redis.Redis = redis.Redis.from_url(
         checked,

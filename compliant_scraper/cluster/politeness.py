@@ -16,11 +16,12 @@ least one interval for the whole cluster, whatever the number of workers (Scrapy
 
 from __future__ import annotations
 
-from typing import Final
-
-import redis
+from typing import TYPE_CHECKING, Final
 
 from .keys import CrawlKeys
+
+if TYPE_CHECKING:
+    import redis
 
 # KEYS[1]: the host's key. ARGV[1]: the interval in microseconds.
 # Returns the wait in microseconds (0: send now).

@@ -16,11 +16,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Final
-
-import redis
+from typing import TYPE_CHECKING, Final
 
 from .keys import CrawlKeys
+
+if TYPE_CHECKING:
+    import redis
 
 SHA256: Final = re.compile(r"[0-9a-f]{64}")
 

@@ -27,12 +27,14 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
-import redis
 from redis.exceptions import LockError
 
 from .keys import CrawlKeys, VerdictKind
+
+if TYPE_CHECKING:
+    import redis
 
 logger = logging.getLogger(__name__)
 

@@ -20,11 +20,12 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict, dataclass
-from typing import Any, Final
-
-import redis
+from typing import TYPE_CHECKING, Any, Final
 
 from .keys import CrawlKeys
+
+if TYPE_CHECKING:
+    import redis
 
 logger = logging.getLogger(__name__)
 
