@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from compliant_scraper.pipeline.sensitive import CATEGORIES, scan
+from compliant_scraper.screening.sensitive import CATEGORIES, scan
 
 DATA: Final = Path(__file__).resolve().parents[1] / "tests" / "data" / "sensitive_labelled.tsv"
 NONE: Final = "none"

@@ -22,11 +22,11 @@ from .errors import (
     TdmRefusal,
 )
 from .extract import extract_contacts
-from .pipeline.sensitive import SensitiveHit, scan
 from .policy.decide import Decision, decide
 from .policy.loader import load_registry, validate_directory
 from .policy.model import Controller, DomainPolicy, Purpose, Registry
 from .provenance import Provenance
+from .screening.sensitive import SensitiveHit, scan
 
 __version__ = "0.1.0"
 

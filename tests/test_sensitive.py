@@ -1,4 +1,4 @@
-"""The special-category scan (R4: GDPR Art. 9 and Art. 10): compliant_scraper.pipeline.sensitive.
+"""The special-category scan (R4: GDPR Art. 9 and Art. 10): compliant_scraper.screening.sensitive.
 
 (a) hand-written must-drop / must-keep tables, (b) precision and recall floors on the labelled
 set (tests/data/sensitive_labelled.tsv; floors justified below and in docs/sensitive-data.md),
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from compliant_scraper.pipeline.sensitive import (
+from compliant_scraper.screening.sensitive import (
     CATEGORIES,
     CUE_DESCRIPTIONS,
     SensitiveHit,

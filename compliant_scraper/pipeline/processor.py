@@ -19,9 +19,9 @@ from ..errors import ComplianceDrop
 from ..law import b2b_consent_country
 from ..policy.model import Purpose
 from ..provenance import ITEM_KEY, Provenance
+from ..screening.sensitive import scan
 from .minimise import is_empty, minimise
 from .normalise import normalise_email, normalise_phone
-from .sensitive import scan
 
 OnDrop = Callable[[str, str, str, str], None]
 

@@ -7,10 +7,10 @@ the caller then drops the value. A value that only names a profession or an orga
 a sensitive field ("Cardiologue", "Clinique Sainte-Anne", "Cancer researcher") is kept.
 
 How: the value is normalised (NFKD, accents and case folded for matching), then one combined
-regex of category cues (``_sensitive_lexicon.py``) finds candidates; a candidate is discarded
-when it lies inside a context that neutralises it (an institution name, an expertise phrase,
-a clientele phrase, a company with a legal form, a street, a saint). Name and address fields
-only listen to self-contained statements. Deterministic, dependency-free, no model.
+regex of category cues (``lexicon/``, one module per category) finds candidates; a candidate
+is discarded when it lies inside a context that neutralises it (an institution name, an
+expertise phrase, a clientele phrase, a company with a legal form, a street, a saint). Name
+and address fields only listen to self-contained statements. Deterministic, no model.
 
 The hit never carries the value: its ``cue`` is a fixed description from the lexicon, so a
 ``drops`` row or a log line built from it cannot leak what was dropped.
@@ -23,7 +23,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final
 
-from . import _sensitive_lexicon as lex
+from .lexicon import CUES, KINDS
+from .lexicon import _build as b
+from .lexicon import contexts as ctx
+from .lexicon.ethnic_origin import ETHNIC_TERMS
 
 CATEGORIES: Final = (
     "health",
@@ -54,7 +57,7 @@ IDENTIFIER_FIELDS: Final = frozenset(
 )
 _URL_FIELDS: Final = frozenset({"email", "website"})
 
-CUE_DESCRIPTIONS: Final = frozenset(cue for _, _, cue, _ in lex.CUES)
+CUE_DESCRIPTIONS: Final = frozenset(cue.description for _, cue in CUES)
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,7 @@ class _Cue:
     cue: str
 
 
-# Which neutralising contexts may hide a cue of each kind (see _sensitive_lexicon docstring).
-_KIND_ORDER: Final = ("member", "personal", "family", "strong", "term", "fallback")
+# Which neutralising contexts may hide a cue of each kind (see the lexicon's docstring).
 _BASE_MASKS: Final = frozenset({"company", "saint"})
 _TERM_MASKS: Final = _BASE_MASKS | {"street", "org", "clientele", "expertise"}
 _MASKED_BY: Final[dict[str, frozenset[str]]] = {
@@ -106,59 +108,56 @@ def _words(parts: tuple[str, ...]) -> str:
 def _compile_cues(kinds: frozenset[str]) -> tuple[re.Pattern[str], tuple[_Cue, ...]]:
     groups: list[str] = []
     cues: list[_Cue] = []
-    for kind in _KIND_ORDER:
-        for category, cue_kind, cue, patterns in lex.CUES:
-            if cue_kind != kind or kind not in kinds:
-                continue
-            for pattern in patterns:
-                if re.compile(pattern).groups:
-                    raise ValueError(f"lexicon pattern has a capturing group: {pattern!r}")
-            groups.append(f"(?P<c{len(cues)}>{'|'.join(patterns)})")
-            cues.append(_Cue(category, kind, cue))
+    for category, cue in CUES:
+        if cue.kind not in kinds:
+            continue
+        for pattern in cue.patterns:
+            if re.compile(pattern).groups:
+                raise ValueError(f"lexicon pattern has a capturing group: {pattern!r}")
+        groups.append(f"(?P<c{len(cues)}>{'|'.join(cue.patterns)})")
+        cues.append(_Cue(category, cue.kind, cue.description))
     return re.compile(_B_CUE + "(?:" + "|".join(groups) + ")" + _E, _FLAGS), tuple(cues)
 
 
-_FULL: Final = _compile_cues(frozenset(_KIND_ORDER))
+_FULL: Final = _compile_cues(frozenset(KINDS))
 _IDENTIFIER: Final = _compile_cues(_IDENTIFIER_KINDS)
 _ORGANIZATION: Final = _compile_cues(_ORGANIZATION_KINDS)
 
 _ORG_INITIAL: Final = re.compile(
-    _B + _POSSESSIVE + _words(lex.ORG_HEAD_INITIAL) + _E + _SEG_REST, _FLAGS
+    _B + _POSSESSIVE + _words(ctx.ORG_HEAD_INITIAL) + _E + _SEG_REST, _FLAGS
 )
 _ORG_FINAL: Final = re.compile(
-    _B + "(?:" + lex.NAME_TOK + lex.SP + "){0,3}" + _POSSESSIVE + _words(lex.ORG_HEAD_FINAL) + _E,
+    _B + "(?:" + b.NAME_TOK + b.SP + "){0,3}" + _POSSESSIVE + _words(ctx.ORG_HEAD_FINAL) + _E,
     _FLAGS,
 )
-_NOUN: Final = "(?P<n>" + _words(lex.EXPERTISE_NOUNS) + ")"
+_NOUN: Final = "(?P<n>" + _words(ctx.EXPERTISE_NOUNS) + ")"
 _EXPERT_BEFORE: Final = re.compile(
-    _B + _words(lex.PROFESSION_BEFORE) + lex.gap(3) + _NOUN + _E, _FLAGS
+    _B + _words(ctx.PROFESSION_BEFORE) + b.gap(3) + _NOUN + _E, _FLAGS
 )
-_EXPERT_AFTER: Final = re.compile(
-    _B + _NOUN + lex.gap(2) + _words(lex.PROFESSION_AFTER) + _E, _FLAGS
-)
+_EXPERT_AFTER: Final = re.compile(_B + _NOUN + b.gap(2) + _words(ctx.PROFESSION_AFTER) + _E, _FLAGS)
 _CULTURE: Final = re.compile(
-    _B + _words(lex.CULTURE_HEADS) + lex.gap(1) + "(?P<n>" + _words(lex.ETHNIC_TERMS) + ")" + _E,
+    _B + _words(ctx.CULTURE_HEADS) + b.gap(1) + "(?P<n>" + _words(ETHNIC_TERMS) + ")" + _E,
     _FLAGS,
 )
 _COUNTERPART: Final = re.compile(
-    _B + _words(lex.COUNTERPART) + _E + "(?:" + lex.SP + lex.TOK + "){0,6}", _FLAGS
+    _B + _words(ctx.COUNTERPART) + _E + "(?:" + b.SP + b.TOK + "){0,6}", _FLAGS
 )
 _CLIENTELE: Final = re.compile(
-    _B + "(?:" + lex.TOK + lex.SP + ")?" + _words(lex.PEOPLE_PLURAL) + _E + _SEG_REST, _FLAGS
+    _B + "(?:" + b.TOK + b.SP + ")?" + _words(ctx.PEOPLE_PLURAL) + _E + _SEG_REST, _FLAGS
 )
 _STREET: Final = re.compile(
-    _B + r"(?:\d+(?: ?(?:bis|ter|[a-z]))?,? )?" + _words(lex.STREET_HEADS) + _E + _SEG_REST,
+    _B + r"(?:\d+(?: ?(?:bis|ter|[a-z]))?,? )?" + _words(ctx.STREET_HEADS) + _E + _SEG_REST,
     _FLAGS,
 )
-_SAINT: Final = re.compile(_B + lex.SAINT + _E, _FLAGS)
+_SAINT: Final = re.compile(_B + ctx.SAINT + _E, _FLAGS)
 # A legal form opens or closes a company name: "SARL Dupont", "CGT Ingénierie SAS".
 _COMPANY: Final = re.compile(
     "^"
-    + _words(lex.COMPANY_FORMS)
+    + _words(ctx.COMPANY_FORMS)
     + _E
     + "|"
     + r"(?<![\w&-])"
-    + _words(lex.COMPANY_FORMS)
+    + _words(ctx.COMPANY_FORMS)
     + r"\.?$",
     _FLAGS,
 )
