@@ -126,7 +126,7 @@ def generate(path: Path, lines: int) -> dict[str, Any]:
 
 def check_heads() -> list[str]:
     """Heads whose sample numbers the product does not read as valid (should be empty)."""
-    from compliant_scraper.opposition.numbers import e164_int
+    from compliant_scraper.values.phones import e164_int
 
     bad = []
     for head in MOBILE_HEADS + FIXED_HEADS:

@@ -40,10 +40,10 @@ from typing import Any, Final
 
 from sqlite_utils import Database
 
+from ..clock import utcnow
 from ..policy.model import Purpose
 from ..store import audit_log
-from ..store.records import utcnow
-from .numbers import FR_BASE, FR_LINE_BYTES, STRIP_BYTES, e164_digits, e164_int
+from ..values.phones import FR_BASE, FR_LINE_BYTES, STRIP_BYTES, e164_digits, e164_int
 
 MAX_REPORTED_LINES: Final = 20
 DISPLAY_NAMES: Final[dict[str, str]] = {

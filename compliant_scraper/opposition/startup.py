@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
@@ -19,9 +18,6 @@ from ..errors import ComplianceConfigError
 from ..policy.model import Purpose
 from .lists import OppositionScreen, active_list, display_name
 from .suppression import SuppressionList
-
-if TYPE_CHECKING:
-    from ..context import ComplianceContext
 
 
 @dataclass(frozen=True)
@@ -33,19 +29,6 @@ class Screening:
     suppression: SuppressionList
 
 
-def check_opposition_ready(ctx: ComplianceContext) -> Screening:
-    """Raise ComplianceConfigError unless the purpose's lists and the suppression key are
-    usable; return the screening objects the pipeline can use."""
-    db = getattr(ctx.store, "db", None)
-    if not isinstance(db, Database):
-        raise ComplianceConfigError(
-            "opposition lists and the suppression list need the SQLite store (COMPLIANCE_DB)"
-        )
-    return open_screening(
-        db, ctx.purpose, ctx.today, ctx.config.key_file, ctx.config.default_region
-    )
-
-
 def open_screening(
     db: Database,
     purpose: Purpose,
@@ -53,7 +36,9 @@ def open_screening(
     key_file: str | os.PathLike[str],
     default_region: str = "FR",
 ) -> Screening:
-    """``check_opposition_ready`` without a crawler: for tools, tests and benchmarks."""
+    """Raise ComplianceConfigError unless the purpose's lists and the suppression key are
+    usable; return the screening objects the pipeline uses (the crawl's start-up check,
+    also used by tools, tests and benchmarks)."""
     check_lists_fresh(db, purpose, today)
     suppression = SuppressionList.open(db, key_file, default_region)
     return Screening(OppositionScreen.for_purpose(db, purpose), suppression)

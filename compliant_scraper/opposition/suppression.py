@@ -25,10 +25,11 @@ from typing import Final
 
 from sqlite_utils import Database
 
+from ..clock import utcnow
 from ..errors import ComplianceConfigError
-from ..pipeline.normalise import normalise_email, normalise_phone
 from ..store import audit_log
-from ..store.records import utcnow
+from ..values.emails import normalise_email
+from ..values.phones import normalise_phone
 
 KINDS: Final = ("email", "phone")
 KEY_BYTES: Final = 32

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Final, Protocol
 
+from ..values.fields import IDENTIFIER_FIELDS
 from ._dispatch import Dispatch, Positions
 from .lexicon import CATEGORIES as _LEXICON_CATEGORIES
 from .lexicon import CUES, KINDS
@@ -38,23 +39,10 @@ from .lexicon import contexts as ctx
 from .lexicon.ethnic_origin import ETHNIC_TERMS
 
 CATEGORIES: Final = _LEXICON_CATEGORIES
+# IDENTIFIER_FIELDS (values/fields.py): names, addresses and identifiers, where a single word
+# is a name ("Marie Dieu", "rue des Juifs", family name "Gay"): only statements count.
+__all__ = ["CATEGORIES", "CUE_DESCRIPTIONS", "IDENTIFIER_FIELDS", "SensitiveHit", "scan"]
 
-# Fields holding a name, an address or an identifier: a single word there is a name
-# ("Marie Dieu", "rue des Juifs", family name "Gay"), so only self-contained statements count.
-IDENTIFIER_FIELDS: Final = frozenset(
-    {
-        "name",
-        "given_name",
-        "family_name",
-        "street_address",
-        "postal_code",
-        "locality",
-        "country",
-        "email",
-        "phone",
-        "website",
-    }
-)
 _URL_FIELDS: Final = frozenset({"email", "website"})
 
 CUE_DESCRIPTIONS: Final = frozenset(cue.description for _, cue in CUES)

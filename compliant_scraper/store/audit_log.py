@@ -34,7 +34,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .records import utcnow
+from ..clock import utcnow
 
 GENESIS = "0" * 64
 HEAD_SUFFIX = ".audit-head"

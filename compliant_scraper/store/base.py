@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-from .records import Drop, PolicySnapshot, Refusal, RobotsSnapshot
+from ..records import Drop, PolicySnapshot, Refusal, RobotsSnapshot
 
 
 class ComplianceStore(Protocol):

@@ -11,27 +11,13 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Mapping
-from datetime import date
-from typing import Any, Final
+from typing import Any
 
 from sqlite_utils import Database
 
-from ..policy.model import CONTACT_FIELDS
+from ..law import retention_until
 from ..provenance import Provenance
-
-# The purpose fields, plus the record's kind and the values derived from email and phone.
-CONTACT_COLUMNS: Final = ("kind", *CONTACT_FIELDS, "email_kind", "phone_type")
-
-RETENTION_YEARS: Final = 3
-
-
-def retention_until(first_seen: str) -> str:
-    """First collection plus three years (R9), as an ISO date."""
-    day = date.fromisoformat(first_seen[:10])
-    try:
-        return day.replace(year=day.year + RETENTION_YEARS).isoformat()
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + RETENTION_YEARS, day=28).isoformat()
+from ..values.fields import COLUMNS, IDENTIFIERS, NAME_FIELDS
 
 
 def _fold(text: str) -> str:
@@ -41,14 +27,9 @@ def _fold(text: str) -> str:
 
 def dedupe_keys(contact: Mapping[str, Any]) -> list[str]:
     """The keys that recognise this contact, strongest first."""
-    keys = []
-    if contact.get("email"):
-        keys.append(f"email:{contact['email']}")
-    if contact.get("phone"):
-        keys.append(f"phone:{contact['phone']}")
-    name = contact.get("name") or " ".join(
-        str(contact[k]) for k in ("given_name", "family_name") if contact.get(k)
-    )
+    keys = [f"{kind}:{contact[kind]}" for kind in IDENTIFIERS if contact.get(kind)]
+    first, *parts = NAME_FIELDS  # "name", else "given_name family_name"
+    name = contact.get(first) or " ".join(str(contact[k]) for k in parts if contact.get(k))
     if name:
         keys.append(f"name:{_fold(str(name))}|{_fold(str(contact.get('organization') or ''))}")
     return keys
@@ -64,8 +45,8 @@ class ContactWriter:
         self.legal_basis = legal_basis
         self.batch_size = batch_size
         self._pending = 0
-        self._cols = ", ".join(CONTACT_COLUMNS)
-        self._marks = ", ".join("?" for _ in CONTACT_COLUMNS)
+        self._cols = ", ".join(COLUMNS)
+        self._marks = ", ".join("?" for _ in COLUMNS)
 
     def _find(self, keys: list[str], contact: Mapping[str, Any]) -> int | None:
         if not keys:
@@ -77,7 +58,7 @@ class ContactWriter:
         ).fetchone()
         if row:
             return int(row[0])
-        for column in ("email", "phone"):
+        for column in IDENTIFIERS:
             if contact.get(column):
                 row = self.conn.execute(
                     f"SELECT id FROM contacts WHERE purpose = ? AND {column} = ? LIMIT 1",
@@ -94,7 +75,7 @@ class ContactWriter:
             raise ValueError("a contact needs an email, a phone or a name to be stored")
         seen = provenance.retrieved_at
         contact_id = self._find(keys, contact)
-        values = [contact.get(c) or None for c in CONTACT_COLUMNS]
+        values = [contact.get(c) or None for c in COLUMNS]
         if contact_id is None:
             cursor = self.conn.execute(
                 f"INSERT INTO contacts ({self._cols}, purpose, legal_basis, dedupe_key, "
@@ -122,9 +103,7 @@ class ContactWriter:
                 )
             }
             updates = [
-                (c, v)
-                for c, v in zip(CONTACT_COLUMNS, values, strict=True)
-                if v and c not in rectified
+                (c, v) for c, v in zip(COLUMNS, values, strict=True) if v and c not in rectified
             ]
             sets = ", ".join(f"{c} = ?" for c, _ in updates)
             self.conn.execute(

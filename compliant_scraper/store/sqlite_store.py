@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..records import Drop, PolicySnapshot, Refusal, RobotsSnapshot
 from . import audit_log
 from .database import open_database
-from .records import Drop, PolicySnapshot, Refusal, RobotsSnapshot
 
 
 class SqliteStore:

@@ -18,12 +18,12 @@ from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
+from ..clock import utcnow
 from ..errors import PolicyError
 from ..opposition.lists import active_lists
 from ..opposition.suppression import count as suppression_count
 from ..policy.loader import load_registry
 from ..store import audit_log
-from ..store.records import utcnow
 from . import notice_ledger
 from .retention import count_expired
 

@@ -1,4 +1,4 @@
-"""What every tooling module shares: the user-error type, opening the store, transactions, dates.
+"""What every tooling module shares: the user-error type, opening the store, transactions.
 
 A ``ToolingError`` is a mistake of the user's (unknown contact, bad date, missing database):
 the CLI prints it as one ``Error: ...`` line and exits 1. Anything else is a bug.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -46,38 +46,9 @@ def write_transaction(db: Database) -> Iterator[None]:
     db.conn.execute("COMMIT")
 
 
-def today_utc() -> date:
-    return datetime.now(UTC).date()
-
-
-def day_of(stamp: str) -> date:
-    """The date of an ISO date or UTC time string (``2026-11-23T10:00:00Z`` -> 2026-11-23)."""
-    return date.fromisoformat(stamp[:10])
-
-
 def parse_day(text: str, what: str) -> date:
     """An ISO date given by the user, or a ToolingError naming the option."""
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise ToolingError(f"{what}: expected a date as YYYY-MM-DD, got {text!r}") from None
-
-
-def add_years(day: date, years: int) -> date:
-    """``day`` plus whole years; 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus whole months, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover

@@ -21,8 +21,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from ..clock import utcnow
+from ..hashing import sha256_hex
 from ..store import audit_log
-from ..store.records import sha256_hex, utcnow
 from .base import write_transaction
 
 _CHUNK = 500

@@ -27,12 +27,12 @@ from typing import Any, BinaryIO, Final
 
 from sqlite_utils import Database
 
+from ..clock import utcnow
 from ..opposition.lists import ListInfo
 from ..opposition.suppression import SuppressionList
 from ..policy.model import Purpose, Registry
 from ..store import audit_log
-from ..store.contacts import CONTACT_COLUMNS
-from ..store.records import utcnow
+from ..values.fields import COLUMNS
 from .base import ToolingError, write_transaction
 from .notice_ledger import mark_due_at_first_communication
 from .notices import LANGS, build_notice
@@ -42,7 +42,7 @@ from .source_trail import sources_of
 FORMATS: Final = ("csv", "jsonl")
 FIELDS: Final = (
     "id",
-    *CONTACT_COLUMNS,
+    *COLUMNS,
     "purpose",
     "legal_basis",
     "first_seen",

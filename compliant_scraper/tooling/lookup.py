@@ -3,7 +3,8 @@
 ``parse_identifier`` reads ``12`` as a contact id, anything with ``@`` as an email, and the
 rest as a phone number (national forms read in the default region). A prefix settles any
 doubt: ``id:12``, ``email:...``, ``phone:...``. Emails and numbers are normalised exactly as
-the crawl stores them (``pipeline.normalise``), so the lookup finds what the crawl kept.
+the crawl stores them (``values.emails``, ``values.phones``), so the lookup finds what the
+crawl kept.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any, Final, Literal
 
 from sqlite_utils import Database
 
-from ..pipeline.normalise import normalise_email, normalise_phone
+from ..values.emails import normalise_email
+from ..values.phones import normalise_phone
 from .base import ToolingError
 
 Kind = Literal["id", "email", "phone"]

@@ -19,9 +19,9 @@ from typing import Final
 
 from sqlite_utils import Database
 
+from ..clock import add_months, day_of, utcnow
 from ..store import audit_log
-from ..store.records import utcnow
-from .base import ToolingError, add_months, day_of, write_transaction
+from .base import ToolingError, write_transaction
 
 CHANNELS: Final = ("email", "post", "phone", "sms", "in_person")
 # Art. 14(5): when the information need not be given. (b) does not apply to a controller who

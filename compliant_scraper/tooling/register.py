@@ -17,10 +17,11 @@ from typing import Any, Final
 from sqlite_utils import Database
 
 from ..config import default_key_file
+from ..law import RETENTION_YEARS
 from ..opposition.suppression import count as suppression_count
 from ..policy.model import Registry
 from ..store import audit_log
-from ..store.contacts import CONTACT_COLUMNS, RETENTION_YEARS
+from ..values.fields import CONTACT_FIELDS
 from . import notice_ledger
 from .retention import count_expired
 
@@ -46,10 +47,9 @@ def _md_table(headers: list[str], rows: list[list[Any]]) -> list[str]:
 
 def _held_columns(db: Database) -> list[str]:
     counts = db.execute(
-        "SELECT " + ", ".join(f"count({c})" for c in CONTACT_COLUMNS) + " FROM contacts"
+        "SELECT " + ", ".join(f"count({c})" for c in CONTACT_FIELDS) + " FROM contacts"
     ).fetchone()
-    derived = ("kind", "email_kind", "phone_type")  # describe other columns, not data
-    return [c for c, n in zip(CONTACT_COLUMNS, counts, strict=True) if n and c not in derived]
+    return [c for c, n in zip(CONTACT_FIELDS, counts, strict=True) if n]
 
 
 def _mode(path: Path) -> str:

@@ -14,8 +14,8 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from ..clock import utcnow
 from ..store import audit_log
-from ..store.records import utcnow
 from .base import write_transaction
 from .export_amend import Amendment, mark_removed, rewrite_files
 

@@ -20,18 +20,18 @@ from typing import Any, Final
 
 from sqlite_utils import Database
 
+from ..clock import day_of, utcnow
+from ..law import after_contact
 from ..opposition.suppression import SuppressionList
-from ..policy.model import CONTACT_FIELDS
 from ..store import audit_log
-from ..store.contacts import RETENTION_YEARS
-from ..store.records import utcnow
-from .base import ToolingError, add_years, day_of, write_transaction
+from ..values import fields
+from .base import ToolingError, write_transaction
 from .export_amend import Amendment, mark_removed, rewrite_files
 from .lookup import Identifier, find_contacts, one_contact
 from .source_trail import sources_of
 
 CONTACTED_HOW: Final = ("reply", "click", "call")
-RECTIFIABLE: Final = ("kind", *CONTACT_FIELDS)
+RECTIFIABLE: Final = fields.RECTIFIABLE
 
 
 def _identifier_log(ident: Identifier, suppression: SuppressionList) -> dict[str, str]:
@@ -110,7 +110,7 @@ def person_contacts(
     found: dict[int, dict[str, Any]] = {int(c["id"]): c for c in find_contacts(db, ident)}
     while True:
         for contact in found.values():
-            for kind in ("email", "phone"):
+            for kind in fields.IDENTIFIERS:
                 if contact.get(kind):
                     identifiers[(kind, str(contact[kind]))] = None
         more = {
@@ -189,12 +189,13 @@ def rectify(
 
 
 def _validated(field_name: str, value: str, region: str) -> dict[str, str | None]:
-    from ..pipeline.normalise import normalise_email, normalise_phone
+    from ..values.emails import normalise_email
+    from ..values.phones import normalise_phone
 
     if not value:
         if field_name == "kind":
             raise ToolingError("--value: kind cannot be empty (person or organization)")
-        extra = {"email": "email_kind", "phone": "phone_type"}.get(field_name)
+        extra = fields.DERIVED_OF.get(field_name)
         return {field_name: None, **({extra: None} if extra else {})}
     if field_name == "kind" and value not in ("person", "organization"):
         raise ToolingError(f"--value: kind is person or organization, got {value!r}")
@@ -229,7 +230,7 @@ def contacted(db: Database, contact_id: int, *, on: date, how: str, today: date)
             f"--on: {on.isoformat()} is before the contact was collected ({collected})"
         )
     before = str(contact["retention_until"])
-    after = max(before, add_years(on, RETENTION_YEARS).isoformat())
+    after = after_contact(before, on)
     last = max(str(contact["last_contact_at"] or ""), on.isoformat())
     with write_transaction(db):
         db.execute(

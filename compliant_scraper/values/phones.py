@@ -1,4 +1,5 @@
-"""Fast phone-number normalisation for national-scale opposition lists (R7).
+"""Every phone-number reading: the pipeline's ``normalise_phone`` and the opposition lists'
+``e164_int`` (R7, R9). One module, so the screen and the store read a number the same way.
 
 A Bloctel file holds millions of lines; phonenumbers takes about 20 µs to parse one, so a
 10-million-line import through it alone would take minutes. Well-formed French forms take a
@@ -11,14 +12,17 @@ about 1 µs), validated against phonenumbers' own metadata, so both paths agree:
   (``0692 12 34 56`` is +262 692 12 34 56, Réunion). phonenumbers reads these as invalid
   French numbers; a French list or page writes them this way, so they are resolved here.
 
-Anything else falls back to phonenumbers. The result is the E.164 number as an ``int`` of
-its digits (``33612345678``), the key of ``opposition_numbers``; ``None`` means invalid.
+Anything else falls back to phonenumbers. ``e164_int`` gives the E.164 number as an ``int``
+of its digits (``33612345678``), the key of ``opposition_numbers``; ``None`` means invalid.
+``normalise_phone`` gives the E.164 string with its number type and region, cached on the
+raw value (a directory repeats the same switchboard number on hundreds of pages).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 import phonenumbers
@@ -221,3 +225,66 @@ def e164_digits(e164: str) -> int | None:
     if not (digits.isascii() and digits.isdigit()) or len(digits) > 15 or digits[0] == "0":
         return None
     return int(digits)
+
+
+# -- the pipeline's reading ------------------------------------------------------------------
+
+INVALID_PHONE: Final = "invalid_phone"
+_CACHE_SIZE: Final = 1 << 16
+
+_TYPE_NAMES: Final[dict[int, str]] = {
+    phonenumbers.PhoneNumberType.FIXED_LINE: "fixed_line",
+    phonenumbers.PhoneNumberType.MOBILE: "mobile",
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
+    phonenumbers.PhoneNumberType.TOLL_FREE: "toll_free",
+    phonenumbers.PhoneNumberType.PREMIUM_RATE: "premium_rate",
+    phonenumbers.PhoneNumberType.SHARED_COST: "shared_cost",
+    phonenumbers.PhoneNumberType.VOIP: "voip",
+    phonenumbers.PhoneNumberType.PERSONAL_NUMBER: "personal_number",
+    phonenumbers.PhoneNumberType.PAGER: "pager",
+    phonenumbers.PhoneNumberType.UAN: "uan",
+    phonenumbers.PhoneNumberType.VOICEMAIL: "voicemail",
+    phonenumbers.PhoneNumberType.UNKNOWN: "unknown",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneResult:
+    """``e164`` (``"+33612345678"``), ``number_type`` and ``region``; or ``reason`` if invalid."""
+
+    e164: str | None
+    number_type: str | None = None
+    region: str | None = None
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.e164 is not None
+
+
+_INVALID_PHONE: Final = PhoneResult(None, reason=INVALID_PHONE)
+
+
+def normalise_phone(raw: str, default_region: str) -> PhoneResult:
+    """E.164, number type and region of ``raw``; national forms read in ``default_region``."""
+    return _normalise_phone(raw, default_region.upper())
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _normalise_phone(raw: str, region: str) -> PhoneResult:
+    if region == "FR":
+        hit = parse_french(raw)
+        if hit is not None:
+            plan, nsn = hit
+            return PhoneResult(f"+{plan.country_code}{nsn}", plan.number_type(nsn), plan.region)
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return _INVALID_PHONE
+    if not phonenumbers.is_valid_number(number):
+        return _INVALID_PHONE
+    return PhoneResult(
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+        _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown"),
+        phonenumbers.region_code_for_number(number),
+    )

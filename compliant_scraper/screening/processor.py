@@ -5,7 +5,8 @@ benchmarked and tested alone:
     -> suppression list -> opposition lists -> usable for the purpose?
 
 Each value not kept is reported through ``on_drop(url, field, reason, rule)`` (the caller
-records a ``drops`` row, never the value); a whole item not kept raises ``ComplianceDrop``.
+records a ``drops`` row, never the value); a whole item not kept raises ``ContactDropped``
+(the crawl's pipeline raises it again as Scrapy's ``ComplianceDrop``).
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
-from ..errors import ComplianceDrop
+from ..errors import ContactDropped
 from ..law import b2b_consent_country
 from ..policy.model import Purpose
 from ..provenance import ITEM_KEY, Provenance
-from ..screening.sensitive import scan
+from ..rules import Rule
+from ..values.emails import normalise_email
+from ..values.phones import normalise_phone
 from .minimise import is_empty, minimise
-from .normalise import normalise_email, normalise_phone
+from .sensitive import scan
 
 OnDrop = Callable[[str, str, str, str], None]
 
@@ -71,8 +74,8 @@ class ContactProcessor:
         provenance = item.get(ITEM_KEY)
         if not isinstance(provenance, Provenance):
             # No response, or a response no policy and robots.txt record vouch for (R5).
-            self.on_drop("", "*", "no_provenance", "R5")
-            raise ComplianceDrop("no_provenance", "R5", "item has no verifiable source")
+            self.on_drop("", "*", "no_provenance", Rule.R5)
+            raise ContactDropped("no_provenance", Rule.R5, "item has no verifiable source")
         url = provenance.source_url
         contact = self._normalise(item, url)
         # Before minimisation: an objection made by email must stop a phone-purpose crawl
@@ -81,16 +84,16 @@ class ContactProcessor:
         self._purpose_rules(contact, url)
         contact, dropped = minimise(contact, self.purpose)
         for field in dropped:
-            self.on_drop(url, field, "not_needed_for_purpose", "R4")
+            self.on_drop(url, field, "not_needed_for_purpose", Rule.R4)
         self._scan(contact, url)
         self._check_opposition(contact, url)
         self._require_usable(contact, url)
         fields = sorted(k for k, v in contact.items() if k in self.purpose.fields and v)
         return Processed(contact, provenance, fields)
 
-    def _drop_item(self, url: str, reason: str, rule: str, detail: str) -> ComplianceDrop:
+    def _drop_item(self, url: str, reason: str, rule: str, detail: str) -> ContactDropped:
         self.on_drop(url, "*", reason, rule)
-        return ComplianceDrop(reason, rule, detail)
+        return ContactDropped(reason, rule, detail)
 
     def _normalise(self, item: Mapping[str, Any], url: str) -> dict[str, Any]:
         contact = {k: v for k, v in item.items() if k != ITEM_KEY and not is_empty(v)}
@@ -101,7 +104,7 @@ class ContactProcessor:
         if raw_phone:
             phone = normalise_phone(raw_phone, self.default_region)
             if phone.e164 is None:
-                self.on_drop(url, "phone", phone.reason or "invalid_phone", "R9")
+                self.on_drop(url, "phone", phone.reason or "invalid_phone", Rule.R9)
             else:
                 contact["phone"] = phone.e164
                 contact["phone_type"] = phone.number_type
@@ -110,7 +113,7 @@ class ContactProcessor:
         if raw_email:
             email = normalise_email(raw_email)
             if email.email is None:
-                self.on_drop(url, "email", email.reason or "invalid_email", "R9")
+                self.on_drop(url, "email", email.reason or "invalid_email", Rule.R9)
             else:
                 # The canonical (lower-cased) form: what de-duplication and the suppression
                 # list's keyed hashes compare.
@@ -123,7 +126,7 @@ class ContactProcessor:
         country = _country_code(contact.get("country")) or region
         why = b2b_consent_country(self.purpose, country)
         if why:
-            raise self._drop_item(url, "b2b_consent_country", "R6", why)
+            raise self._drop_item(url, "b2b_consent_country", Rule.R6, why)
 
     def _scan(self, contact: dict[str, Any], url: str) -> None:
         for field in [k for k in contact if k in self.purpose.fields and k not in NOT_TEXT]:
@@ -139,14 +142,14 @@ class ContactProcessor:
         for kind in ("email", "phone"):
             value = contact.get(kind)
             if value and self.suppression.is_suppressed(kind, value):
-                raise self._drop_item(url, "suppressed", "R8", "on the suppression list")
+                raise self._drop_item(url, "suppressed", Rule.R8, "on the suppression list")
 
     def _check_opposition(self, contact: dict[str, Any], url: str) -> None:
         phone = contact.get("phone")
         if phone and self.opposition is not None and phone in self.opposition:
             del contact["phone"]
             contact.pop("phone_type", None)
-            self.on_drop(url, "phone", "opposition_list", "R7")
+            self.on_drop(url, "phone", "opposition_list", Rule.R7)
 
     def _require_usable(self, contact: dict[str, Any], url: str) -> None:
         needs = CHANNEL_NEEDS.get(self.purpose.channel, ())
@@ -154,7 +157,7 @@ class ContactProcessor:
             raise self._drop_item(
                 url,
                 "nothing_usable_for_purpose",
-                "R4",
+                Rule.R4,
                 f"no {' or '.join('+'.join(o) for o in needs)} left for a "
                 f"{self.purpose.channel} purpose",
             )
