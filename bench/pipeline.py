@@ -76,10 +76,10 @@ def measure(db_path: Path, items: int, repeat: int, profile: Path | None) -> dic
     from compliant_scraper.config import Config
     from compliant_scraper.crawl.context import ComplianceContext
     from compliant_scraper.errors import ContactDropped
-    from compliant_scraper.opposition.startup import open_screening
     from compliant_scraper.policy.loader import load_registry
     from compliant_scraper.screening.processor import ContactProcessor
     from compliant_scraper.store.contacts import ContactWriter
+    from compliant_scraper.store.screening import open_screening
     from compliant_scraper.store.sqlite_store import SqliteStore
 
     today = datetime.now(UTC).date()

@@ -11,11 +11,11 @@ from sqlite_utils import Database
 
 from compliant_scraper.errors import ComplianceConfigError
 from compliant_scraper.law import check_purpose_allowed
-from compliant_scraper.opposition.lists import import_list
-from compliant_scraper.opposition.startup import open_screening
 from compliant_scraper.policy.loader import load_registry
 from compliant_scraper.policy.model import Registry
 from compliant_scraper.store.database import open_database
+from compliant_scraper.store.screening import open_screening
+from compliant_scraper.tooling.opposition_import import import_list
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 12, 3)

@@ -12,19 +12,16 @@ from sqlite_utils import Database
 
 from compliant_scraper.errors import ComplianceConfigError
 from compliant_scraper.opposition import lists
-from compliant_scraper.opposition.lists import (
-    InvalidLinesError,
-    ListImportError,
-    OppositionScreen,
-    active_list,
-    import_list,
-    list_history,
-)
-from compliant_scraper.opposition.startup import Screening, check_lists_fresh, open_screening
-from compliant_scraper.opposition.suppression import SuppressionKeyError, SuppressionList
+from compliant_scraper.opposition.lists import InvalidLinesError, ListImportError
+from compliant_scraper.opposition.suppression import SuppressionKeyError
 from compliant_scraper.policy.model import Purpose
 from compliant_scraper.store import audit_log
 from compliant_scraper.store.database import open_database
+from compliant_scraper.store.opposition import OppositionScreen, active_list
+from compliant_scraper.store.opposition import history as list_history
+from compliant_scraper.store.screening import Screening, check_lists_fresh, open_screening
+from compliant_scraper.store.suppression import SuppressionList
+from compliant_scraper.tooling.opposition_import import import_list
 from compliant_scraper.values.phones import OVERSEAS, RegionPlan, e164_digits, e164_int
 
 TODAY = date(2026, 11, 23)

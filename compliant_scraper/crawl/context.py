@@ -20,7 +20,6 @@ from ..clock import today_utc, utcnow
 from ..config import Config
 from ..errors import ComplianceConfigError
 from ..law import check_purpose_allowed
-from ..opposition.startup import Screening, open_screening
 from ..policy.loader import load_registry
 from ..policy.model import Purpose, Registry
 from ..records import Drop, Refusal
@@ -33,6 +32,7 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
     from ..store.base import ComplianceStore
+    from ..store.screening import Screening
 
 logger = logging.getLogger(__name__)
 
@@ -94,8 +94,8 @@ class ComplianceContext:
         ctx = cls(config, registry, purpose, store, crawler.stats, today)
         try:
             # Kept: the pipeline screens with the very objects the start-up check opened.
-            ctx.screening = open_screening(
-                store.db, purpose, today, config.key_file, config.default_region
+            ctx.screening = store.open_screening(
+                purpose, today, config.key_file, config.default_region
             )
         except ComplianceConfigError:
             store.close()

@@ -9,11 +9,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ComplianceConfigError, ContactDropped
-from ..opposition.startup import open_screening
+from ..errors import ContactDropped
 from ..screening.processor import ContactProcessor
-from ..store.contacts import ContactWriter
-from ..store.sqlite_store import SqliteStore
 from .context import ComplianceContext
 from .refusals import ComplianceDrop
 
@@ -27,20 +24,12 @@ class CompliancePipeline:
     def __init__(self, crawler: Crawler) -> None:
         ctx = self.ctx = ComplianceContext.of(crawler)
         store = ctx.store
-        if not isinstance(store, SqliteStore):
-            raise ComplianceConfigError("CompliancePipeline needs the SQLite store")
         screening = ctx.screening
         if screening is None:  # a context built by hand, without the start-up check
-            screening = open_screening(
-                store.db,
-                ctx.purpose,
-                ctx.today,
-                ctx.config.key_file,
-                ctx.config.default_region,
+            screening = store.open_screening(
+                ctx.purpose, ctx.today, ctx.config.key_file, ctx.config.default_region
             )
-        self.writer = ContactWriter(
-            store.db, ctx.purpose.name, ctx.purpose.legal_basis, ctx.config.write_batch_size
-        )
+        self.writer = store.contact_writer(ctx.purpose.name, ctx.purpose.legal_basis)
         self.processor = ContactProcessor(
             ctx.purpose,
             ctx.config.default_region,

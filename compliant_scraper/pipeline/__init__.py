@@ -1,6 +1,5 @@
 """Deprecated home of the compliance pipeline (``compliant_scraper.crawl.pipeline``).
 
 ``compliant_scraper.pipeline.compliance.CompliancePipeline`` still resolves, with a
-``DeprecationWarning``, for one release. ``_sensitive_lexicon.py`` is still here while it
-moves to ``screening/lexicon/``.
+``DeprecationWarning``, for one release.
 """

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any
 
 from ..errors import ContactDropped
 from ..law import ELECTRONIC_CHANNELS, b2b_consent_country
@@ -28,16 +28,16 @@ from ..provenance import ITEM_KEY, Provenance
 from ..rules import Rule
 from ..values.countries import infer_country
 from ..values.emails import normalise_email
+from ..values.fields import DERIVED_OF, TEXT_FIELDS
 from ..values.mailboxes import provider_of
 from ..values.phones import normalise_phone
 from ..values.professions import ProfessionMatcher
+from .checks import Suppression, on_opposition_list, suppressed
 from .minimise import is_empty, minimise
 from .sensitive import scan
 
 OnDrop = Callable[[str, str, str, str], None]
 
-# Kept values that are codes, not text: nothing to scan for special categories in them.
-NOT_TEXT = frozenset({"phone", "phone_type", "email_kind", "postal_code", "country"})
 
 # Directory pages repeat organisations, titles and localities: scan each (value, field) once.
 _cached_scan = lru_cache(maxsize=65536)(scan)
@@ -50,10 +50,6 @@ CHANNEL_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "automated_call": (("phone",),),
     "post": (("street_address", "locality"), ("street_address", "postal_code")),
 }
-
-
-class Suppression(Protocol):
-    def is_suppressed(self, kind: str, value: str) -> bool: ...
 
 
 @dataclass
@@ -191,26 +187,24 @@ class ContactProcessor:
         self.on_drop(url, "email", "private_mailbox", Rule.R6)
 
     def _scan(self, contact: dict[str, Any], url: str) -> None:
-        for field in [k for k in contact if k in self.purpose.fields and k not in NOT_TEXT]:
+        # Codes (a number, a country) hold nothing to scan: only the text fields are read.
+        for field in [k for k in contact if k in self.purpose.fields and k in TEXT_FIELDS]:
             value = contact[field]
             if isinstance(value, str) and value:
                 hit = _cached_scan(value, field)
                 if hit is not None:
                     del contact[field]
-                    contact.pop({"email": "email_kind", "phone": "phone_type"}.get(field, ""), None)
+                    contact.pop(DERIVED_OF.get(field, ""), None)
                     self.on_drop(url, field, f"sensitive_{hit.category}", hit.rule)
 
     def _check_suppression(self, contact: dict[str, Any], url: str) -> None:
-        for kind in ("email", "phone"):
-            value = contact.get(kind)
-            if value and self.suppression.is_suppressed(kind, value):
-                raise self._drop_item(url, "suppressed", Rule.R8, "on the suppression list")
+        if suppressed(contact, self.suppression):
+            raise self._drop_item(url, "suppressed", Rule.R8, "on the suppression list")
 
     def _check_opposition(self, contact: dict[str, Any], url: str) -> None:
-        phone = contact.get("phone")
-        if phone and self.opposition is not None and phone in self.opposition:
+        if on_opposition_list(contact.get("phone"), self.opposition):
             del contact["phone"]
-            contact.pop("phone_type", None)
+            contact.pop(DERIVED_OF["phone"], None)
             self.on_drop(url, "phone", "opposition_list", Rule.R7)
 
     def _require_usable(self, contact: dict[str, Any], url: str) -> None:

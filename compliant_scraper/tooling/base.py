@@ -1,4 +1,4 @@
-"""What every tooling module shares: the user-error type, opening the store, transactions.
+"""What every tooling module shares: the user-error type, opening the store, reading dates.
 
 A ``ToolingError`` is a mistake of the user's (unknown contact, bad date, missing database):
 the CLI prints it as one ``Error: ...`` line and exits 1. Anything else is a bug.
@@ -7,43 +7,23 @@ the CLI prints it as one ``Error: ...`` line and exits 1. Anything else is a bug
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from ..store.database import open_database
+from ..store.sqlite import SqliteDb
 
 
 class ToolingError(Exception):
     """A user error, reported as ``Error: <message>`` (one line, exit code 1)."""
 
 
-def open_existing(path: str | os.PathLike[str]) -> Database:
+def open_existing(path: str | os.PathLike[str]) -> SqliteDb:
     """Open (and migrate) the store at ``path``, which must exist: never create an empty one."""
     path = Path(path)
     if not path.is_file():
         raise ToolingError(f"no database at {path} (pass --db PATH, or run a crawl first)")
     return open_database(path)
-
-
-@contextmanager
-def write_transaction(db: Database) -> Iterator[None]:
-    """A transaction that holds the write lock from its start (``BEGIN IMMEDIATE``), so what
-    it reads cannot change before it writes; inside an open transaction, a savepoint."""
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")
 
 
 def parse_day(text: str, what: str) -> date:

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
-from sqlite_utils import Database
-
 from ..clock import day_of
 from ..hashing import sha256_hex
 from ..law import RETENTION_YEARS
 from ..policy.model import Controller, Registry
+from ..store import exports
+from ..store.backend import Db
 from ..values.fields import CATEGORIES
 from .base import ToolingError
 from .source_trail import sources_of
@@ -112,19 +112,13 @@ def categories_of(contact: dict[str, Any]) -> tuple[str, ...]:
 
 
 def facts_for(
-    db: Database, registry: Registry, contact: dict[str, Any], extra_recipient: str | None = None
+    db: Db, registry: Registry, contact: dict[str, Any], extra_recipient: str | None = None
 ) -> NoticeFacts:
     purpose = registry.purposes.get(contact["purpose"])
     urls: dict[str, date] = {}
     for source in sources_of(db, int(contact["id"])):
         urls.setdefault(source.url, day_of(source.retrieved_at))
-    recipients = db.execute(
-        "SELECT DISTINCT e.recipient FROM export_rows r JOIN exports e ON e.id = r.export_id "
-        "WHERE r.contact_id = ? AND r.removed_at IS NULL AND e.recipient IS NOT NULL "
-        "AND e.recipient != 'internal' "
-        "ORDER BY e.recipient",
-        [contact["id"]],
-    ).fetchall()
+    recipients = exports.recipients_of(db, int(contact["id"]))
     return NoticeFacts(
         contact_id=int(contact["id"]),
         controller=registry.controller,
@@ -135,14 +129,12 @@ def facts_for(
         sources=tuple(urls.items()),
         first_seen=day_of(str(contact["first_seen"])),
         retention_until=date.fromisoformat(str(contact["retention_until"])),
-        recipients=tuple(
-            dict.fromkeys([*(str(r[0]) for r in recipients), *filter(None, [extra_recipient])])
-        ),
+        recipients=tuple(dict.fromkeys([*recipients, *filter(None, [extra_recipient])])),
     )
 
 
 def build_notice(
-    db: Database,
+    db: Db,
     registry: Registry,
     contact: dict[str, Any],
     lang: str,
