@@ -43,7 +43,14 @@ from sqlite_utils import Database
 from ..policy.model import Purpose
 from ..store import audit_log
 from ..store.records import utcnow
-from ..values.phones import FR_BASE, FR_LINE_BYTES, STRIP_BYTES, e164_digits, e164_int
+from ..values.phones import (
+    FR_BASE,
+    FR_LINE_BYTES,
+    STRIP_BYTES,
+    e164_digits,
+    e164_int,
+    equivalent_keys,
+)
 
 MAX_REPORTED_LINES: Final = 20
 DISPLAY_NAMES: Final[dict[str, str]] = {
@@ -440,6 +447,10 @@ class OppositionScreen:
     primary key; the statement is prepared once and cached by sqlite3), so start-up costs
     nothing whatever the list's size, and a list replaced during a crawl is seen at once:
     the active list is resolved inside the query, never cached.
+
+    A number of the shared French plan is looked up under each of its country codes
+    (``values.phones.equivalent_keys``): ``0691 00 00 00`` read as +33 691 00 00 00 finds
+    a list line written +590 691 00 00 00, whichever code phonenumbers' metadata gives it.
     """
 
     def __init__(self, db: Database, names: Sequence[str] = ("bloctel",)) -> None:
@@ -450,17 +461,27 @@ class OppositionScreen:
         marks = ", ".join("?" for _ in self.names)
         self._sql = (
             "SELECT 1 FROM opposition_lists l JOIN opposition_numbers n ON n.list_id = l.id "
-            f"WHERE l.active = 1 AND l.name IN ({marks}) AND n.number = ?"
+            f"WHERE l.active = 1 AND l.name IN ({marks}) AND n.number IN "
         )
+        self._by_count: dict[int, str] = {}
 
     @classmethod
     def for_purpose(cls, db: Database, purpose: Purpose) -> OppositionScreen | None:
-        """The screen a purpose needs: its lists for a phone purpose, else None."""
-        if purpose.channel != "phone" or not purpose.opposition_lists:
+        """The screen over a purpose's lists (None when it names none), whatever its channel.
+
+        A listed number is never stored, in the ``phone`` field or written in another one:
+        R7 forbids passing on files that hold listed numbers, whatever they were collected
+        for. The freshness rule (``startup.check_lists_fresh``) is a phone purpose's.
+        """
+        if not purpose.opposition_lists:
             return None
         return cls(db, purpose.opposition_lists)
 
     def __contains__(self, e164: object) -> bool:
         if not isinstance(e164, str) or (number := e164_digits(e164)) is None:
             raise ValueError("an opposition screen takes E.164 numbers ('+33612345678')")
-        return self._execute(self._sql, (*self.names, number)).fetchone() is not None
+        keys = equivalent_keys(number)
+        sql = self._by_count.get(len(keys))
+        if sql is None:
+            sql = self._by_count[len(keys)] = f"{self._sql}({', '.join('?' * len(keys))}) LIMIT 1"
+        return self._execute(sql, (*self.names, *keys)).fetchone() is not None

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Screening:
-    """What the pipeline consults: the purpose's opposition screen (None unless a phone
-    purpose) and the suppression list."""
+    """What the pipeline consults: the purpose's opposition screen (None when it names no
+    list) and the suppression list."""
 
     opposition: OppositionScreen | None
     suppression: SuppressionList

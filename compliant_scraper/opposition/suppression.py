@@ -29,7 +29,7 @@ from ..errors import ComplianceConfigError
 from ..store import audit_log
 from ..store.records import utcnow
 from ..values.emails import normalise_email
-from ..values.phones import normalise_phone
+from ..values.phones import SHARED_PLAN_CODES, equivalent_e164, normalise_phone
 
 KINDS: Final = ("email", "phone")
 KEY_BYTES: Final = 32
@@ -100,6 +100,8 @@ def canonical_identifier(kind: str, value: str, default_region: str = "FR") -> s
             raise ValueError("not a valid email address")
         return email.canonical
     if kind == "phone":
+        # A possible number phonenumbers' metadata does not know (+33 7 00 00 00 00) is
+        # still a number someone can object with: its E.164 form is hashed like any other.
         phone = normalise_phone(value, default_region)
         if phone.e164 is None:
             raise ValueError("not a valid phone number")
@@ -109,7 +111,10 @@ def canonical_identifier(kind: str, value: str, default_region: str = "FR") -> s
 
 def identifier_hash(key: bytes, kind: str, value: str, default_region: str = "FR") -> str:
     """HMAC-SHA256 (hex) of ``kind:canonical value`` under ``key``."""
-    canonical = canonical_identifier(kind, value, default_region)
+    return _hmac(key, kind, canonical_identifier(kind, value, default_region))
+
+
+def _hmac(key: bytes, kind: str, canonical: str) -> str:
     return hmac.new(key, f"{kind}:{canonical}".encode(), hashlib.sha256).hexdigest()
 
 
@@ -125,6 +130,8 @@ class SuppressionList:
         self._key = key
         self.default_region = default_region
         self._sql = "SELECT 1 FROM suppression WHERE hash = ?"
+        marks = ", ".join("?" for _ in SHARED_PLAN_CODES)
+        self._sql_many = f"SELECT 1 FROM suppression WHERE hash IN ({marks}) LIMIT 1"
 
     @classmethod
     def open(
@@ -169,14 +176,21 @@ class SuppressionList:
         return identifier_hash(self._key, kind, value, self.default_region)
 
     def is_suppressed(self, kind: str, value: str) -> bool:
-        """Is this email/phone on the list? A value that is not valid cannot be, so False."""
+        """Is this email/phone on the list? A value that is not valid cannot be, so False.
+
+        A number of the shared French plan is checked under each of its country codes
+        (``values.phones.equivalent_e164``), as the opposition screen does.
+        """
         try:
-            digest = self.digest(kind, value)
+            canonical = canonical_identifier(kind, value, self.default_region)
         except ValueError:
             if kind not in KINDS:
                 raise
             return False
-        return self.db.execute(self._sql, [digest]).fetchone() is not None
+        forms = equivalent_e164(canonical) if kind == "phone" else (canonical,)
+        digests = [_hmac(self._key, kind, form) for form in forms]
+        sql = self._sql if len(digests) == 1 else self._sql_many
+        return self.db.execute(sql, digests).fetchone() is not None
 
     def add(self, kind: str, value: str, reason: str) -> bool:
         """Add one identifier (in its own transaction); False when it was already listed.

@@ -1,11 +1,19 @@
 """The chain every item passes before anything is stored, free of Scrapy so it can be
 benchmarked and tested alone:
 
-    provenance check -> normalise -> purpose rules -> minimise -> sensitive scan
-    -> suppression list -> opposition lists -> usable for the purpose?
+    provenance check -> normalise (and find numbers and addresses in text) -> suppression
+    list -> purpose rules -> minimise -> sensitive scan -> opposition lists -> usable?
 
 Each value not kept is reported through ``on_drop(url, field, reason, rule)`` (the caller
 records a ``drops`` row, never the value); a whole item not kept raises ``ComplianceDrop``.
+
+Numbers and addresses written in other fields (``values.identifiers``: "Commercial - 06 12
+34 56 78" in a job title) are screened like the ``phone`` and ``email`` fields: one on the
+suppression list drops the whole item (the person objected, R8), whichever field held it,
+kept or not; a number on an opposition list drops the field that holds it
+(``opposition_list``, R7), so a listed number is never stored, exported or logged under
+another field's name. A possible number phonenumbers' metadata does not know is screened,
+then dropped (``unallocated_phone``, R9, or ``opposition_list`` when listed).
 """
 
 from __future__ import annotations
@@ -20,14 +28,17 @@ from ..law import b2b_consent_country
 from ..policy.model import Purpose
 from ..provenance import ITEM_KEY, Provenance
 from ..values.emails import normalise_email
+from ..values.identifiers import Found, find_identifiers
 from ..values.phones import normalise_phone
-from .minimise import is_empty, minimise
+from .minimise import BOOKKEEPING, is_empty, minimise
 from .sensitive import scan
 
 OnDrop = Callable[[str, str, str, str], None]
 
 # Kept values that are codes, not text: nothing to scan for special categories in them.
 NOT_TEXT = frozenset({"phone", "phone_type", "email_kind", "postal_code", "country"})
+# Values not searched for numbers and addresses: the identifiers themselves, codes, records.
+_NOT_SEARCHED = NOT_TEXT | BOOKKEEPING | {"email"}
 
 # Directory pages repeat organisations, titles and localities: scan each (value, field) once.
 _cached_scan = lru_cache(maxsize=65536)(scan)
@@ -66,7 +77,7 @@ class ContactProcessor:
         self.default_region = default_region
         self.on_drop = on_drop
         self.suppression = suppression
-        self.opposition = opposition if purpose.channel == "phone" else None
+        self.opposition = opposition
 
     def process(self, item: Mapping[str, Any]) -> Processed:
         provenance = item.get(ITEM_KEY)
@@ -75,16 +86,16 @@ class ContactProcessor:
             self.on_drop("", "*", "no_provenance", "R5")
             raise ComplianceDrop("no_provenance", "R5", "item has no verifiable source")
         url = provenance.source_url
-        contact = self._normalise(item, url)
+        contact, found = self._normalise(item, url)
         # Before minimisation: an objection made by email must stop a phone-purpose crawl
         # from keeping that person's phone, and the other way round (R8).
-        self._check_suppression(contact, url)
+        self._check_suppression(contact, found, url)
         self._purpose_rules(contact, url)
         contact, dropped = minimise(contact, self.purpose)
         for field in dropped:
             self.on_drop(url, field, "not_needed_for_purpose", "R4")
         self._scan(contact, url)
-        self._check_opposition(contact, url)
+        self._check_opposition(contact, found, url)
         self._require_usable(contact, url)
         fields = sorted(k for k, v in contact.items() if k in self.purpose.fields and v)
         return Processed(contact, provenance, fields)
@@ -93,15 +104,29 @@ class ContactProcessor:
         self.on_drop(url, "*", reason, rule)
         return ComplianceDrop(reason, rule, detail)
 
-    def _normalise(self, item: Mapping[str, Any], url: str) -> dict[str, Any]:
+    def _normalise(
+        self, item: Mapping[str, Any], url: str
+    ) -> tuple[dict[str, Any], dict[str, Found]]:
+        region = self.default_region
         contact = {k: v for k, v in item.items() if k != ITEM_KEY and not is_empty(v)}
+        found: dict[str, Found] = {}
         for key, value in list(contact.items()):
             if key not in ("provenance",) and not isinstance(value, str):
-                contact[key] = _as_text(value)
+                contact[key] = value = _as_text(value)
+            if key not in _NOT_SEARCHED and isinstance(value, str):
+                hit = find_identifiers(value, region)
+                if hit:
+                    found[key] = hit
         raw_phone = contact.pop("phone", None)
         if raw_phone:
-            phone = normalise_phone(raw_phone, self.default_region)
-            if phone.e164 is None:
+            phone = normalise_phone(raw_phone, region)
+            if phone.e164 is not None and not phone.ok:  # possible, but not allocated
+                found["phone"] = Found(phones=(phone.e164,))
+                listed = self.opposition is not None and phone.e164 in self.opposition
+                reason, rule = ("opposition_list", "R7") if listed else (phone.reason, "R9")
+                self.on_drop(url, "phone", reason or "unallocated_phone", rule)
+            elif phone.e164 is None:
+                found["phone"] = find_identifiers(raw_phone, region)  # "06 12 ... (Jean)"
                 self.on_drop(url, "phone", phone.reason or "invalid_phone", "R9")
             else:
                 contact["phone"] = phone.e164
@@ -111,13 +136,14 @@ class ContactProcessor:
         if raw_email:
             email = normalise_email(raw_email)
             if email.email is None:
+                found["email"] = find_identifiers(raw_email, region)  # "Jean <jean@acme.fr>"
                 self.on_drop(url, "email", email.reason or "invalid_email", "R9")
             else:
                 # The canonical (lower-cased) form: what de-duplication and the suppression
                 # list's keyed hashes compare.
                 contact["email"] = email.canonical or email.email
                 contact["email_kind"] = email.kind
-        return contact
+        return contact, found
 
     def _purpose_rules(self, contact: dict[str, Any], url: str) -> None:
         region = contact.pop("_phone_region", None)
@@ -136,18 +162,35 @@ class ContactProcessor:
                     contact.pop({"email": "email_kind", "phone": "phone_type"}.get(field, ""), None)
                     self.on_drop(url, field, f"sensitive_{hit.category}", hit.rule)
 
-    def _check_suppression(self, contact: dict[str, Any], url: str) -> None:
+    def _check_suppression(
+        self, contact: dict[str, Any], found: dict[str, Found], url: str
+    ) -> None:
+        suppressed = self.suppression.is_suppressed
         for kind in ("email", "phone"):
             value = contact.get(kind)
-            if value and self.suppression.is_suppressed(kind, value):
+            if value and suppressed(kind, value):
                 raise self._drop_item(url, "suppressed", "R8", "on the suppression list")
+        for field, hit in found.items():
+            if any(suppressed("email", e) for e in hit.emails) or any(
+                suppressed("phone", p) for p in hit.phones
+            ):
+                raise self._drop_item(
+                    url, "suppressed", "R8", f"field {field!r} holds an identifier on the list"
+                )
 
-    def _check_opposition(self, contact: dict[str, Any], url: str) -> None:
+    def _check_opposition(self, contact: dict[str, Any], found: dict[str, Found], url: str) -> None:
+        screen = self.opposition
+        if screen is None:
+            return
         phone = contact.get("phone")
-        if phone and self.opposition is not None and phone in self.opposition:
+        if phone and phone in screen:
             del contact["phone"]
             contact.pop("phone_type", None)
             self.on_drop(url, "phone", "opposition_list", "R7")
+        for field, hit in found.items():
+            if field in contact and any(p in screen for p in hit.phones):
+                del contact[field]
+                self.on_drop(url, field, "opposition_list", "R7")
 
     def _require_usable(self, contact: dict[str, Any], url: str) -> None:
         needs = CHANNEL_NEEDS.get(self.purpose.channel, ())

@@ -15,7 +15,7 @@ from typing import Any, Final, Literal
 from sqlite_utils import Database
 
 from ..values.emails import normalise_email
-from ..values.phones import normalise_phone
+from ..values.phones import equivalent_e164, normalise_phone
 from .base import ToolingError
 
 Kind = Literal["id", "email", "phone"]
@@ -79,8 +79,10 @@ def find_contacts(db: Database, ident: Identifier) -> list[dict[str, Any]]:
             f"SELECT * FROM contacts WHERE lower(email) IN ({marks})",
             [*ident.email_forms],
         )
-    else:
-        sql, params = "SELECT * FROM contacts WHERE phone = ?", [ident.value]
+    else:  # a number of the shared French plan may be stored under another country code
+        forms = equivalent_e164(ident.value)
+        marks = ", ".join("?" for _ in forms)
+        sql, params = f"SELECT * FROM contacts WHERE phone IN ({marks})", [*forms]
     cursor = db.execute(sql + " ORDER BY id", params)
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
