@@ -148,8 +148,8 @@ def list_date() -> date:
 
 
 def do_import(db_path: Path, file: Path) -> dict[str, Any]:
-    from compliant_scraper.opposition.lists import import_list
     from compliant_scraper.store.database import open_database
+    from compliant_scraper.tooling.opposition_import import import_list
 
     db = open_database(db_path)
     try:
@@ -170,8 +170,8 @@ def do_import(db_path: Path, file: Path) -> dict[str, Any]:
 
 
 def lookups(db_path: Path, count: int, repeat: int) -> dict[str, Any]:
-    from compliant_scraper.opposition.lists import OppositionScreen
     from compliant_scraper.store.database import open_database
+    from compliant_scraper.store.opposition import OppositionScreen
 
     started = time.perf_counter()
     db = open_database(db_path)

@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
-from compliant_scraper.errors import ComplianceDrop
-from compliant_scraper.pipeline.processor import ContactProcessor
+from compliant_scraper.errors import ContactDropped
 from compliant_scraper.policy.model import Purpose
 from compliant_scraper.provenance import Provenance
+from compliant_scraper.screening.checks import export_exclusion
+from compliant_scraper.screening.processor import ContactProcessor
 
 PHONE = Purpose(
     "b2b_phone",
@@ -55,7 +56,7 @@ def run(
     )
     try:
         return processor.process({**item, "provenance": PROV}).contact, drops
-    except ComplianceDrop:
+    except ContactDropped:
         return None, drops
 
 
@@ -173,7 +174,7 @@ def test_item_without_provenance_dropped() -> None:
     processor = ContactProcessor(
         PHONE, "FR", lambda u, f, r, rule: drops.append((f, r, rule)), FakeSuppression(), set()
     )
-    with pytest.raises(ComplianceDrop):
+    with pytest.raises(ContactDropped):
         processor.process({"name": "X", "phone": "0612345678", "provenance": None})
     assert drops == [("*", "no_provenance", "R5")]
 
@@ -266,3 +267,24 @@ def test_a_suppressed_unallocated_phone_drops_the_person() -> None:
     )
     assert contact is None
     assert drops[-1] == ("*", "suppressed", "R8")
+
+
+@pytest.mark.parametrize(
+    ("contact", "suppressed", "listed", "reason"),
+    [
+        ({"job_title": "Commerciale 06 12 34 56 78"}, set(), {"+33612345678"}, "opposition_list"),
+        (
+            {"organization": "Acme, jean@acme.example"},
+            {("email", "jean@acme.example")},
+            set(),
+            "suppressed",
+        ),
+        ({"job_title": "Commerciale 06 12 34 56 78"}, set(), {"+33699999999"}, None),
+    ],
+)
+def test_export_leaves_out_a_contact_whose_text_holds_a_listed_identifier(
+    contact: dict[str, Any], suppressed: set[tuple[str, str]], listed: set[str], reason: str | None
+) -> None:
+    """A contact stored before the list was imported is not exported with the number."""
+    stored = {"name": "Jeanne", "phone": "+33142685300", **contact}
+    assert export_exclusion(stored, "2026-11-23", FakeSuppression(suppressed), listed) == reason

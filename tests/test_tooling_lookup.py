@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from compliant_scraper.clock import add_months, add_years
 from compliant_scraper.store.database import open_database
-from compliant_scraper.tooling.base import ToolingError, add_months, add_years
+from compliant_scraper.tooling.base import ToolingError
 from compliant_scraper.tooling.lookup import Identifier, find_contacts, parse_identifier
 
 

@@ -11,25 +11,28 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 from scrapy import signals
 
-from .config import Config
-from .errors import ComplianceConfigError, ComplianceRefusal
-from .policy.loader import load_registry
-from .policy.model import Purpose, Registry
-from .store.records import Drop, Refusal, utcnow
-from .store.sqlite_store import SqliteStore
+from ..clock import today_utc, utcnow
+from ..config import Config
+from ..errors import ComplianceConfigError
+from ..law import check_purpose_allowed
+from ..policy.loader import load_registry
+from ..policy.model import Purpose, Registry
+from ..records import Drop, Refusal
+from ..store.sqlite_store import SqliteStore
+from .refusals import ComplianceRefusal
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.spiders import Spider
     from scrapy.statscollectors import StatsCollector
 
-    from .opposition.startup import Screening
-    from .store.base import ComplianceStore
+    from ..store.base import ComplianceStore
+    from ..store.screening import Screening
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +56,7 @@ class ComplianceContext:
         self.purpose = purpose
         self.store = store
         self.stats = stats
-        self.today = today or datetime.now(UTC).date()
+        self.today = today or today_utc()
         self.run_id = uuid.uuid4().hex
         self.spider_name = ""
         self._refused_domains: set[str] = set()
@@ -83,19 +86,17 @@ class ComplianceContext:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ComplianceContext:
         config = Config.from_settings(crawler.settings)
-        today = datetime.now(UTC).date()
+        today = today_utc()
         registry = load_registry(config.policy_dir, today=today)
         purpose = resolve_purpose(registry, config.purpose)
-        from .law import check_purpose_allowed
-
         check_purpose_allowed(purpose, today)
         store = SqliteStore.open(config.db_path, config.write_batch_size)
         ctx = cls(config, registry, purpose, store, crawler.stats, today)
-        from .opposition.startup import check_opposition_ready
-
         try:
             # Kept: the pipeline screens with the very objects the start-up check opened.
-            ctx.screening = check_opposition_ready(ctx)
+            ctx.screening = store.open_screening(
+                purpose, today, config.key_file, config.default_region
+            )
         except ComplianceConfigError:
             store.close()
             raise

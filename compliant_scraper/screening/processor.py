@@ -5,12 +5,13 @@ benchmarked and tested alone:
     list -> purpose rules -> minimise -> sensitive scan -> opposition lists -> usable?
 
 Each value not kept is reported through ``on_drop(url, field, reason, rule)`` (the caller
-records a ``drops`` row, never the value); a whole item not kept raises ``ComplianceDrop``.
+records a ``drops`` row, never the value); a whole item not kept raises ``ContactDropped``
+(the crawl's pipeline raises it again as Scrapy's ``ComplianceDrop``).
 
-Numbers and addresses written in other fields (``values.identifiers``: "Commercial - 06 12
-34 56 78" in a job title) are screened like the ``phone`` and ``email`` fields: one on the
-suppression list drops the whole item (the person objected, R8), whichever field held it,
-kept or not; a number on an opposition list drops the field that holds it
+Numbers and addresses written in other fields ("Commercial - 06 12 34 56 78" in a job
+title, ``checks.found_in_text``) are screened like the ``phone`` and ``email`` fields: one
+on the suppression list drops the whole item (the person objected, R8), whichever field
+held it, kept or not; a number on an opposition list drops the field that holds it
 (``opposition_list``, R7), so a listed number is never stored, exported or logged under
 another field's name. A possible number phonenumbers' metadata does not know is screened,
 then dropped (``unallocated_phone``, R9, or ``opposition_list`` when listed).
@@ -21,24 +22,30 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any
 
-from ..errors import ComplianceDrop
+from ..errors import ContactDropped
 from ..law import b2b_consent_country
 from ..policy.model import Purpose
 from ..provenance import ITEM_KEY, Provenance
+from ..rules import Rule
 from ..values.emails import normalise_email
+from ..values.fields import DERIVED_OF, TEXT_FIELDS
 from ..values.identifiers import Found, find_identifiers
 from ..values.phones import normalise_phone
-from .minimise import BOOKKEEPING, is_empty, minimise
+from .checks import (
+    Suppression,
+    found_in_text,
+    listed_in_text,
+    on_opposition_list,
+    suppressed,
+    suppressed_in_text,
+)
+from .minimise import is_empty, minimise
 from .sensitive import scan
 
 OnDrop = Callable[[str, str, str, str], None]
 
-# Kept values that are codes, not text: nothing to scan for special categories in them.
-NOT_TEXT = frozenset({"phone", "phone_type", "email_kind", "postal_code", "country"})
-# Values not searched for numbers and addresses: the identifiers themselves, codes, records.
-_NOT_SEARCHED = NOT_TEXT | BOOKKEEPING | {"email"}
 
 # Directory pages repeat organisations, titles and localities: scan each (value, field) once.
 _cached_scan = lru_cache(maxsize=65536)(scan)
@@ -51,10 +58,6 @@ CHANNEL_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "automated_call": (("phone",),),
     "post": (("street_address", "locality"), ("street_address", "postal_code")),
 }
-
-
-class Suppression(Protocol):
-    def is_suppressed(self, kind: str, value: str) -> bool: ...
 
 
 @dataclass
@@ -77,14 +80,14 @@ class ContactProcessor:
         self.default_region = default_region
         self.on_drop = on_drop
         self.suppression = suppression
-        self.opposition = opposition
+        self.opposition = opposition  # every purpose: a listed number is never stored (R7)
 
     def process(self, item: Mapping[str, Any]) -> Processed:
         provenance = item.get(ITEM_KEY)
         if not isinstance(provenance, Provenance):
             # No response, or a response no policy and robots.txt record vouch for (R5).
-            self.on_drop("", "*", "no_provenance", "R5")
-            raise ComplianceDrop("no_provenance", "R5", "item has no verifiable source")
+            self.on_drop("", "*", "no_provenance", Rule.R5)
+            raise ContactDropped("no_provenance", Rule.R5, "item has no verifiable source")
         url = provenance.source_url
         contact, found = self._normalise(item, url)
         # Before minimisation: an objection made by email must stop a phone-purpose crawl
@@ -93,41 +96,37 @@ class ContactProcessor:
         self._purpose_rules(contact, url)
         contact, dropped = minimise(contact, self.purpose)
         for field in dropped:
-            self.on_drop(url, field, "not_needed_for_purpose", "R4")
+            self.on_drop(url, field, "not_needed_for_purpose", Rule.R4)
         self._scan(contact, url)
         self._check_opposition(contact, found, url)
         self._require_usable(contact, url)
         fields = sorted(k for k, v in contact.items() if k in self.purpose.fields and v)
         return Processed(contact, provenance, fields)
 
-    def _drop_item(self, url: str, reason: str, rule: str, detail: str) -> ComplianceDrop:
+    def _drop_item(self, url: str, reason: str, rule: str, detail: str) -> ContactDropped:
         self.on_drop(url, "*", reason, rule)
-        return ComplianceDrop(reason, rule, detail)
+        return ContactDropped(reason, rule, detail)
 
     def _normalise(
         self, item: Mapping[str, Any], url: str
     ) -> tuple[dict[str, Any], dict[str, Found]]:
         region = self.default_region
         contact = {k: v for k, v in item.items() if k != ITEM_KEY and not is_empty(v)}
-        found: dict[str, Found] = {}
         for key, value in list(contact.items()):
             if key not in ("provenance",) and not isinstance(value, str):
-                contact[key] = value = _as_text(value)
-            if key not in _NOT_SEARCHED and isinstance(value, str):
-                hit = find_identifiers(value, region)
-                if hit:
-                    found[key] = hit
+                contact[key] = _as_text(value)
+        found = found_in_text(contact, region)
         raw_phone = contact.pop("phone", None)
         if raw_phone:
             phone = normalise_phone(raw_phone, region)
             if phone.e164 is not None and not phone.ok:  # possible, but not allocated
                 found["phone"] = Found(phones=(phone.e164,))
-                listed = self.opposition is not None and phone.e164 in self.opposition
-                reason, rule = ("opposition_list", "R7") if listed else (phone.reason, "R9")
-                self.on_drop(url, "phone", reason or "unallocated_phone", rule)
+                listed = on_opposition_list(phone.e164, self.opposition)
+                reason = "opposition_list" if listed else (phone.reason or "unallocated_phone")
+                self.on_drop(url, "phone", reason, Rule.R7 if listed else Rule.R9)
             elif phone.e164 is None:
                 found["phone"] = find_identifiers(raw_phone, region)  # "06 12 ... (Jean)"
-                self.on_drop(url, "phone", phone.reason or "invalid_phone", "R9")
+                self.on_drop(url, "phone", phone.reason or "invalid_phone", Rule.R9)
             else:
                 contact["phone"] = phone.e164
                 contact["phone_type"] = phone.number_type
@@ -137,7 +136,7 @@ class ContactProcessor:
             email = normalise_email(raw_email)
             if email.email is None:
                 found["email"] = find_identifiers(raw_email, region)  # "Jean <jean@acme.fr>"
-                self.on_drop(url, "email", email.reason or "invalid_email", "R9")
+                self.on_drop(url, "email", email.reason or "invalid_email", Rule.R9)
             else:
                 # The canonical (lower-cased) form: what de-duplication and the suppression
                 # list's keyed hashes compare.
@@ -150,47 +149,38 @@ class ContactProcessor:
         country = _country_code(contact.get("country")) or region
         why = b2b_consent_country(self.purpose, country)
         if why:
-            raise self._drop_item(url, "b2b_consent_country", "R6", why)
+            raise self._drop_item(url, "b2b_consent_country", Rule.R6, why)
 
     def _scan(self, contact: dict[str, Any], url: str) -> None:
-        for field in [k for k in contact if k in self.purpose.fields and k not in NOT_TEXT]:
+        # Codes (a number, a country) hold nothing to scan: only the text fields are read.
+        for field in [k for k in contact if k in self.purpose.fields and k in TEXT_FIELDS]:
             value = contact[field]
             if isinstance(value, str) and value:
                 hit = _cached_scan(value, field)
                 if hit is not None:
                     del contact[field]
-                    contact.pop({"email": "email_kind", "phone": "phone_type"}.get(field, ""), None)
+                    contact.pop(DERIVED_OF.get(field, ""), None)
                     self.on_drop(url, field, f"sensitive_{hit.category}", hit.rule)
 
     def _check_suppression(
         self, contact: dict[str, Any], found: dict[str, Found], url: str
     ) -> None:
-        suppressed = self.suppression.is_suppressed
-        for kind in ("email", "phone"):
-            value = contact.get(kind)
-            if value and suppressed(kind, value):
-                raise self._drop_item(url, "suppressed", "R8", "on the suppression list")
-        for field, hit in found.items():
-            if any(suppressed("email", e) for e in hit.emails) or any(
-                suppressed("phone", p) for p in hit.phones
-            ):
-                raise self._drop_item(
-                    url, "suppressed", "R8", f"field {field!r} holds an identifier on the list"
-                )
+        if suppressed(contact, self.suppression):
+            raise self._drop_item(url, "suppressed", Rule.R8, "on the suppression list")
+        field = suppressed_in_text(found, self.suppression)
+        if field is not None:
+            raise self._drop_item(
+                url, "suppressed", Rule.R8, f"field {field!r} holds an identifier on the list"
+            )
 
     def _check_opposition(self, contact: dict[str, Any], found: dict[str, Found], url: str) -> None:
-        screen = self.opposition
-        if screen is None:
-            return
-        phone = contact.get("phone")
-        if phone and phone in screen:
+        if on_opposition_list(contact.get("phone"), self.opposition):
             del contact["phone"]
-            contact.pop("phone_type", None)
-            self.on_drop(url, "phone", "opposition_list", "R7")
-        for field, hit in found.items():
-            if field in contact and any(p in screen for p in hit.phones):
-                del contact[field]
-                self.on_drop(url, field, "opposition_list", "R7")
+            contact.pop(DERIVED_OF["phone"], None)
+            self.on_drop(url, "phone", "opposition_list", Rule.R7)
+        for field in listed_in_text(found, self.opposition, contact):
+            del contact[field]
+            self.on_drop(url, field, "opposition_list", Rule.R7)
 
     def _require_usable(self, contact: dict[str, Any], url: str) -> None:
         needs = CHANNEL_NEEDS.get(self.purpose.channel, ())
@@ -198,7 +188,7 @@ class ContactProcessor:
             raise self._drop_item(
                 url,
                 "nothing_usable_for_purpose",
-                "R4",
+                Rule.R4,
                 f"no {' or '.join('+'.join(o) for o in needs)} left for a "
                 f"{self.purpose.channel} purpose",
             )

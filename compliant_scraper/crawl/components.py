@@ -19,14 +19,14 @@ COMPONENTS: Final[tuple[Component, ...]] = (
     # First in the downloader chain: nothing else sees a request the gate refuses (R2).
     Component(
         "DOWNLOADER_MIDDLEWARES",
-        "compliant_scraper.middlewares.policy_gate.PolicyGateMiddleware",
+        "compliant_scraper.crawl.policy_gate.PolicyGateMiddleware",
         40,
         "policy gate (R2)",
     ),
     # Where Scrapy's RobotsTxtMiddleware sat, which this replaces (R3).
     Component(
         "DOWNLOADER_MIDDLEWARES",
-        "compliant_scraper.middlewares.robots.StrictRobotsMiddleware",
+        "compliant_scraper.crawl.robots.StrictRobotsMiddleware",
         100,
         "strict robots.txt (R3)",
     ),
@@ -34,20 +34,20 @@ COMPONENTS: Final[tuple[Component, ...]] = (
     # MetaRefreshMiddleware (580) and RetryMiddleware (550).
     Component(
         "DOWNLOADER_MIDDLEWARES",
-        "compliant_scraper.middlewares.response_checks.ResponseChecksMiddleware",
+        "compliant_scraper.crawl.response_checks.ResponseChecksMiddleware",
         585,
         "TDM reservation and login-wall checks (R2, R3)",
     ),
     Component(
         "SPIDER_MIDDLEWARES",
-        "compliant_scraper.middlewares.provenance.ProvenanceMiddleware",
+        "compliant_scraper.crawl.provenance_stamp.ProvenanceMiddleware",
         950,
         "provenance stamp (R5)",
     ),
     # First pipeline: no other pipeline ever sees an item before it is minimised.
     Component(
         "ITEM_PIPELINES",
-        "compliant_scraper.pipeline.compliance.CompliancePipeline",
+        "compliant_scraper.crawl.pipeline.CompliancePipeline",
         1,
         "compliance pipeline (R4, R6-R9)",
     ),

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, Final
+from typing import Any
 
 from ..policy.model import Purpose
+from ..values.fields import BOOKKEEPING, DERIVED
 
-# Keys that describe the record rather than the person; never dropped, never stored as values.
-BOOKKEEPING: Final = frozenset({"kind", "schema_type", "method", "provenance"})
-
-# Values derived from a kept field travel with it (the class of an email, the type of a number).
-DERIVED: Final[dict[str, str]] = {"email_kind": "email", "phone_type": "phone"}
+# Bookkeeping keys describe the record rather than the person: never dropped, never stored as
+# values. Derived values travel with the field they come from (the class of an email, the
+# type of a number). Both lists come from the field table.
 
 
 def is_empty(value: Any) -> bool:
