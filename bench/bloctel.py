@@ -126,7 +126,7 @@ def generate(path: Path, lines: int) -> dict[str, Any]:
 
 def check_heads() -> list[str]:
     """Heads whose sample numbers the product does not read as valid (should be empty)."""
-    from compliant_scraper.opposition.numbers import e164_int
+    from compliant_scraper.values.phones import e164_int
 
     bad = []
     for head in MOBILE_HEADS + FIXED_HEADS:
@@ -148,8 +148,8 @@ def list_date() -> date:
 
 
 def do_import(db_path: Path, file: Path) -> dict[str, Any]:
-    from compliant_scraper.opposition.lists import import_list
     from compliant_scraper.store.database import open_database
+    from compliant_scraper.tooling.opposition_import import import_list
 
     db = open_database(db_path)
     try:
@@ -170,8 +170,8 @@ def do_import(db_path: Path, file: Path) -> dict[str, Any]:
 
 
 def lookups(db_path: Path, count: int, repeat: int) -> dict[str, Any]:
-    from compliant_scraper.opposition.lists import OppositionScreen
     from compliant_scraper.store.database import open_database
+    from compliant_scraper.store.opposition import OppositionScreen
 
     started = time.perf_counter()
     db = open_database(db_path)

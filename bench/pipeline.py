@@ -72,14 +72,14 @@ def measure(db_path: Path, items: int, repeat: int, profile: Path | None) -> dic
     from scrapy.settings import Settings
     from scrapy.utils.test import get_crawler
 
+    from compliant_scraper.clock import utcnow
     from compliant_scraper.config import Config
-    from compliant_scraper.context import ComplianceContext
-    from compliant_scraper.errors import ComplianceDrop
-    from compliant_scraper.opposition.startup import open_screening
-    from compliant_scraper.pipeline.processor import ContactProcessor
+    from compliant_scraper.crawl.context import ComplianceContext
+    from compliant_scraper.errors import ContactDropped
     from compliant_scraper.policy.loader import load_registry
+    from compliant_scraper.screening.processor import ContactProcessor
     from compliant_scraper.store.contacts import ContactWriter
-    from compliant_scraper.store.records import utcnow
+    from compliant_scraper.store.screening import open_screening
     from compliant_scraper.store.sqlite_store import SqliteStore
 
     today = datetime.now(UTC).date()
@@ -109,7 +109,7 @@ def measure(db_path: Path, items: int, repeat: int, profile: Path | None) -> dic
     )
     writer = ContactWriter(store.db, purpose.name, purpose.legal_basis, config.write_batch_size)
     outcome: dict[str, int] = {"kept": 0, "dropped": 0}
-    import compliant_scraper.pipeline.processor as processor_module
+    import compliant_scraper.screening.processor as processor_module
 
     real_scan = processor_module.scan
 
@@ -126,7 +126,7 @@ def measure(db_path: Path, items: int, repeat: int, profile: Path | None) -> dic
             t0 = clock()
             try:
                 processed = processor.process(it)
-            except ComplianceDrop:
+            except ContactDropped:
                 outcome["dropped"] += 1
                 process_s += clock() - t0
                 continue

@@ -26,12 +26,15 @@ from .common import ROOT
 COMPONENTS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
     (name, re.compile(pattern))
     for name, pattern in (
-        ("compliance pipeline + store", r"compliant_scraper/(pipeline|opposition|store)/"),
-        ("policy gate", r"compliant_scraper/(middlewares/policy_gate|policy/)"),
-        ("strict robots", r"compliant_scraper/(middlewares/robots|robots/parser)"),
-        ("TDM + login checks", r"compliant_scraper/(middlewares/response_checks|robots/tdm)"),
-        ("provenance stamp", r"compliant_scraper/middlewares/provenance"),
-        ("compliance context", r"compliant_scraper/(context|addon)\.py"),
+        (
+            "compliance pipeline + store",
+            r"compliant_scraper/(crawl/pipeline|screening/|pipeline/|values/|opposition/|store/)",
+        ),
+        ("policy gate", r"compliant_scraper/(crawl/policy_gate|policy/)"),
+        ("strict robots", r"compliant_scraper/(crawl/robots|reservations/robots_rules)"),
+        ("TDM + login checks", r"compliant_scraper/(crawl/response_checks|reservations/tdm)"),
+        ("provenance stamp", r"compliant_scraper/crawl/provenance_stamp"),
+        ("compliance context", r"compliant_scraper/(crawl/context|crawl/addon|addon)\.py"),
         ("feed export", r"scrapy/(extensions/feedexport|exporters)\.py"),
         ("Scrapy robots.txt (protego)", r"scrapy/downloadermiddlewares/robotstxt|protego"),
     )

@@ -23,7 +23,7 @@ def values(path: Path = DATA) -> list[tuple[str, str]]:
 
 
 def measure(repeat: int, runs: int) -> dict[str, Any]:
-    from compliant_scraper.pipeline.sensitive import scan
+    from compliant_scraper.screening.sensitive import scan
 
     rows = values() * repeat
     scan(*rows[0])  # compiled expressions loaded

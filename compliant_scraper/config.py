@@ -24,6 +24,12 @@ DEFAULTS: Final[dict[str, Any]] = {
     "COMPLIANCE_ROBOTS_MAX_BYTES": 500 * 1024,
     "COMPLIANCE_ROBOTS_MAX_REDIRECTS": 5,
     "COMPLIANCE_WRITE_BATCH_SIZE": 2000,
+    # Cluster mode (docs/cluster.md); parsed by compliant_scraper.cluster.config.
+    "COMPLIANCE_STORE_URL": None,
+    "COMPLIANCE_CLUSTER_REDIS_URL": None,
+    "COMPLIANCE_CRAWL_ID": None,
+    "COMPLIANCE_CLUSTER_HEARTBEAT_SECONDS": 1.0,
+    "COMPLIANCE_CLUSTER_WORKER_TIMEOUT_SECONDS": 10.0,
     # Bounds of one page's extraction (docs/extraction.md, "Bounds").
     "COMPLIANCE_EXTRACT_MAX_DEPTH": 32,
     "COMPLIANCE_EXTRACT_MAX_ITEMS": 2000,

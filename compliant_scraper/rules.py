@@ -1,11 +1,36 @@
-"""Rule ids from the legal brief (shared/LEGAL-BRIEF.md), cited in refusals and drops.
+"""The rules of the legal brief (shared/LEGAL-BRIEF.md), cited by refusals, drops and reports.
 
-The ids are stable: auditors query ``refusals.rule`` and ``drops.rule`` by them.
+``Rule`` is a ``StrEnum``: ``Rule.R4 == "R4"``, and a rule is written to the store, to JSON or
+to a log line as its id. The ids are stable: auditors query ``refusals.rule`` and
+``drops.rule`` by them. Code cites ``Rule.R4``, never the literal ``"R4"``.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Final
+
+
+class Rule(StrEnum):
+    R1 = "R1"
+    R2 = "R2"
+    R3 = "R3"
+    R4 = "R4"
+    R5 = "R5"
+    R6 = "R6"
+    R7 = "R7"
+    R8 = "R8"
+    R9 = "R9"
+    R10 = "R10"
+    R11 = "R11"
+    R12 = "R12"
+    R13 = "R13"
+
+    @property
+    def heading(self) -> str:
+        """The rule's heading in the legal brief."""
+        return RULES[self.value]
+
 
 RULES: Final[dict[str, str]] = {
     "R1": "Public is not free: public data is still personal data",
@@ -18,10 +43,13 @@ RULES: Final[dict[str, str]] = {
     "R8": "The right to object is permanent (GDPR Art. 21)",
     "R9": "Accuracy and retention",
     "R10": "Accountability",
+    "R11": "Recipients and transfers (GDPR Art. 13-14, 26, 28, 44-49)",
+    "R12": "Answering requests (GDPR Art. 12, 15-19, 21)",
+    "R13": "Accountability for a legitimate interest (GDPR Art. 5(2), 6(1)(f), 35)",
 }
 
 
 def describe(rule: str) -> str:
     """Return ``"R3 (robots.txt and ...)"`` for a rule id, or the id itself if unknown."""
-    title = RULES.get(rule)
-    return f"{rule} ({title})" if title else rule
+    title = RULES.get(str(rule))
+    return f"{rule} ({title})" if title else str(rule)

@@ -52,7 +52,7 @@ def filled_env(tmp_path: Path) -> Env:
         )
     bloctel = tmp_path / "bloctel.txt"
     bloctel.write_text("0612345678\n0698765432\n")
-    from compliant_scraper.opposition.lists import import_list
+    from compliant_scraper.tooling.opposition_import import import_list
 
     import_list(db, bloctel, list_date=day(12))
     return env

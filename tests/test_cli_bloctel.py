@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from compliant_scraper.cli import main
-from compliant_scraper.opposition.lists import active_list
 from compliant_scraper.store.database import open_database
+from compliant_scraper.store.opposition import active_list
 
 
 def run(*args: str) -> Result:

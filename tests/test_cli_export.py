@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from test_tooling_fixtures import Env, add_contact, day, make_env
 
-from compliant_scraper.opposition.lists import import_list
-from compliant_scraper.opposition.suppression import SuppressionList
-from compliant_scraper.store.records import sha256_hex
+from compliant_scraper.hashing import sha256_hex
+from compliant_scraper.store.suppression import SuppressionList
+from compliant_scraper.tooling.opposition_import import import_list
 
 
 def phone_env(tmp_path: Path, list_age: int | None = 5) -> Env:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from test_tooling_fixtures import Env, add_contact, day, make_env
 
-from compliant_scraper.store.records import sha256_hex
-from compliant_scraper.tooling.base import add_months, add_years
+from compliant_scraper.clock import add_months, add_years
+from compliant_scraper.hashing import sha256_hex
 from compliant_scraper.tooling.notices import _date_en, _date_fr
 
 

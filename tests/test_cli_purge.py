@@ -9,7 +9,7 @@ from pathlib import Path
 
 from test_tooling_fixtures import Env, add_contact, day, make_env
 
-from compliant_scraper.tooling.base import add_years
+from compliant_scraper.clock import add_years
 
 
 def aged(tmp_path: Path) -> Env:

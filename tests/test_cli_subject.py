@@ -9,8 +9,8 @@ from pathlib import Path
 
 from test_tooling_fixtures import Env, add_contact, day, make_env
 
-from compliant_scraper.opposition.suppression import SuppressionList
-from compliant_scraper.tooling.base import add_years
+from compliant_scraper.clock import add_years
+from compliant_scraper.store.suppression import SuppressionList
 
 
 def people(tmp_path: Path) -> Env:

@@ -10,7 +10,7 @@ from scrapy.http import HtmlResponse, TextResponse
 from scrapy.utils.test import get_crawler
 
 from compliant_scraper.config import DEFAULTS
-from compliant_scraper.context import ComplianceContext
+from compliant_scraper.crawl.context import ComplianceContext
 from compliant_scraper.errors import ComplianceConfigError
 from compliant_scraper.extract.limits import Limits
 from compliant_scraper.spiders.directory import (

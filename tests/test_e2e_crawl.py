@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import POLICY_DIR, SPIDERS_DIR, WORLD_DIR, CrawlResult, RunCrawl
 
-from compliant_scraper.components import COMPONENTS, Component
+from compliant_scraper.crawl.components import COMPONENTS, Component
 from compliant_scraper.demo.world import VirtualWorld
 
 pytestmark = pytest.mark.e2e

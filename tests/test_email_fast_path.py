@@ -8,7 +8,7 @@ import random
 import pytest
 from email_validator import EmailNotValidError, validate_email
 
-from compliant_scraper.pipeline.normalise import _fast_email, is_role_local_part
+from compliant_scraper.values.emails import _fast_email, is_role_local_part
 
 LOCALS = [
     "jeanne.martin",

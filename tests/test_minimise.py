@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from compliant_scraper.pipeline.minimise import minimise
 from compliant_scraper.policy.model import Purpose
+from compliant_scraper.screening.minimise import minimise
 
 EMAIL = Purpose(
     "b2b_email", "email", "b2b", "legitimate interest", ("name", "email", "organization")

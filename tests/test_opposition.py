@@ -4,7 +4,6 @@ import random
 import re
 from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import phonenumbers
@@ -13,21 +12,17 @@ from sqlite_utils import Database
 
 from compliant_scraper.errors import ComplianceConfigError
 from compliant_scraper.opposition import lists
-from compliant_scraper.opposition.lists import (
-    InvalidLinesError,
-    ListImportError,
-    OppositionScreen,
-    active_list,
-    import_list,
-    list_history,
-)
-from compliant_scraper.opposition.numbers import OVERSEAS, RegionPlan, e164_digits, e164_int
-from compliant_scraper.opposition.startup import check_lists_fresh, check_opposition_ready
-from compliant_scraper.opposition.suppression import SuppressionKeyError, SuppressionList
+from compliant_scraper.opposition.lists import InvalidLinesError, ListImportError
+from compliant_scraper.opposition.suppression import SuppressionKeyError
 from compliant_scraper.policy.model import Purpose
 from compliant_scraper.store import audit_log
 from compliant_scraper.store.database import open_database
-from compliant_scraper.store.sqlite_store import SqliteStore
+from compliant_scraper.store.opposition import OppositionScreen, active_list
+from compliant_scraper.store.opposition import history as list_history
+from compliant_scraper.store.screening import Screening, check_lists_fresh, open_screening
+from compliant_scraper.store.suppression import SuppressionList
+from compliant_scraper.tooling.opposition_import import import_list
+from compliant_scraper.values.phones import OVERSEAS, RegionPlan, e164_digits, e164_int
 
 TODAY = date(2026, 11, 23)
 
@@ -525,14 +520,14 @@ def test_fresh_enough_or_not_required(
     check_lists_fresh(db, purpose, TODAY)
 
 
-def _ctx(db: Database, tmp_path: Path, purpose: Purpose) -> Any:
-    config = SimpleNamespace(key_file=tmp_path / "c.db.key", default_region="FR")
-    return SimpleNamespace(store=SqliteStore(db), purpose=purpose, today=TODAY, config=config)
+def _ready(db: Database, tmp_path: Path, purpose: Purpose) -> Screening:
+    """The crawl's start-up check (``open_screening``), as the context runs it."""
+    return open_screening(db, purpose, TODAY, tmp_path / "c.db.key", "FR")
 
 
 def test_check_opposition_ready_returns_the_screening(db: Database, tmp_path: Path) -> None:
     do_import(db, write(tmp_path, "0612345678\n"), date(2026, 11, 20))
-    screening = check_opposition_ready(_ctx(db, tmp_path, phone_purpose()))
+    screening = _ready(db, tmp_path, phone_purpose())
     assert screening.opposition is not None and "+33612345678" in screening.opposition
     assert isinstance(screening.suppression, SuppressionList)
     assert (tmp_path / "c.db.key").is_file()
@@ -540,16 +535,15 @@ def test_check_opposition_ready_returns_the_screening(db: Database, tmp_path: Pa
 
 def test_check_opposition_ready_needs_the_suppression_key(db: Database, tmp_path: Path) -> None:
     do_import(db, write(tmp_path, "0612345678\n"), date(2026, 11, 20))
-    ctx = _ctx(db, tmp_path, phone_purpose())
-    check_opposition_ready(ctx).suppression.add("email", "jean@acme.fr", "objection")
+    _ready(db, tmp_path, phone_purpose()).suppression.add("email", "jean@acme.fr", "objection")
     (tmp_path / "c.db.key").unlink()
     with pytest.raises(
         SuppressionKeyError, match="is missing but the suppression list has 1 entry"
     ):
-        check_opposition_ready(ctx)
+        _ready(db, tmp_path, phone_purpose())
 
 
 def test_check_opposition_ready_stale_list_fails_first(db: Database, tmp_path: Path) -> None:
     do_import(db, write(tmp_path, "0612345678\n"), date(2026, 9, 1))
     with pytest.raises(ComplianceConfigError, match="not screened is not clean"):
-        check_opposition_ready(_ctx(db, tmp_path, phone_purpose()))
+        _ready(db, tmp_path, phone_purpose())

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from compliant_scraper.errors import ComplianceDrop
-from compliant_scraper.pipeline.processor import ContactProcessor
+from compliant_scraper.errors import ContactDropped
 from compliant_scraper.policy.model import Purpose
 from compliant_scraper.provenance import Provenance
+from compliant_scraper.screening.processor import ContactProcessor
 
 PHONE = Purpose(
     "b2b_phone",
@@ -55,7 +55,7 @@ def run(
     )
     try:
         return processor.process({**item, "provenance": PROV}).contact, drops
-    except ComplianceDrop:
+    except ContactDropped:
         return None, drops
 
 
@@ -173,6 +173,6 @@ def test_item_without_provenance_dropped() -> None:
     processor = ContactProcessor(
         PHONE, "FR", lambda u, f, r, rule: drops.append((f, r, rule)), FakeSuppression(), set()
     )
-    with pytest.raises(ComplianceDrop):
+    with pytest.raises(ContactDropped):
         processor.process({"name": "X", "phone": "0612345678", "provenance": None})
     assert drops == [("*", "no_provenance", "R5")]

@@ -15,11 +15,11 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from compliant_scraper import context as context_module
 from compliant_scraper.config import Config
-from compliant_scraper.context import ComplianceContext
-from compliant_scraper.errors import LoginWallRefusal, RobotsRefusal, TdmRefusal
-from compliant_scraper.middlewares.response_checks import (
+from compliant_scraper.crawl import context as context_module
+from compliant_scraper.crawl.context import ComplianceContext
+from compliant_scraper.crawl.refusals import LoginWallRefusal, RobotsRefusal, TdmRefusal
+from compliant_scraper.crawl.response_checks import (
     ResponseChecksMiddleware,
     login_url_match,
 )

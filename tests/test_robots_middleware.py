@@ -24,20 +24,20 @@ from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionLost
 from twisted.python.failure import Failure
 
-from compliant_scraper import context as context_module
 from compliant_scraper.config import Config
-from compliant_scraper.context import ComplianceContext
-from compliant_scraper.errors import PolicyRefusal, RobotsRefusal
-from compliant_scraper.middlewares.policy_gate import META_INTERNAL
-from compliant_scraper.middlewares.robots import (
+from compliant_scraper.crawl import context as context_module
+from compliant_scraper.crawl.context import ComplianceContext
+from compliant_scraper.crawl.policy_gate import META_INTERNAL
+from compliant_scraper.crawl.refusals import PolicyRefusal, RobotsRefusal
+from compliant_scraper.crawl.robots import (
     CRAWL_DELAY_CAP,
     EMPTY_SHA256,
     META_ROBOTS_FETCH,
     META_ROBOTS_SHA256,
     StrictRobotsMiddleware,
 )
+from compliant_scraper.hashing import sha256_hex
 from compliant_scraper.policy.model import Controller, Purpose, Registry
-from compliant_scraper.store.records import sha256_hex
 from compliant_scraper.store.sqlite_store import SqliteStore
 
 AGENT_UA = "compliant-scraper/0.1 (+https://example.invalid/compliant-scraper)"
@@ -618,7 +618,7 @@ def test_robotstxt_obey_false_is_ignored_with_a_warning(
     settings: dict[str, Any],
     warned: bool,
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="compliant_scraper.middlewares.robots"):
+    with caplog.at_level(logging.WARNING, logger="compliant_scraper.crawl.robots"):
         mw = StrictRobotsMiddleware(make_crawler(tmp_path, settings), clock=clock)
     messages = [r.getMessage() for r in caplog.records if "ROBOTSTXT_OBEY" in r.getMessage()]
     assert len(messages) == (1 if warned else 0)

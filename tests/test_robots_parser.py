@@ -18,7 +18,7 @@ import random
 import pytest
 from protego import Protego
 
-from compliant_scraper.robots.parser import (
+from compliant_scraper.reservations.robots_rules import (
     DEFAULT_MAX_BYTES,
     RobotsRules,
     normalise_path,

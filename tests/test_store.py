@@ -6,10 +6,11 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from compliant_scraper.law import retention_until
 from compliant_scraper.provenance import Provenance
-from compliant_scraper.store.contacts import ContactWriter, dedupe_keys, retention_until
+from compliant_scraper.records import Refusal
+from compliant_scraper.store.contacts import ContactWriter, dedupe_keys
 from compliant_scraper.store.database import open_database
-from compliant_scraper.store.records import Refusal
 from compliant_scraper.store.sqlite_store import SqliteStore
 
 

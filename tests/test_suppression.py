@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from compliant_scraper.opposition import suppression
 from compliant_scraper.opposition.suppression import (
     SuppressionKeyError,
-    SuppressionList,
     canonical_identifier,
     identifier_hash,
     load_key,
     load_or_create_key,
 )
+from compliant_scraper.store import suppression
 from compliant_scraper.store.database import open_database
+from compliant_scraper.store.suppression import SuppressionList
 
 KEY = bytes(range(32))
 

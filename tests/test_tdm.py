@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from compliant_scraper.robots.tdm import (
+from compliant_scraper.reservations.tdm import (
     TdmrepError,
     TdmRule,
     clip,

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from test_cli_audit import filled_env
 
+from compliant_scraper.clock import today_utc
 from compliant_scraper.tooling.audit_html import render_html
 from compliant_scraper.tooling.audit_report import build_report
-from compliant_scraper.tooling.base import today_utc
 
 CHROMIUM_FLAGS = (
     "--headless",

@@ -18,10 +18,10 @@ from click.testing import CliRunner, Result
 from sqlite_utils import Database
 
 from compliant_scraper.cli import main
+from compliant_scraper.clock import add_years, today_utc
+from compliant_scraper.law import retention_until
 from compliant_scraper.store import audit_log
-from compliant_scraper.store.contacts import retention_until
 from compliant_scraper.store.database import open_database
-from compliant_scraper.tooling.base import add_years, today_utc
 
 TODAY = today_utc()
 RUN = "run1"

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from compliant_scraper.tooling.base import ToolingError, add_months, add_years
+from compliant_scraper.clock import add_months, add_years
+from compliant_scraper.tooling.base import ToolingError
 from compliant_scraper.tooling.lookup import Identifier, parse_identifier
 
 

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import click
 
+from ..clock import today_utc
 from ..store import audit_log
 from ..tooling import audit_serve
 from ..tooling.audit_html import render_html
 from ..tooling.audit_report import build_report
 from ..tooling.audit_text import format_text
-from ..tooling.base import ToolingError, open_existing, today_utc
+from ..tooling.base import ToolingError, open_existing
 from ._app import main
 from ._errors import db_option, policies_option, user_errors
 

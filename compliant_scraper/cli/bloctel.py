@@ -8,21 +8,21 @@ from datetime import date
 from pathlib import Path
 
 import click
-from sqlite_utils import Database
 
 from ..config import DEFAULTS, default_key_file
-from ..opposition import suppression
 from ..opposition.lists import (
     ImportReport,
     InvalidLinesError,
     ListImportError,
-    active_lists,
     check_import_args,
     describe_lines,
     display_name,
-    import_list,
 )
+from ..store import suppression
 from ..store.database import open_database
+from ..store.opposition import active_lists
+from ..store.sqlite import SqliteDb
+from ..tooling.opposition_import import import_list
 from ._app import main
 
 _DB_HELP = "SQLite database (COMPLIANCE_DB)."
@@ -94,7 +94,7 @@ def import_command(
         click.echo(line)
 
 
-def _open(db: str) -> Database:
+def _open(db: str) -> SqliteDb:
     try:
         return open_database(db)
     except (sqlite3.DatabaseError, OSError) as exc:

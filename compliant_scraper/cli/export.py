@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
+from ..clock import today_utc
 from ..tooling import exports
-from ..tooling.base import ToolingError, open_existing, today_utc
+from ..tooling.base import ToolingError, open_existing
 from ..tooling.notices import LANGS
 from ..tooling.policy_report import load
 from ..tooling.screening import open_suppression

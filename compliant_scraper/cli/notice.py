@@ -10,8 +10,9 @@ from pathlib import Path
 
 import click
 
+from ..clock import day_of, today_utc
 from ..tooling import notice_ledger
-from ..tooling.base import day_of, open_existing, parse_day, today_utc
+from ..tooling.base import open_existing, parse_day
 from ..tooling.lookup import one_contact, parse_identifier
 from ..tooling.notices import LANGS, build_notice
 from ..tooling.policy_report import load

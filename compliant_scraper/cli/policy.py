@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
+from ..clock import today_utc
 from ..config import DEFAULTS
 from ..tooling import policy_report, terms_scan
-from ..tooling.base import ToolingError, today_utc
+from ..tooling.base import ToolingError
 from ..tooling.terms_fetch import fetch_terms
 from ._app import main
 from ._errors import policies_option, user_errors

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
+from ..clock import today_utc
 from ..tooling import retention
-from ..tooling.base import open_existing, today_utc
+from ..tooling.base import open_existing
 from ._app import main
 from ._errors import db_option, user_errors
 

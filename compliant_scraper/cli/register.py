@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..tooling.base import ToolingError, open_existing, today_utc
+from ..clock import today_utc
+from ..tooling.base import ToolingError, open_existing
 from ..tooling.policy_report import load
 from ..tooling.register import build_register
 from ._app import main

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
+from ..clock import today_utc
 from ..tooling import subjects
-from ..tooling.base import open_existing, parse_day, today_utc
+from ..tooling.base import open_existing, parse_day
 from ..tooling.lookup import parse_identifier
 from ..tooling.screening import open_suppression
 from ._app import main

@@ -12,18 +12,21 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
-from sqlite_utils import Database
-
 from ..policy.decide import decide
 from ..policy.loader import load_registry
 from ..policy.model import Registry
+from ..store import contacts, runs, sources
+from ..store.backend import Db
 from ..store.database import open_database
+from ..store.sqlite import SqliteDb
+from ..tooling.opposition_import import import_list
 from .world import DEMO_BLOCTEL, DEMO_SITE, VirtualWorld
 
 PURPOSE: Final = "b2b_phone_prospecting"
@@ -57,8 +60,6 @@ def fresh_output(paths: DemoPaths) -> None:
 
 
 def import_demo_bloctel(db_path: Path) -> str:
-    from ..opposition.lists import import_list
-
     today = datetime.now(UTC).date()
     db = open_database(db_path)
     try:
@@ -111,34 +112,25 @@ def write_report(paths: DemoPaths, policy_dir: Path) -> bool:
     return result.returncode == 0 and paths.report.exists()
 
 
-def summary(db: Database, world: VirtualWorld, paths: DemoPaths, registry: Registry) -> str:
+def summary(db: Db, world: VirtualWorld, paths: DemoPaths, registry: Registry) -> str:
     lines = []
 
-    def table(title: str, sql: str) -> None:
-        rows = db.execute(sql).fetchall()
+    def table(title: str, rows: Sequence[Sequence[object]]) -> None:
         lines.append(title)
         lines.extend(f"    {' | '.join(str(v) for v in row)}" for row in rows)
         if not rows:
             lines.append("    (none)")
 
-    kept = db.execute("SELECT count(*) FROM contacts").fetchone()[0]
-    sources = db.execute("SELECT count(*) FROM sources").fetchone()[0]
-    lines.append(f"Contacts kept: {kept} (from {sources} source rows, each with its provenance)")
-    table(
-        "  name | organization | phone | phone type | email | sources",
-        "SELECT coalesce(name, ''), coalesce(organization, ''), coalesce(phone, ''), "
-        "coalesce(phone_type, ''), coalesce(email, ''), "
-        "(SELECT count(*) FROM sources s WHERE s.contact_id = c.id) "
-        "FROM contacts c ORDER BY id",
-    )
+    kept, held = contacts.count(db), sources.count(db)
+    lines.append(f"Contacts kept: {kept} (from {held} source rows, each with its provenance)")
+    table("  name | organization | phone | phone type | email | sources", contacts.summary(db))
     table(
         "Refusals by stage and rule (requests never sent or never used):",
-        "SELECT stage, rule, count(*), group_concat(DISTINCT domain) FROM refusals "
-        "GROUP BY stage, rule ORDER BY stage",
+        runs.refusals_by_stage_and_rule(db),
     )
     table(
         "Drops by reason (values never stored; the values themselves are not recorded):",
-        "SELECT reason, rule, count(*) FROM drops GROUP BY reason, rule ORDER BY count(*) DESC",
+        runs.drops_by_reason(db),
     )
     contacted = sorted(world.hosts())
     lines.append(f"Hosts the crawl contacted (via the local proxy): {', '.join(contacted)}")
@@ -178,7 +170,7 @@ def main(out: Path | None = None) -> int:
         if code != 0:
             print(f"Error: the crawl exited with code {code}; see {paths.log}")
             return code
-        db = Database(paths.db)
+        db = SqliteDb(paths.db)
         try:
             print()
             print(summary(db, world, paths, load_registry(policy_dir)))

@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import urljoin
 
-from ..policy.model import CONTACT_FIELDS
+from ..values.fields import ITEM_KEYS
 from .limits import MAX_DEPTH_ALLOWED
 from .schema_types import ORGANIZATION, PERSON, contact_type
 from .values import all_text, local_name, snake_case, strip_mailto, strip_tel, text
 
-CONTACT_KEYS: Final = ("kind", "schema_type", *CONTACT_FIELDS, "method")
+CONTACT_KEYS: Final = ITEM_KEYS
 
 # How a node is nested, weakest first.
 TOP, MEMBER, NESTED, PRIVATE = 0, 1, 2, 3

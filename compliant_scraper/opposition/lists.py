@@ -17,10 +17,10 @@ Decisions:
 - Any invalid line means nothing is imported, unless ``skip_invalid``; either way the
   invalid lines are reported by number, never by content.
 
-The import streams the file (1 MiB chunks, sha256 computed on the way), keeps numbers as
-8-byte ints in arrays bucketed by value, then inserts them sorted, de-duplicated, with
-``executemany`` in one transaction: sorted inserts only ever touch the right edge of the
-``WITHOUT ROWID`` B-tree.
+Reading streams the file (1 MiB chunks, sha256 computed on the way) and keeps numbers as
+8-byte ints in arrays bucketed by value; ``store.opposition.write_list`` then inserts them
+sorted and de-duplicated in one transaction; ``tooling.opposition_import.import_list`` is the
+whole import. This module is pure: no SQL.
 """
 
 from __future__ import annotations
@@ -28,22 +28,15 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import time
 from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from itertools import repeat
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
-from sqlite_utils import Database
-
-from ..policy.model import Purpose
-from ..store import audit_log
-from ..store.records import utcnow
-from .numbers import FR_BASE, FR_LINE_BYTES, STRIP_BYTES, e164_digits, e164_int
+from ..values.phones import FR_BASE, FR_LINE_BYTES, STRIP_BYTES, e164_int
 
 MAX_REPORTED_LINES: Final = 20
 DISPLAY_NAMES: Final[dict[str, str]] = {
@@ -58,10 +51,6 @@ _CHUNK: Final = 1 << 20
 _BUCKET_SHIFT: Final = 16  # 65,536 consecutive numbers per bucket
 _UTF8_BOM: Final = b"\xef\xbb\xbf"
 _HEADER_LETTER: Final = re.compile(rb"[A-Za-z]")
-_COLUMNS: Final = (
-    "id, name, jurisdiction, list_date, imported_at, file_sha256, count, active, "
-    "source_file, skipped_lines, duplicates"
-)
 
 
 def display_name(name: str) -> str:
@@ -145,47 +134,6 @@ def check_import_args(
         raise ListImportError(
             f"list date {list_date.isoformat()} is in the future (today is {today.isoformat()})"
         )
-
-
-def _row_to_info(row: tuple[Any, ...]) -> ListInfo:
-    (id_, name, jurisdiction, list_date, imported_at, sha, count, active, src, skipped, dup) = row
-    return ListInfo(
-        id=int(id_),
-        name=name,
-        jurisdiction=jurisdiction,
-        list_date=date.fromisoformat(list_date),
-        imported_at=imported_at,
-        file_sha256=sha,
-        count=int(count),
-        active=bool(active),
-        source_file=src,
-        skipped_lines=int(skipped or 0),
-        duplicates=int(dup or 0),
-    )
-
-
-def active_list(db: Database, name: str = "bloctel") -> ListInfo | None:
-    """The list in force for ``name``, or None when none was imported."""
-    row = db.execute(
-        f"SELECT {_COLUMNS} FROM opposition_lists WHERE name = ? AND active = 1", [name]
-    ).fetchone()
-    return None if row is None else _row_to_info(row)
-
-
-def active_lists(db: Database) -> list[ListInfo]:
-    """Every list in force, by name."""
-    rows = db.execute(
-        f"SELECT {_COLUMNS} FROM opposition_lists WHERE active = 1 ORDER BY name"
-    ).fetchall()
-    return [_row_to_info(r) for r in rows]
-
-
-def list_history(db: Database, name: str) -> list[ListInfo]:
-    """Every import of ``name``, newest first (the audit trail)."""
-    rows = db.execute(
-        f"SELECT {_COLUMNS} FROM opposition_lists WHERE name = ? ORDER BY id DESC", [name]
-    ).fetchall()
-    return [_row_to_info(r) for r in rows]
 
 
 # -- reading a file -------------------------------------------------------------------------
@@ -302,165 +250,13 @@ def _read(path: Path, default_region: str, max_reported: int) -> _Parsed:
     return parsed
 
 
-# -- importing ------------------------------------------------------------------------------
+ParsedList = _Parsed
 
 
-def import_list(
-    db: Database,
-    path: str | os.PathLike[str],
-    *,
-    name: str = "bloctel",
-    jurisdiction: str = "FR",
-    list_date: date,
-    skip_invalid: bool = False,
-    default_region: str = "FR",
-    today: date | None = None,
-    max_reported: int = MAX_REPORTED_LINES,
-) -> ImportReport:
-    """Import an opposition list file and make it the active list for ``name``.
-
-    One number per line, or the first column of a CSV (``;``, ``,`` or tab, optional header
-    row); blank lines are ignored. Raises ``ListImportError`` (``InvalidLinesError`` for
-    invalid lines) and then imports nothing.
-    """
-    started = time.perf_counter()
-    path = Path(path)
-    jurisdiction = jurisdiction.upper()
-    check_import_args(name, jurisdiction, list_date, today)
-    previous = active_list(db, name)
-    if previous is not None and list_date < previous.list_date:
-        raise ListImportError(
-            f"{path}: the active {display_name(name)} list is dated "
-            f"{previous.list_date.isoformat()}; a list dated {list_date.isoformat()} is older "
-            "and cannot replace it; nothing imported"
-        )
-    parsed = _read(path, default_region.upper(), max_reported)
-    if parsed.invalid_count and not skip_invalid:
-        raise InvalidLinesError(path, parsed.invalid_count, parsed.invalid_lines)
-    if not parsed.numbers:
-        raise ListImportError(f"{path}: no phone numbers found; nothing imported")
-    same = db.execute(
-        "SELECT list_date FROM opposition_lists WHERE name = ? AND file_sha256 = ?",
-        [name, parsed.sha256],
-    ).fetchone()
-    if same is not None:
-        raise ListImportError(
-            f"{path}: this file (same sha256) was already imported as the {display_name(name)} "
-            f"list dated {same[0]}; nothing imported (a list's date is the date it was "
-            "produced: re-importing a file does not make it fresher)"
-        )
-    info = _write(db, path, name, jurisdiction, list_date, parsed)
-    return ImportReport(
-        info=info,
-        lines=parsed.lines,
-        invalid_count=parsed.invalid_count,
-        invalid_lines=tuple(parsed.invalid_lines),
-        header=parsed.header,
-        replaced=previous,
-        seconds=time.perf_counter() - started,
-    )
-
-
-_INSERT_NUMBER: Final = "INSERT INTO opposition_numbers (list_id, number) VALUES (?, ?)"
-
-
-def _write(
-    db: Database, path: Path, name: str, jurisdiction: str, list_date: date, parsed: _Parsed
-) -> ListInfo:
-    conn = db.conn
-    if conn.in_transaction:
-        raise RuntimeError("import_list runs its own transaction: call it outside of one")
-    # The list row is written first, so each number's foreign key is checked by SQLite; an
-    # import is one transaction: a failure leaves the previous list active and complete.
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        conn.execute("UPDATE opposition_lists SET active = 0 WHERE name = ? AND active = 1", [name])
-        cursor = conn.execute(
-            "INSERT INTO opposition_lists (name, jurisdiction, list_date, imported_at, "
-            "file_sha256, count, active, source_file, skipped_lines, duplicates) "
-            "VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?, 0)",
-            [
-                name,
-                jurisdiction,
-                list_date.isoformat(),
-                utcnow(),
-                parsed.sha256,
-                path.name,
-                parsed.invalid_count,
-            ],
-        )
-        list_id = int(cursor.lastrowid or 0)
-        conn.execute(
-            "DELETE FROM opposition_numbers WHERE list_id IN "
-            "(SELECT id FROM opposition_lists WHERE name = ? AND id != ?)",
-            [name, list_id],
-        )
-        unique = 0
-        buckets = parsed.buckets
-        for key in sorted(buckets):
-            values = sorted(set(buckets.pop(key)))
-            conn.executemany(_INSERT_NUMBER, zip(repeat(list_id), values, strict=False))
-            unique += len(values)
-        duplicates = parsed.numbers - unique
-        conn.execute(
-            "UPDATE opposition_lists SET count = ?, duplicates = ? WHERE id = ?",
-            [unique, duplicates, list_id],
-        )
-        audit_log.append(
-            db,
-            "opposition_import",
-            {
-                "list_id": list_id,
-                "name": name,
-                "jurisdiction": jurisdiction,
-                "list_date": list_date.isoformat(),
-                "file_sha256": parsed.sha256,
-                "count": unique,
-                "duplicates": duplicates,
-                "skipped_lines": parsed.invalid_count,
-            },
-        )
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    info = active_list(db, name)
-    assert info is not None and info.id == list_id
-    return info
-
-
-# -- screening ------------------------------------------------------------------------------
-
-
-class OppositionScreen:
-    """``"+33612345678" in screen``: is the number on one of these names' active lists?
-
-    Each lookup is two index probes (the active list by name, then the number in the
-    primary key; the statement is prepared once and cached by sqlite3), so start-up costs
-    nothing whatever the list's size, and a list replaced during a crawl is seen at once:
-    the active list is resolved inside the query, never cached.
-    """
-
-    def __init__(self, db: Database, names: Sequence[str] = ("bloctel",)) -> None:
-        if not names:
-            raise ValueError("an opposition screen needs at least one list name")
-        self.names = tuple(names)
-        self._execute = db.conn.execute
-        marks = ", ".join("?" for _ in self.names)
-        self._sql = (
-            "SELECT 1 FROM opposition_lists l JOIN opposition_numbers n ON n.list_id = l.id "
-            f"WHERE l.active = 1 AND l.name IN ({marks}) AND n.number = ?"
-        )
-
-    @classmethod
-    def for_purpose(cls, db: Database, purpose: Purpose) -> OppositionScreen | None:
-        """The screen a purpose needs: its lists for a phone purpose, else None."""
-        if purpose.channel != "phone" or not purpose.opposition_lists:
-            return None
-        return cls(db, purpose.opposition_lists)
-
-    def __contains__(self, e164: object) -> bool:
-        if not isinstance(e164, str) or (number := e164_digits(e164)) is None:
-            raise ValueError("an opposition screen takes E.164 numbers ('+33612345678')")
-        return self._execute(self._sql, (*self.names, number)).fetchone() is not None
+def read_list_file(
+    path: str | os.PathLike[str], default_region: str = "FR", max_reported: int = MAX_REPORTED_LINES
+) -> ParsedList:
+    """Read an opposition-list file (one number per line, or a CSV's first column; ``;``,
+    ``,`` or tab; an optional header row; blank lines ignored): its numbers as E.164 ints
+    bucketed by value, its sha256, and its invalid lines by number. Nothing is stored."""
+    return _read(Path(path), default_region.upper(), max_reported)

@@ -11,6 +11,9 @@ Without its key the list cannot be checked, so a missing or different key fails 
 (``SuppressionKeyError``): a crawl must not start when it cannot honour objections. A
 ``key_check`` row (the HMAC of a fixed label, which reveals nothing) tells a wrong key from
 the right one.
+
+This module is the pure half (keys, canonical forms, keyed hashes); the list itself, over
+the store, is ``store.suppression.SuppressionList``.
 """
 
 from __future__ import annotations
@@ -23,19 +26,17 @@ import stat
 from pathlib import Path
 from typing import Final
 
-from sqlite_utils import Database
-
 from ..errors import ComplianceConfigError
-from ..pipeline.normalise import normalise_email, normalise_phone
-from ..store import audit_log
-from ..store.records import utcnow
+from ..values.emails import normalise_email
+from ..values.fields import IDENTIFIERS
+from ..values.phones import normalise_phone
 
-KINDS: Final = ("email", "phone")
+KINDS: Final = IDENTIFIERS
 KEY_BYTES: Final = 32
-_KEY_CHECK_KIND: Final = "key_check"
+KEY_CHECK_KIND: Final = "key_check"
 _KEY_CHECK_LABEL: Final = b"compliant-scraper/suppression/key-check/v1"
 _REASON: Final = re.compile(r"[a-z][a-z0-9_-]{0,39}")
-_DOC: Final = "see docs/opposition-lists.md"
+DOC: Final = "see docs/opposition-lists.md"
 
 
 class SuppressionKeyError(ComplianceConfigError):
@@ -112,105 +113,14 @@ def identifier_hash(key: bytes, kind: str, value: str, default_region: str = "FR
     return hmac.new(key, f"{kind}:{canonical}".encode(), hashlib.sha256).hexdigest()
 
 
-def _key_check(key: bytes) -> str:
+def key_check(key: bytes) -> str:
+    """The ``key_check`` row's hash: the HMAC of a fixed label, which reveals nothing but
+    tells a wrong key from the right one."""
     return hmac.new(key, _KEY_CHECK_LABEL, hashlib.sha256).hexdigest()
 
 
-class SuppressionList:
-    """Keyed-hash lookups and additions for one database. Build it with ``open``."""
-
-    def __init__(self, db: Database, key: bytes, default_region: str = "FR") -> None:
-        self.db = db
-        self._key = key
-        self.default_region = default_region
-        self._sql = "SELECT 1 FROM suppression WHERE hash = ?"
-
-    @classmethod
-    def open(
-        cls, db: Database, key_path: str | os.PathLike[str], default_region: str = "FR"
-    ) -> SuppressionList:
-        """Load (or, for an empty list, create) the key and check it belongs to this list.
-
-        Fails closed with ``SuppressionKeyError``: a missing key while the list has entries,
-        or a key that is not the one the list was written with.
-        """
-        key_path = Path(key_path)
-        checks = {
-            row[0]
-            for row in db.execute("SELECT hash FROM suppression WHERE kind = ?", [_KEY_CHECK_KIND])
-        }
-        if not key_path.exists():
-            entries = count(db)
-            if entries or checks:
-                raise SuppressionKeyError(
-                    f"suppression key {key_path} is missing but the suppression list has "
-                    f"{entries} entr{'y' if entries == 1 else 'ies'}: without the key they cannot "
-                    "be checked, so objections cannot be honoured (R8). Restore the key file "
-                    f"from its backup ({_DOC})"
-                )
-        key = load_or_create_key(key_path)
-        check = _key_check(key)
-        if checks and check not in checks:
-            raise SuppressionKeyError(
-                f"suppression key {key_path} is not the key this suppression list was written "
-                f"with: its entries cannot be checked (R8). Restore the original key ({_DOC})"
-            )
-        if not checks:
-            with db.conn:
-                db.execute(
-                    "INSERT OR IGNORE INTO suppression (hash, kind, added_at, reason) "
-                    "VALUES (?, ?, ?, ?)",
-                    [check, _KEY_CHECK_KIND, utcnow(), _KEY_CHECK_KIND],
-                )
-        return cls(db, key, default_region)
-
-    def digest(self, kind: str, value: str) -> str:
-        return identifier_hash(self._key, kind, value, self.default_region)
-
-    def is_suppressed(self, kind: str, value: str) -> bool:
-        """Is this email/phone on the list? A value that is not valid cannot be, so False."""
-        try:
-            digest = self.digest(kind, value)
-        except ValueError:
-            if kind not in KINDS:
-                raise
-            return False
-        return self.db.execute(self._sql, [digest]).fetchone() is not None
-
-    def add(self, kind: str, value: str, reason: str) -> bool:
-        """Add one identifier (in its own transaction); False when it was already listed.
-
-        ``reason`` is a short code (``objection``, ``erasure``), never free text, so no
-        personal data can slip in through it.
-        """
-        if not _REASON.fullmatch(reason):
-            raise ValueError("reason must be a short lower-case code such as 'objection'")
-        digest = self.digest(kind, value)
-        with self.db.conn:
-            cursor = self.db.execute(
-                "INSERT OR IGNORE INTO suppression (hash, kind, added_at, reason) "
-                "VALUES (?, ?, ?, ?)",
-                [digest, kind, utcnow(), reason],
-            )
-            added = cursor.rowcount == 1
-            if added:
-                audit_log.append(
-                    self.db, "suppression_add", {"kind": kind, "hash": digest, "reason": reason}
-                )
-        return added
-
-
-def count(db: Database) -> int:
-    """Entries on the suppression list (the key-check row excluded)."""
-    row = db.execute("SELECT count(*) FROM suppression WHERE kind != ?", [_KEY_CHECK_KIND])
-    return int(row.fetchone()[0])
-
-
-def add(db: Database, key: bytes, kind: str, value: str, reason: str) -> bool:
-    """Add one identifier to the suppression list under ``key`` (see ``SuppressionList``)."""
-    return SuppressionList(db, key).add(kind, value, reason)
-
-
-def is_suppressed(db: Database, key: bytes, kind: str, value: str) -> bool:
-    """Is this identifier on the suppression list under ``key``?"""
-    return SuppressionList(db, key).is_suppressed(kind, value)
+def check_reason(reason: str) -> None:
+    """A suppression reason is a short code (``objection``, ``erasure``), never free text,
+    so no personal data can slip in through it."""
+    if not _REASON.fullmatch(reason):
+        raise ValueError("reason must be a short lower-case code such as 'objection'")

@@ -1,63 +1,10 @@
-"""``CompliancePipeline``: the first item pipeline; nothing downstream sees an unscreened item.
+"""Deprecated: moved to ``compliant_scraper.crawl.pipeline``.
 
-It runs ``ContactProcessor`` on every item and stores what survives with ``ContactWriter``.
-What it returns to later pipelines is the minimised, screened contact, with its provenance.
+This path is kept for one release, with a ``DeprecationWarning``.
 """
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING, Any
+from .._moved import forward
 
-from ..context import ComplianceContext
-from ..errors import ComplianceConfigError
-from ..opposition.startup import open_screening
-from ..store.contacts import ContactWriter
-from ..store.sqlite_store import SqliteStore
-from .processor import ContactProcessor
-
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-
-logger = logging.getLogger(__name__)
-
-
-class CompliancePipeline:
-    def __init__(self, crawler: Crawler) -> None:
-        ctx = self.ctx = ComplianceContext.of(crawler)
-        store = ctx.store
-        if not isinstance(store, SqliteStore):
-            raise ComplianceConfigError("CompliancePipeline needs the SQLite store")
-        screening = ctx.screening
-        if screening is None:  # a context built by hand, without the start-up check
-            screening = open_screening(
-                store.db,
-                ctx.purpose,
-                ctx.today,
-                ctx.config.key_file,
-                ctx.config.default_region,
-            )
-        self.writer = ContactWriter(
-            store.db, ctx.purpose.name, ctx.purpose.legal_basis, ctx.config.write_batch_size
-        )
-        self.processor = ContactProcessor(
-            ctx.purpose,
-            ctx.config.default_region,
-            ctx.drop,
-            screening.suppression,
-            screening.opposition,
-        )
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> CompliancePipeline:
-        return cls(crawler)
-
-    def process_item(self, item: Any) -> dict[str, Any]:
-        processed = self.processor.process(item)
-        self.writer.save(processed.contact, processed.provenance, processed.fields)
-        self.ctx.inc_stat("compliance/kept/contacts")
-        return {**processed.contact, "provenance": processed.provenance}
-
-    def close_spider(self) -> None:
-        """Pipelines close before ``spider_closed``, where the context closes the run."""
-        self.writer.flush()
+__getattr__ = forward(__name__, "compliant_scraper.crawl.pipeline")

@@ -21,10 +21,11 @@ from datetime import date
 from typing import Final
 from urllib.parse import unquote
 
+from ..rules import Rule
 from .hosts import normalise_host, split_url
 from .model import DomainPolicy, Registry
 
-RULE: Final = "R2"
+RULE: Final = Rule.R2
 _SCHEMES: Final = frozenset({"http", "https"})
 _CACHE_SIZE: Final = 1 << 17
 

@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any, Final, TypeVar
 
 from ..errors import PolicyError, Problem
+from ..values.fields import CONTACT_FIELDS
 from .decide import normalise_path
 from .hosts import is_ip, normalise_host
-from .model import AUDIENCES, CHANNELS, CONTACT_FIELDS, Controller, DomainPolicy, Purpose, Registry
+from .model import AUDIENCES, CHANNELS, Controller, DomainPolicy, Purpose, Registry
 
 DOMAINS_DIR: Final = "domains"
 PURPOSES_FILE: Final = "purposes.toml"

@@ -12,25 +12,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Final, Literal
 
-from ..store.records import PolicySnapshot
+from ..records import PolicySnapshot
 from .hosts import candidates
 
 CHANNELS: Final = ("email", "sms", "phone", "automated_call", "post")
 AUDIENCES: Final = ("b2b", "b2c")
-CONTACT_FIELDS: Final = (
-    "name",
-    "given_name",
-    "family_name",
-    "job_title",
-    "organization",
-    "email",
-    "phone",
-    "street_address",
-    "postal_code",
-    "locality",
-    "country",
-    "website",
-)
 
 Extraction = Literal["allowed", "forbidden"]
 
@@ -78,7 +64,7 @@ class Purpose:
     channel: str  # one of CHANNELS
     audience: str  # one of AUDIENCES
     legal_basis: str
-    fields: tuple[str, ...]  # subset of CONTACT_FIELDS
+    fields: tuple[str, ...]  # subset of values.fields.CONTACT_FIELDS
     opposition_max_age_days: int | None = None
     opposition_lists: tuple[str, ...] = ("bloctel",)  # consulted when channel == "phone"
     description: str | None = None

@@ -23,7 +23,7 @@ from scrapy.http import HtmlResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 
 from ..config import Config
-from ..context import ComplianceContext
+from ..crawl.context import ComplianceContext
 from ..errors import ComplianceConfigError
 from ..extract import extract_contacts
 from ..extract.contacts import OnDrop

@@ -6,7 +6,7 @@ editing, inserting or deleting any row breaks the chain from that row on. Detail
 a raw identifier (email, phone): only keyed hashes, counts, ids and reasons.
 
 A chain alone cannot show that its *last* rows were deleted: what remains is still a valid
-chain. So every append also writes a **head anchor** outside the database, in
+chain. So every committed append also updates a **head anchor** outside the database, in
 ``<db>.audit-head``: the id and sha256 of the newest row, authenticated with an HMAC whose
 key is ``<db>.audit-key`` (its own key, created owner-only on first use; the suppression
 list's key is not reused for a second purpose). ``verify`` checks the table against the
@@ -14,27 +14,35 @@ anchor, so truncating the log, or rewriting it, is caught unless the attacker al
 key. For evidence that survives losing the directory, record the head printed by
 ``compliant-scraper audit verify`` elsewhere and check it later with ``--head ID:SHA256``.
 
+When: ``append`` queues the row on the open transaction (``transaction.py``); it is written
+last, just before the commit, and the anchor is rewritten after the commit, under a file
+lock and only ever forward. A transaction that rolls back leaves neither behind, so ``verify``
+never reports rows missing that were never committed.
+
 Events: ``run_start``, ``run_end``, ``refusal_batch``, ``drop_batch`` (the crawl store),
-``opposition_import`` and ``suppression_add`` (opposition/), ``export``, ``export_amended``,
-``purge``, ``notice_sent``, ``notice_exempt``, ``notice_due`` and ``subject_<action>`` for
-data-subject requests (tooling/).
+``opposition_import`` and ``suppression_add`` (``store.opposition``, ``store.suppression``),
+``export``, ``export_amended``, ``purge``, ``notice_sent``, ``notice_exempt`` and
+``subject_<action>`` for data-subject requests (tooling/).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import hmac
 import json
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
-from sqlite_utils import Database
-
-from .records import utcnow
+from ..clock import utcnow
+from . import transaction
+from .backend import Db
+from .sqlite import main_file
 
 GENESIS = "0" * 64
 HEAD_SUFFIX = ".audit-head"
@@ -46,42 +54,43 @@ def _row_hash(prev: str, row_id: int, at: str, event: str, details: str) -> str:
     return hashlib.sha256((prev + canonical).encode("utf-8")).hexdigest()
 
 
-def append(db: Database, event: str, details: Mapping[str, Any]) -> int:
-    """Append one event; call inside the caller's transaction when there is one.
+def append(db: Db, event: str, details: Mapping[str, Any]) -> None:
+    """Record one event (in the caller's transaction when one is open, else in its own).
 
-    Outside a transaction the row gets its own (``BEGIN IMMEDIATE``, so no other writer can
-    slip a row in between reading the last row and writing this one). Either way the head
-    anchor is rewritten while the write lock is held, so concurrent writers leave it naming
-    the newest row.
+    The row is written just before the transaction commits, after the transaction's other
+    writes, so a transaction that fails leaves no audit row; the head anchor is rewritten
+    once it has committed, so a rollback never leaves an anchor naming a row that does not
+    exist (issue 9 item 12: that was a false tamper alarm). The event's time and details
+    are taken now.
     """
-    if db.conn.in_transaction:
-        return _append(db, event, details)
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        row_id = _append(db, event, details)
-    except BaseException:
-        db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")
-    return row_id
+    at = utcnow()
+    text = json.dumps(dict(details), ensure_ascii=False, sort_keys=True, default=str)
+    if not db.in_transaction:
+        with transaction.transaction(db):
+            _queue(db, at, event, text)
+        return
+    _queue(db, at, event, text)
 
 
-def _append(db: Database, event: str, details: Mapping[str, Any]) -> int:
+def _queue(db: Db, at: str, event: str, text: str) -> None:
+    transaction.before_commit(db, lambda: _write_row(db, at, event, text))
+    transaction.after_commit(db, lambda: refresh_anchor(db), key=_ANCHOR_HOOK)
+
+
+_ANCHOR_HOOK: Final = "audit_log.anchor"
+
+
+def _write_row(db: Db, at: str, event: str, text: str) -> None:
+    db.lock_audit_chain()
     last = db.execute("SELECT id, sha256 FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     prev = last[1] if last else GENESIS
     row_id = (last[0] + 1) if last else 1
-    at = utcnow()
-    text = json.dumps(dict(details), ensure_ascii=False, sort_keys=True, default=str)
     sha = _row_hash(prev, row_id, at, event, text)
     db.execute(
         "INSERT INTO audit_log (id, at, event, details, prev_sha256, sha256) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         [row_id, at, event, text, prev, sha],
     )
-    files = anchor_files(db)
-    if files is not None:
-        _write_anchor(files, row_id, sha)
-    return row_id
 
 
 # -- the head anchor --------------------------------------------------------------------------
@@ -92,13 +101,55 @@ class AnchorFiles:
     head: Path
     key: Path
 
+    @property
+    def lock(self) -> Path:
+        return self.head.with_name(self.head.name + ".lock")
 
-def anchor_files(db: Database) -> AnchorFiles | None:
+
+def anchor_files(db: Any) -> AnchorFiles | None:
     """Where the head anchor of ``db`` lives; None for an in-memory database."""
-    for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
-        if name == "main":
-            return AnchorFiles(Path(file + HEAD_SUFFIX), Path(file + KEY_SUFFIX)) if file else None
-    return None  # pragma: no cover - SQLite always lists "main"
+    base = db.anchor_base() if hasattr(db, "anchor_base") else main_file(db)
+    if base is None:
+        return None
+    return AnchorFiles(Path(f"{base}{HEAD_SUFFIX}"), Path(f"{base}{KEY_SUFFIX}"))
+
+
+def refresh_anchor(db: Db) -> None:
+    """Point the head anchor at the newest committed row (after a commit).
+
+    Concurrent writers each refresh it after their own commit, in any order: under a file
+    lock, the anchor only ever moves forward, so the last to finish never puts back an
+    older head.
+    """
+    files = anchor_files(db)
+    if files is None:
+        return
+    with _locked(files.lock):
+        newest = head(db)
+        if newest is None:
+            return
+        anchored = _read_anchor(files)
+        if anchored is not None and anchored.row_id >= newest.row_id:
+            return
+        _write_anchor(files, newest.row_id, newest.sha256)
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _read_anchor(files: AnchorFiles) -> Head | None:
+    try:
+        anchor = json.loads(files.head.read_text())
+        return Head(int(anchor["id"]), str(anchor["sha256"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _load_or_create_key(path: Path) -> bytes:
@@ -158,12 +209,12 @@ class Head:
         return cls(int(row), sha)
 
 
-def head(db: Database) -> Head | None:
+def head(db: Any) -> Head | None:
     row = db.execute("SELECT id, sha256 FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     return Head(int(row[0]), str(row[1])) if row else None
 
 
-def verify(db: Database, *, expected: Head | None = None) -> Break | None:
+def verify(db: Any, *, expected: Head | None = None) -> Break | None:
     """Recompute the chain and check it against the head anchor (and ``expected``, a head
     recorded earlier); the first broken link, or None when the log is intact."""
     prev = GENESIS
@@ -230,7 +281,7 @@ def _check_anchor(files: AnchorFiles, shas: dict[int, str], last: int) -> Break 
     return None
 
 
-def anchor_state(db: Database) -> str:
+def anchor_state(db: Any) -> str:
     """One line on what the head anchor can vouch for (printed by ``audit verify``)."""
     files = anchor_files(db)
     if files is None:
@@ -243,3 +294,13 @@ def anchor_state(db: Database) -> str:
     if not files.key.exists():
         return f"head anchor {files.head} checked, but without its key ({files.key})"
     return f"head anchor {files.head} checked with its key"
+
+
+def count(db: Any) -> int:
+    return int(db.execute("SELECT count(*) FROM audit_log").fetchone()[0])
+
+
+def events(db: Any) -> dict[str, int]:
+    """Rows of the log by event, alphabetically."""
+    rows = db.execute("SELECT event, count(*) FROM audit_log GROUP BY 1 ORDER BY 1").fetchall()
+    return {str(r[0]): int(r[1]) for r in rows}

@@ -1,15 +1,33 @@
-"""The interface between the compliance components and wherever their state lives.
+"""The interface between the crawl's components and wherever their state lives.
 
-Middlewares and pipelines talk to a ``ComplianceStore`` only, so a shared backend for a
-multi-machine crawl (see DESIGN.md, scale path) can be added without touching them.
+Middlewares and pipelines talk to a ``ComplianceStore`` only, never to a database: a shared
+backend for a multi-machine crawl (DESIGN.md, scale path) implements this protocol with the
+same query modules over its own ``backend.Db``.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from datetime import date
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .records import Drop, PolicySnapshot, Refusal, RobotsSnapshot
+from ..records import Drop, PolicySnapshot, Refusal, RobotsSnapshot
+
+if TYPE_CHECKING:
+    from ..policy.model import Purpose
+    from ..provenance import Provenance
+    from .screening import Screening
+
+
+class ContactSink(Protocol):
+    """Where screened contacts go: de-duplicated, with one source row per URL."""
+
+    def save(
+        self, contact: Mapping[str, Any], provenance: Provenance, fields: list[str]
+    ) -> int: ...
+
+    def flush(self) -> None: ...
 
 
 class ComplianceStore(Protocol):
@@ -26,6 +44,12 @@ class ComplianceStore(Protocol):
     def record_refusal(self, refusal: Refusal) -> None: ...
 
     def record_drop(self, drop: Drop) -> None: ...
+
+    def contact_writer(self, purpose: str, legal_basis: str) -> ContactSink: ...
+
+    def open_screening(
+        self, purpose: Purpose, today: date, key_file: str | os.PathLike[str], default_region: str
+    ) -> Screening: ...
 
     def flush(self) -> None: ...
 

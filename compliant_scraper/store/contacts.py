@@ -1,37 +1,26 @@
-"""Writing contacts and their sources: de-duplicated, batched in transactions (R5, R9).
+"""``contacts``: writing them from the crawl, finding, updating and deleting them (R5, R8, R9).
 
 A contact is one person or organisation per purpose, recognised by email, then phone, then
 name plus organisation. Its retention clock starts at first collection (R9): re-crawling
 updates ``last_seen`` and fills or refreshes values, never ``first_seen`` or
 ``retention_until``. Each source URL gets one ``sources`` row per contact with its provenance.
+
+Deleting a contact (erasure, objection, retention purge) is ``delete``: its sources and
+events go with it, in the caller's transaction.
 """
 
 from __future__ import annotations
 
-import json
 import unicodedata
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
-from sqlite_utils import Database
-
-from ..policy.model import CONTACT_FIELDS
+from ..law import retention_until
 from ..provenance import Provenance
-
-# The purpose fields, plus the record's kind and the values derived from email and phone.
-CONTACT_COLUMNS: Final = ("kind", *CONTACT_FIELDS, "email_kind", "phone_type")
-
-RETENTION_YEARS: Final = 3
-
-
-def retention_until(first_seen: str) -> str:
-    """First collection plus three years (R9), as an ISO date."""
-    day = date.fromisoformat(first_seen[:10])
-    try:
-        return day.replace(year=day.year + RETENTION_YEARS).isoformat()
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + RETENTION_YEARS, day=28).isoformat()
+from ..values.fields import COLUMNS, IDENTIFIERS, NAME_FIELDS
+from . import events, sources
+from .backend import Db, chunks, marks, rows_as_dicts
+from .transaction import Batch
 
 
 def _fold(text: str) -> str:
@@ -41,45 +30,47 @@ def _fold(text: str) -> str:
 
 def dedupe_keys(contact: Mapping[str, Any]) -> list[str]:
     """The keys that recognise this contact, strongest first."""
-    keys = []
-    if contact.get("email"):
-        keys.append(f"email:{contact['email']}")
-    if contact.get("phone"):
-        keys.append(f"phone:{contact['phone']}")
-    name = contact.get("name") or " ".join(
-        str(contact[k]) for k in ("given_name", "family_name") if contact.get(k)
-    )
+    keys = [f"{kind}:{contact[kind]}" for kind in IDENTIFIERS if contact.get(kind)]
+    first, *parts = NAME_FIELDS  # "name", else "given_name family_name"
+    name = contact.get(first) or " ".join(str(contact[k]) for k in parts if contact.get(k))
     if name:
         keys.append(f"name:{_fold(str(name))}|{_fold(str(contact.get('organization') or ''))}")
     return keys
 
 
 class ContactWriter:
-    """Upserts contacts and sources; commits every ``batch_size`` writes and on ``flush``."""
+    """Upserts contacts and their sources, each save all-or-nothing, in a ``Batch``
+    committed every ``batch_size`` saves and on ``flush``."""
 
-    def __init__(self, db: Database, purpose: str, legal_basis: str, batch_size: int = 500):
+    def __init__(
+        self,
+        db: Db,
+        purpose: str,
+        legal_basis: str,
+        batch_size: int = 500,
+        *,
+        batch: Batch | None = None,
+    ) -> None:
         self.db = db
-        self.conn = db.conn
         self.purpose = purpose
         self.legal_basis = legal_basis
-        self.batch_size = batch_size
-        self._pending = 0
-        self._cols = ", ".join(CONTACT_COLUMNS)
-        self._marks = ", ".join("?" for _ in CONTACT_COLUMNS)
+        self.batch = batch if batch is not None else Batch(db, batch_size)
+        self._insert = (
+            f"INSERT INTO contacts ({', '.join(COLUMNS)}, purpose, legal_basis, dedupe_key, "
+            f"first_seen, last_seen, retention_until) "
+            f"VALUES ({marks(COLUMNS)}, ?, ?, ?, ?, ?, ?) RETURNING id"
+        )
 
     def _find(self, keys: list[str], contact: Mapping[str, Any]) -> int | None:
-        if not keys:
-            return None
-        marks = ", ".join("?" for _ in keys)
-        row = self.conn.execute(
-            f"SELECT id FROM contacts WHERE purpose = ? AND dedupe_key IN ({marks}) LIMIT 1",
+        row = self.db.execute(
+            f"SELECT id FROM contacts WHERE purpose = ? AND dedupe_key IN ({marks(keys)}) LIMIT 1",
             [self.purpose, *keys],
         ).fetchone()
         if row:
             return int(row[0])
-        for column in ("email", "phone"):
+        for column in IDENTIFIERS:
             if contact.get(column):
-                row = self.conn.execute(
+                row = self.db.execute(
                     f"SELECT id FROM contacts WHERE purpose = ? AND {column} = ? LIMIT 1",
                     [self.purpose, contact[column]],
                 ).fetchone()
@@ -93,72 +84,143 @@ class ContactWriter:
         if not keys:
             raise ValueError("a contact needs an email, a phone or a name to be stored")
         seen = provenance.retrieved_at
-        contact_id = self._find(keys, contact)
-        values = [contact.get(c) or None for c in CONTACT_COLUMNS]
-        if contact_id is None:
-            cursor = self.conn.execute(
-                f"INSERT INTO contacts ({self._cols}, purpose, legal_basis, dedupe_key, "
-                f"first_seen, last_seen, retention_until) "
-                f"VALUES ({self._marks}, ?, ?, ?, ?, ?, ?)",
-                [
-                    *values,
-                    self.purpose,
-                    self.legal_basis,
-                    keys[0],
-                    seen,
-                    seen,
-                    retention_until(seen),
-                ],
-            )
-            contact_id = int(cursor.lastrowid or 0)
-        else:
-            # A value the person had rectified (their right, Art. 16) is not overwritten by
-            # a page that still shows the old one.
-            rectified = {
-                row[0]
-                for row in self.conn.execute(
-                    "SELECT field FROM contact_events WHERE contact_id = ? AND event = 'rectified'",
-                    [contact_id],
-                )
-            }
-            updates = [
-                (c, v)
-                for c, v in zip(CONTACT_COLUMNS, values, strict=True)
-                if v and c not in rectified
-            ]
-            sets = ", ".join(f"{c} = ?" for c, _ in updates)
-            self.conn.execute(
-                f"UPDATE contacts SET {sets + ', ' if sets else ''}last_seen = ? WHERE id = ?",
-                [*(v for _, v in updates), seen, contact_id],
-            )
-        row = provenance.as_source_row()
-        self.conn.execute(
-            "INSERT INTO sources (contact_id, url, retrieved_at, spider, run_id, policy_file, "
-            "policy_sha256, robots_sha256, method, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (contact_id, url) DO UPDATE SET retrieved_at = excluded.retrieved_at, "
-            "spider = excluded.spider, run_id = excluded.run_id, "
-            "policy_file = excluded.policy_file, policy_sha256 = excluded.policy_sha256, "
-            "robots_sha256 = excluded.robots_sha256, method = excluded.method, "
-            "fields = excluded.fields",
-            [
-                contact_id,
-                row["url"],
-                row["retrieved_at"],
-                row["spider"],
-                row["run_id"],
-                row["policy_file"],
-                row["policy_sha256"],
-                row["robots_sha256"],
-                row["method"],
-                json.dumps(sorted(fields)),
-            ],
-        )
-        self._pending += 1
-        if self._pending >= self.batch_size:
-            self.flush()
+        values = [contact.get(c) or None for c in COLUMNS]
+        with self.batch.write():
+            contact_id = self._find(keys, contact)
+            if contact_id is None:
+                row = self.db.execute(
+                    self._insert,
+                    [
+                        *values,
+                        self.purpose,
+                        self.legal_basis,
+                        keys[0],
+                        seen,
+                        seen,
+                        retention_until(seen),
+                    ],
+                ).fetchone()
+                contact_id = int(row[0])
+            else:
+                # A value the person had rectified (their right, Art. 16) is not overwritten
+                # by a page that still shows the old one.
+                rectified = events.rectified_fields(self.db, contact_id)
+                updates = {
+                    c: v for c, v in zip(COLUMNS, values, strict=True) if v and c not in rectified
+                }
+                update(self.db, contact_id, {**updates, "last_seen": seen})
+            sources.upsert(self.db, contact_id, provenance, fields)
         return contact_id
 
     def flush(self) -> None:
-        if self._pending:
-            self.conn.commit()
-            self._pending = 0
+        self.batch.commit()
+
+
+# -- finding ------------------------------------------------------------------------------------
+
+
+def by_id(db: Db, contact_id: int) -> list[dict[str, Any]]:
+    return rows_as_dicts(db.execute("SELECT * FROM contacts WHERE id = ?", [contact_id]))
+
+
+def by_email(db: Db, forms: Sequence[str]) -> list[dict[str, Any]]:
+    """Contacts whose email, lower-cased, is one of ``forms`` (one per purpose), by id."""
+    return rows_as_dicts(
+        db.execute(
+            f"SELECT * FROM contacts WHERE lower(email) IN ({marks(forms)}) ORDER BY id",
+            list(forms),
+        )
+    )
+
+
+def by_phone(db: Db, e164: str) -> list[dict[str, Any]]:
+    return rows_as_dicts(db.execute("SELECT * FROM contacts WHERE phone = ? ORDER BY id", [e164]))
+
+
+def of_purpose(db: Db, purpose: str) -> Iterator[dict[str, Any]]:
+    """Every contact collected for ``purpose``, by id."""
+    yield from rows_as_dicts(
+        db.execute("SELECT * FROM contacts WHERE purpose = ? ORDER BY id", [purpose])
+    )
+
+
+def expired(db: Db, today: str) -> list[tuple[int, str, str, str, int]]:
+    """(id, purpose, first_seen, retention_until, number of sources) of every contact whose
+    retention date is before ``today`` (ISO), oldest first."""
+    rows = db.execute(
+        "SELECT c.id, c.purpose, c.first_seen, c.retention_until, "
+        "(SELECT count(*) FROM sources s WHERE s.contact_id = c.id) "
+        "FROM contacts c WHERE c.retention_until < ? ORDER BY c.retention_until, c.id",
+        [today],
+    ).fetchall()
+    return [(int(r[0]), r[1], r[2], r[3], int(r[4])) for r in rows]
+
+
+def count_expired(db: Db, today: str) -> int:
+    row = db.execute("SELECT count(*) FROM contacts WHERE retention_until < ?", [today])
+    return int(row.fetchone()[0])
+
+
+def count(db: Db) -> int:
+    return int(db.execute("SELECT count(*) FROM contacts").fetchone()[0])
+
+
+def count_by_purpose(db: Db) -> dict[str, int]:
+    """Contacts held per purpose, largest first."""
+    rows = db.execute(
+        "SELECT purpose, count(*) FROM contacts GROUP BY purpose ORDER BY 2 DESC, 1"
+    ).fetchall()
+    return {str(r[0]): int(r[1]) for r in rows}
+
+
+def count_by_kind(db: Db) -> dict[str, int]:
+    rows = db.execute("SELECT coalesce(kind, '?'), count(*) FROM contacts GROUP BY 1").fetchall()
+    return {str(r[0]): int(r[1]) for r in rows}
+
+
+def filled(db: Db, columns: Sequence[str]) -> dict[str, int]:
+    """How many contacts hold a value in each of ``columns`` (names from values.fields)."""
+    unknown = set(columns) - set(COLUMNS)
+    if unknown:
+        raise ValueError(f"not contact columns: {sorted(unknown)}")
+    row = db.execute(
+        "SELECT " + ", ".join(f"count({c})" for c in columns) + " FROM contacts"
+    ).fetchone()
+    return {c: int(n) for c, n in zip(columns, row, strict=True)}
+
+
+def summary(db: Db) -> list[tuple[str, str, str, str, str, int]]:
+    """(name, organization, phone, phone type, email, sources) of every contact, by id."""
+    rows = db.execute(
+        "SELECT coalesce(name, ''), coalesce(organization, ''), coalesce(phone, ''), "
+        "coalesce(phone_type, ''), coalesce(email, ''), "
+        "(SELECT count(*) FROM sources s WHERE s.contact_id = c.id) "
+        "FROM contacts c ORDER BY id"
+    ).fetchall()
+    return [(r[0], r[1], r[2], r[3], r[4], int(r[5])) for r in rows]
+
+
+# -- changing and deleting ------------------------------------------------------------------
+
+
+_UPDATABLE: Final = frozenset(COLUMNS) | {"last_seen", "last_contact_at", "retention_until"}
+
+
+def update(db: Db, contact_id: int, values: Mapping[str, Any]) -> None:
+    """Set these columns of one contact (the names are checked: never user text)."""
+    unknown = set(values) - _UPDATABLE
+    if unknown:
+        raise ValueError(f"not updatable contact columns: {sorted(unknown)}")
+    if not values:
+        return
+    sets = ", ".join(f"{column} = ?" for column in values)
+    db.execute(f"UPDATE contacts SET {sets} WHERE id = ?", [*values.values(), contact_id])
+
+
+def delete(db: Db, contact_ids: Sequence[int]) -> None:
+    """Delete these contacts with their sources and events (erasure, objection, purge)."""
+    for chunk in chunks(contact_ids):
+        where = f"IN ({marks(chunk)})"
+        db.execute(f"DELETE FROM sources WHERE contact_id {where}", list(chunk))
+        db.execute(f"DELETE FROM contact_events WHERE contact_id {where}", list(chunk))
+        db.execute(f"DELETE FROM contacts WHERE id {where}", list(chunk))

@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from . import schema, schema_tooling
+from .sqlite import SqliteDb
 
 
-def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> Database:
+def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> SqliteDb:
     """Open (creating owner-only if missing) the SQLite store at ``path`` and migrate it.
 
     The file is created with mode 0600 before SQLite touches it, so no window exists in
@@ -24,7 +23,7 @@ def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> Data
             os.close(fd)
         else:
             os.chmod(path, 0o600)
-    db = Database(path)
+    db = SqliteDb(path)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")

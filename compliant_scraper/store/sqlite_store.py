@@ -1,28 +1,36 @@
-"""The embedded default store: one SQLite file through sqlite-utils, writes batched."""
+"""The embedded default store: one SQLite file, writes batched (the crawl's ``ComplianceStore``).
+
+The crawl's writes share one open transaction (``transaction.Batch``): contacts, refusals
+and drops accumulate in it and are committed together, every ``batch_size`` contacts, every
+refusal or drop flush, and when the run finishes. Refusal and drop rows are buffered as the
+frozen records themselves and written with one ``executemany`` each (the hot path).
+"""
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict
+from datetime import date
 from typing import Any
 
-from sqlite_utils import Database
-
-from . import audit_log
+from ..policy.model import Purpose
+from ..records import Drop, PolicySnapshot, Refusal, RobotsSnapshot
+from . import audit_log, runs
+from .contacts import ContactWriter
 from .database import open_database
-from .records import Drop, PolicySnapshot, Refusal, RobotsSnapshot
+from .screening import Screening, open_screening
+from .sqlite import SqliteDb
+from .transaction import Batch, transaction
 
 
 class SqliteStore:
-    """Buffers audit rows and writes them in one transaction per batch."""
+    """Buffers audit rows and writes them in the crawl's batch."""
 
-    def __init__(self, db: Database, batch_size: int = 500) -> None:
+    def __init__(self, db: SqliteDb, batch_size: int = 500) -> None:
         self.db = db
         self.batch_size = batch_size
-        # Buffered as the frozen records themselves; one executemany per batch (hot path).
+        self.batch = Batch(db, batch_size)
         self._refusals: list[Refusal] = []
         self._drops: list[Drop] = []
 
@@ -31,39 +39,23 @@ class SqliteStore:
         return cls(open_database(path), batch_size)
 
     def start_run(self, run_id: str, spider: str, purpose: str, started_at: str) -> None:
-        with self.db.conn:
-            self.db.table("runs").insert(
-                {"id": run_id, "spider": spider, "purpose": purpose, "started_at": started_at}
-            )
-            audit_log.append(
-                self.db, "run_start", {"run_id": run_id, "spider": spider, "purpose": purpose}
-            )
+        with transaction(self.db):
+            runs.start(self.db, run_id, spider, purpose, started_at)
 
     def finish_run(
         self, run_id: str, finished_at: str, reason: str, stats: Mapping[str, Any]
     ) -> None:
         self.flush()
-        with self.db.conn:
-            self.db.table("runs").update(
-                run_id,
-                {
-                    "finished_at": finished_at,
-                    "finish_reason": reason,
-                    "stats": json.dumps(dict(stats), default=str, sort_keys=True),
-                },
-            )
-            audit_log.append(self.db, "run_end", {"run_id": run_id, "reason": reason})
+        with transaction(self.db):
+            runs.finish(self.db, run_id, finished_at, reason, stats)
 
     def record_policy_snapshots(self, run_id: str, snapshots: Iterable[PolicySnapshot]) -> None:
-        rows = [{"run_id": run_id, **asdict(s)} for s in snapshots]
-        with self.db.conn:
-            self.db.table("policy_snapshots").insert_all(
-                rows, batch_size=self.batch_size, replace=True
-            )
+        with transaction(self.db):
+            runs.add_policy_snapshots(self.db, run_id, snapshots)
 
     def record_robots_snapshot(self, snapshot: RobotsSnapshot) -> None:
-        with self.db.conn:
-            self.db.table("robots_snapshots").insert(asdict(snapshot))
+        with transaction(self.db):
+            runs.add_robots_snapshot(self.db, snapshot)
 
     def record_refusal(self, refusal: Refusal) -> None:
         self._refusals.append(refusal)
@@ -76,37 +68,41 @@ class SqliteStore:
         if len(self._drops) >= self.batch_size * 8:
             self.flush()
 
+    def contact_writer(self, purpose: str, legal_basis: str) -> ContactWriter:
+        """The writer of this crawl's contacts, in the store's batch."""
+        return ContactWriter(self.db, purpose, legal_basis, self.batch_size, batch=self.batch)
+
+    def open_screening(
+        self,
+        purpose: Purpose,
+        today: date,
+        key_file: str | os.PathLike[str],
+        default_region: str,
+    ) -> Screening:
+        """The opposition screen and suppression list, checked usable (R7, R8)."""
+        return open_screening(self.db, purpose, today, key_file, default_region)
+
     def flush(self) -> None:
-        if not (self._refusals or self._drops):
-            return
-        with self.db.conn:
-            if self._refusals:
-                self.db.conn.executemany(
-                    "INSERT INTO refusals (run_id, url, domain, stage, rule, reason, at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (r.run_id, r.url, r.domain, r.stage, r.rule, r.reason, r.at)
-                        for r in self._refusals
-                    ],
-                )
-                audit_log.append(
-                    self.db,
-                    "refusal_batch",
-                    _batch_summary(self._refusals[0].run_id, (r.stage for r in self._refusals)),
-                )
-            if self._drops:
-                self.db.conn.executemany(
-                    "INSERT INTO drops (run_id, url, field, reason, rule, at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    [(d.run_id, d.url, d.field, d.reason, d.rule, d.at) for d in self._drops],
-                )
-                audit_log.append(
-                    self.db,
-                    "drop_batch",
-                    _batch_summary(self._drops[0].run_id, (d.reason for d in self._drops)),
-                )
-        self._refusals.clear()
-        self._drops.clear()
+        """Write the buffered refusals and drops, and commit the batch with them."""
+        if self._refusals or self._drops:
+            with self.batch.write():
+                if self._refusals:
+                    runs.add_refusals(self.db, self._refusals)
+                    audit_log.append(
+                        self.db,
+                        "refusal_batch",
+                        _batch_summary(self._refusals[0].run_id, (r.stage for r in self._refusals)),
+                    )
+                if self._drops:
+                    runs.add_drops(self.db, self._drops)
+                    audit_log.append(
+                        self.db,
+                        "drop_batch",
+                        _batch_summary(self._drops[0].run_id, (d.reason for d in self._drops)),
+                    )
+            self._refusals.clear()
+            self._drops.clear()
+        self.batch.commit()
 
     def close(self) -> None:
         self.flush()

@@ -16,14 +16,12 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from sqlite_utils import Database
-
+from ..clock import utcnow
 from ..errors import PolicyError
-from ..opposition.lists import active_lists
-from ..opposition.suppression import count as suppression_count
 from ..policy.loader import load_registry
-from ..store import audit_log
-from ..store.records import utcnow
+from ..store import audit_log, contacts, exports, runs, sources, suppression
+from ..store.backend import Db
+from ..store.opposition import active_lists
 from . import notice_ledger
 from .retention import count_expired
 
@@ -32,42 +30,22 @@ TOP_DOMAINS: Final = 50
 POLICY_DUE_SOON_DAYS: Final = 30
 
 
-def _pairs(db: Database, sql: str, params: list[Any] | None = None) -> list[list[Any]]:
-    return [list(row) for row in db.execute(sql, params or []).fetchall()]
+def _runs(db: Db) -> dict[str, Any]:
+    return {"count": runs.count(db), "latest": runs.latest(db, LATEST_RUNS)}
 
 
-def _runs(db: Database) -> dict[str, Any]:
-    cursor = db.execute(
-        "SELECT id, spider, purpose, started_at, finished_at, finish_reason FROM runs "
-        "ORDER BY started_at DESC LIMIT ?",
-        [LATEST_RUNS],
-    )
-    columns = [d[0] for d in cursor.description]
-    return {
-        "count": db.execute("SELECT count(*) FROM runs").fetchone()[0],
-        "latest": [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()],
-    }
-
-
-def _contacts(db: Database) -> dict[str, Any]:
+def _contacts(db: Db) -> dict[str, Any]:
     by_domain: Counter[tuple[str, str]] = Counter()
     seen: set[tuple[int, str]] = set()
-    for contact_id, url, purpose in db.execute(
-        "SELECT s.contact_id, s.url, c.purpose "
-        "FROM sources s JOIN contacts c ON c.id = s.contact_id"
-    ):
+    for contact_id, url, purpose in sources.urls_with_purpose(db):
         host = (urlsplit(url).hostname or "?").lower()
         if (contact_id, host) not in seen:
             seen.add((contact_id, host))
             by_domain[(host, purpose)] += 1
     return {
-        "total": db.execute("SELECT count(*) FROM contacts").fetchone()[0],
-        "by_purpose": dict(
-            _pairs(db, "SELECT purpose, count(*) FROM contacts GROUP BY purpose ORDER BY 2 DESC")
-        ),
-        "by_kind": dict(
-            _pairs(db, "SELECT coalesce(kind, '?'), count(*) FROM contacts GROUP BY 1")
-        ),
+        "total": contacts.count(db),
+        "by_purpose": contacts.count_by_purpose(db),
+        "by_kind": contacts.count_by_kind(db),
         "by_domain": [
             {"domain": d, "purpose": p, "contacts": n}
             for (d, p), n in sorted(by_domain.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -75,40 +53,29 @@ def _contacts(db: Database) -> dict[str, Any]:
     }
 
 
-def _refusals(db: Database) -> dict[str, Any]:
+def _refusals(db: Db) -> dict[str, Any]:
     return {
-        "total": db.execute("SELECT count(*) FROM refusals").fetchone()[0],
-        "by_stage": dict(
-            _pairs(db, "SELECT stage, count(*) FROM refusals GROUP BY stage ORDER BY 2 DESC")
-        ),
-        "by_rule": dict(
-            _pairs(db, "SELECT rule, count(*) FROM refusals GROUP BY rule ORDER BY 2 DESC")
-        ),
+        "total": runs.refusal_count(db),
+        "by_stage": runs.refusals_by(db, "stage"),
+        "by_rule": runs.refusals_by(db, "rule"),
         "by_domain": [
             {"domain": d, "stage": s, "rule": r, "count": n}
-            for d, s, r, n in _pairs(
-                db,
-                "SELECT domain, stage, rule, count(*) FROM refusals GROUP BY 1, 2, 3 "
-                "ORDER BY 4 DESC, 1 LIMIT ?",
-                [TOP_DOMAINS],
-            )
+            for d, s, r, n in runs.refusals_by_domain(db, TOP_DOMAINS)
         ],
     }
 
 
-def _drops(db: Database) -> dict[str, Any]:
+def _drops(db: Db) -> dict[str, Any]:
     return {
-        "total": db.execute("SELECT count(*) FROM drops").fetchone()[0],
+        "total": runs.drop_count(db),
         "by_reason": [
             {"reason": reason, "rule": rule, "count": n}
-            for reason, rule, n in _pairs(
-                db, "SELECT reason, rule, count(*) FROM drops GROUP BY 1, 2 ORDER BY 3 DESC, 1"
-            )
+            for reason, rule, n in runs.drops_by_reason(db)
         ],
     }
 
 
-def _lists(db: Database, today: date) -> list[dict[str, Any]]:
+def _lists(db: Db, today: date) -> list[dict[str, Any]]:
     return [
         {
             "name": info.name,
@@ -152,30 +119,28 @@ def _policies(policy_dir: Path | None, today: date) -> dict[str, Any]:
     }
 
 
-def _audit_log(db: Database) -> dict[str, Any]:
+def _audit_log(db: Db) -> dict[str, Any]:
     broken = audit_log.verify(db)
     head = audit_log.head(db)
     return {
-        "rows": db.execute("SELECT count(*) FROM audit_log").fetchone()[0],
+        "rows": audit_log.count(db),
         "intact": broken is None,
         "break": None if broken is None else broken.message,
         "head": str(head) if head else None,
         "anchor": audit_log.anchor_state(db),
-        "events": dict(_pairs(db, "SELECT event, count(*) FROM audit_log GROUP BY 1 ORDER BY 1")),
+        "events": audit_log.events(db),
     }
 
 
 def build_report(
-    db: Database,
+    db: Db,
     *,
     db_path: str | os.PathLike[str],
     policy_dir: str | os.PathLike[str] | None,
     today: date,
 ) -> dict[str, Any]:
     """Everything the auditor's report shows, as JSON-ready data."""
-    exports = _pairs(
-        db, "SELECT id, at, purpose, recipient, format, count, file_sha256 FROM exports ORDER BY id"
-    )
+    exported = exports.listing(db)
     return {
         "generated_at": utcnow(),
         "today": today.isoformat(),
@@ -189,9 +154,7 @@ def build_report(
             "past_retention": count_expired(db, today),
             "purges": [
                 {"id": i, "at": at, "cutoff": cutoff, "count": n}
-                for i, at, cutoff, n in _pairs(
-                    db, "SELECT id, at, cutoff, count FROM purges ORDER BY id"
-                )
+                for i, at, cutoff, n in runs.purges(db)
             ],
         },
         "notices": notice_ledger.counts(db, today),
@@ -203,9 +166,9 @@ def build_report(
                     strict=True,
                 )
             )
-            for r in exports
+            for r in exported
         ],
-        "suppression": {"entries": suppression_count(db)},
+        "suppression": {"entries": suppression.count(db)},
         "policies": _policies(Path(policy_dir) if policy_dir else None, today),
         "audit_log": _audit_log(db),
     }

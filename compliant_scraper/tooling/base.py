@@ -1,4 +1,4 @@
-"""What every tooling module shares: the user-error type, opening the store, transactions, dates.
+"""What every tooling module shares: the user-error type, opening the store, reading dates.
 
 A ``ToolingError`` is a mistake of the user's (unknown contact, bad date, missing database):
 the CLI prints it as one ``Error: ...`` line and exits 1. Anything else is a bug.
@@ -7,52 +7,23 @@ the CLI prints it as one ``Error: ...`` line and exits 1. Anything else is a bug
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from ..store.database import open_database
+from ..store.sqlite import SqliteDb
 
 
 class ToolingError(Exception):
     """A user error, reported as ``Error: <message>`` (one line, exit code 1)."""
 
 
-def open_existing(path: str | os.PathLike[str]) -> Database:
+def open_existing(path: str | os.PathLike[str]) -> SqliteDb:
     """Open (and migrate) the store at ``path``, which must exist: never create an empty one."""
     path = Path(path)
     if not path.is_file():
         raise ToolingError(f"no database at {path} (pass --db PATH, or run a crawl first)")
     return open_database(path)
-
-
-@contextmanager
-def write_transaction(db: Database) -> Iterator[None]:
-    """A transaction that holds the write lock from its start (``BEGIN IMMEDIATE``), so what
-    it reads cannot change before it writes; inside an open transaction, a savepoint."""
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")
-
-
-def today_utc() -> date:
-    return datetime.now(UTC).date()
-
-
-def day_of(stamp: str) -> date:
-    """The date of an ISO date or UTC time string (``2026-11-23T10:00:00Z`` -> 2026-11-23)."""
-    return date.fromisoformat(stamp[:10])
 
 
 def parse_day(text: str, what: str) -> date:
@@ -61,23 +32,3 @@ def parse_day(text: str, what: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise ToolingError(f"{what}: expected a date as YYYY-MM-DD, got {text!r}") from None
-
-
-def add_years(day: date, years: int) -> date:
-    """``day`` plus whole years; 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus whole months, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover

@@ -19,13 +19,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlite_utils import Database
-
-from ..store import audit_log
-from ..store.records import sha256_hex, utcnow
-from .base import write_transaction
-
-_CHUNK = 500
+from ..clock import utcnow
+from ..hashing import sha256_hex
+from ..store import audit_log, exports
+from ..store.backend import Db
+from ..store.transaction import transaction
 
 
 @dataclass(frozen=True)
@@ -41,26 +39,9 @@ class Amendment:
         return self.note == "rewritten"
 
 
-def mark_removed(db: Database, contact_ids: Iterable[int], reason: str) -> dict[int, set[int]]:
+def mark_removed(db: Db, contact_ids: Iterable[int], reason: str) -> dict[int, set[int]]:
     """Mark these contacts removed from every export; {export_id: contact ids removed}."""
-    ids = sorted(set(contact_ids))
-    touched: dict[int, set[int]] = {}
-    now = utcnow()
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        marks = ", ".join("?" for _ in chunk)
-        for export_id, contact_id in db.execute(
-            f"SELECT export_id, contact_id FROM export_rows WHERE contact_id IN ({marks}) "
-            "AND removed_at IS NULL",
-            chunk,
-        ).fetchall():
-            touched.setdefault(int(export_id), set()).add(int(contact_id))
-        db.execute(
-            f"UPDATE export_rows SET removed_at = ?, removed_reason = ? "
-            f"WHERE contact_id IN ({marks}) AND removed_at IS NULL",
-            [now, reason, *chunk],
-        )
-    return touched
+    return exports.mark_removed(db, list(contact_ids), reason, utcnow())
 
 
 def _filtered(data: bytes, fmt: str, drop: set[int]) -> tuple[bytes, int]:
@@ -94,15 +75,12 @@ def _rewrite(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def rewrite_files(db: Database, touched: dict[int, set[int]], reason: str) -> list[Amendment]:
+def rewrite_files(db: Db, touched: dict[int, set[int]], reason: str) -> list[Amendment]:
     """After the commit: amend each export file that can be, and say which cannot."""
     result = []
     for export_id in sorted(touched):
         drop = touched[export_id]
-        row = db.execute(
-            "SELECT recipient, path, format, file_sha256 FROM exports WHERE id = ?", [export_id]
-        ).fetchone()
-        recipient, path, fmt, sha = row
+        recipient, path, fmt, sha = exports.file_of(db, export_id)
         note = _amend(db, export_id, path, fmt, sha, drop, reason)
         removed = len(drop) if note == "rewritten" else 0
         result.append(Amendment(export_id, recipient, path, removed, note))
@@ -110,7 +88,7 @@ def rewrite_files(db: Database, touched: dict[int, set[int]], reason: str) -> li
 
 
 def _amend(
-    db: Database,
+    db: Db,
     export_id: int,
     path: str | None,
     fmt: str,
@@ -129,11 +107,8 @@ def _amend(
     new_data, _removed = _filtered(data, fmt, drop)
     _rewrite(file, new_data)
     new_sha = sha256_hex(new_data)
-    with write_transaction(db):
-        db.execute(
-            "UPDATE exports SET file_sha256 = ?, amended_at = ? WHERE id = ?",
-            [new_sha, utcnow(), export_id],
-        )
+    with transaction(db):
+        exports.set_amended(db, export_id, new_sha, utcnow())
         audit_log.append(
             db,
             "export_amended",

@@ -25,15 +25,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
-from sqlite_utils import Database
-
+from ..clock import utcnow
 from ..opposition.lists import ListInfo
-from ..opposition.suppression import SuppressionList
 from ..policy.model import Purpose, Registry
-from ..store import audit_log
-from ..store.contacts import CONTACT_COLUMNS
-from ..store.records import utcnow
-from .base import ToolingError, write_transaction
+from ..store import audit_log, contacts, exports
+from ..store.backend import Db
+from ..store.suppression import SuppressionList
+from ..store.transaction import transaction
+from ..values.fields import COLUMNS
+from .base import ToolingError
 from .notice_ledger import mark_due_at_first_communication
 from .notices import LANGS, build_notice
 from .screening import Screen, check_purpose_today, lists_in_force
@@ -42,7 +42,7 @@ from .source_trail import sources_of
 FORMATS: Final = ("csv", "jsonl")
 FIELDS: Final = (
     "id",
-    *CONTACT_COLUMNS,
+    *COLUMNS,
     "purpose",
     "legal_basis",
     "first_seen",
@@ -92,15 +92,10 @@ def _check_options(fmt: str, lang: str) -> None:
 
 
 def _rows(
-    db: Database, registry: Registry, screen: Screen, lang: str, recipient: str
+    db: Db, registry: Registry, screen: Screen, lang: str, recipient: str
 ) -> Iterator[dict[str, Any]]:
-    cursor = db.execute(
-        "SELECT * FROM contacts WHERE purpose = ? ORDER BY id", [screen.purpose.name]
-    )
-    columns = [d[0] for d in cursor.description]
     named = None if recipient == "internal" else recipient
-    for values in cursor.fetchall():
-        contact = dict(zip(columns, values, strict=True))
+    for contact in contacts.of_purpose(db, screen.purpose.name):
         if not screen.allows(contact):
             continue
         row = {name: contact.get(name) for name in FIELDS[:-2]}
@@ -140,7 +135,7 @@ def _write(stream: BinaryIO, rows: Iterator[dict[str, Any]], fmt: str) -> _Writt
 
 
 def _record(
-    db: Database,
+    db: Db,
     purpose: Purpose,
     fmt: str,
     recipient: str,
@@ -154,16 +149,18 @@ def _record(
         {"name": i.name, "list_date": i.list_date.isoformat(), "file_sha256": i.file_sha256}
         for i in screen.lists
     ]
-    with write_transaction(db):
-        cursor = db.execute(
-            "INSERT INTO exports (at, purpose, format, recipient, path, count, file_sha256, "
-            "opposition_lists) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [utcnow(), purpose.name, fmt, recipient, path, written.count, sha, json.dumps(lists)],
-        )
-        export_id = int(cursor.lastrowid or 0)
-        db.conn.executemany(
-            "INSERT INTO export_rows (export_id, contact_id) VALUES (?, ?)",
-            [(export_id, cid) for cid in written.contact_ids],
+    with transaction(db):
+        export_id = exports.add(
+            db,
+            utcnow(),
+            purpose=purpose.name,
+            fmt=fmt,
+            recipient=recipient,
+            path=path,
+            count=written.count,
+            file_sha256=sha,
+            opposition_lists=lists,
+            contact_ids=written.contact_ids,
         )
         marked = mark_due_at_first_communication(
             db, written.contact_ids, export_id=export_id, on=today
@@ -198,7 +195,7 @@ def _record(
 
 
 def _prepare(
-    db: Database,
+    db: Db,
     registry: Registry,
     suppression: SuppressionList,
     purpose_name: str,
@@ -214,7 +211,7 @@ def _prepare(
 
 
 def export_to_stream(
-    db: Database,
+    db: Db,
     registry: Registry,
     suppression: SuppressionList,
     stream: BinaryIO,
@@ -232,7 +229,7 @@ def export_to_stream(
 
 
 def export_to_file(
-    db: Database,
+    db: Db,
     registry: Registry,
     suppression: SuppressionList,
     out: str | os.PathLike[str],

@@ -3,7 +3,8 @@
 ``parse_identifier`` reads ``12`` as a contact id, anything with ``@`` as an email, and the
 rest as a phone number (national forms read in the default region). A prefix settles any
 doubt: ``id:12``, ``email:...``, ``phone:...``. Emails and numbers are normalised exactly as
-the crawl stores them (``pipeline.normalise``), so the lookup finds what the crawl kept.
+the crawl stores them (``values.emails``, ``values.phones``), so the lookup finds what the
+crawl kept.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from sqlite_utils import Database
-
-from ..pipeline.normalise import normalise_email, normalise_phone
+from ..store import contacts
+from ..store.backend import Db
+from ..values.emails import normalise_email
+from ..values.phones import normalise_phone
 from .base import ToolingError
 
 Kind = Literal["id", "email", "phone"]
@@ -66,32 +68,23 @@ def parse_identifier(text: str, default_region: str = "FR") -> Identifier:
     return Identifier("phone", phone.e164)
 
 
-def find_contacts(db: Database, ident: Identifier) -> list[dict[str, Any]]:
+def find_contacts(db: Db, ident: Identifier) -> list[dict[str, Any]]:
     """Every contact row the identifier names (one per purpose it was collected for)."""
-    params: list[Any]
     if ident.kind == "id":
-        sql, params = "SELECT * FROM contacts WHERE id = ?", [int(ident.value)]
-    elif ident.kind == "email":
-        marks = ", ".join("?" for _ in ident.email_forms)
-        sql, params = (
-            f"SELECT * FROM contacts WHERE lower(email) IN ({marks})",
-            [*ident.email_forms],
-        )
-    else:
-        sql, params = "SELECT * FROM contacts WHERE phone = ?", [ident.value]
-    cursor = db.execute(sql + " ORDER BY id", params)
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        return contacts.by_id(db, int(ident.value))
+    if ident.kind == "email":
+        return contacts.by_email(db, ident.email_forms)
+    return contacts.by_phone(db, ident.value)
 
 
-def require_contacts(db: Database, ident: Identifier) -> list[dict[str, Any]]:
+def require_contacts(db: Db, ident: Identifier) -> list[dict[str, Any]]:
     found = find_contacts(db, ident)
     if not found:
         raise ToolingError(f"no contact matches {ident}")
     return found
 
 
-def one_contact(db: Database, ident: Identifier) -> dict[str, Any]:
+def one_contact(db: Db, ident: Identifier) -> dict[str, Any]:
     """The single contact the identifier names; an error when none or several match."""
     found = require_contacts(db, ident)
     if len(found) > 1:
@@ -100,5 +93,5 @@ def one_contact(db: Database, ident: Identifier) -> dict[str, Any]:
     return found[0]
 
 
-def contact_by_id(db: Database, contact_id: int) -> dict[str, Any]:
+def contact_by_id(db: Db, contact_id: int) -> dict[str, Any]:
     return one_contact(db, Identifier("id", str(contact_id)))

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
 
-from sqlite_utils import Database
-
-from ..store import audit_log
-from ..store.records import utcnow
-from .base import ToolingError, add_months, day_of, write_transaction
+from ..clock import add_months, day_of, utcnow
+from ..store import audit_log, notices
+from ..store.backend import Db
+from ..store.transaction import transaction
+from .base import ToolingError
 
 CHANNELS: Final = ("email", "post", "phone", "sms", "in_person")
 # Art. 14(5): when the information need not be given. (b) does not apply to a controller who
@@ -32,22 +32,18 @@ EXEMPTIONS: Final[dict[str, str]] = {
     "art14-5c": "obtaining or disclosure laid down by law (Art. 14(5)(c))",
     "art14-5d": "professional secrecy (Art. 14(5)(d))",
 }
-_INFORMED: Final = "('sent', 'exempt')"
 
 
 def record_sent(
-    db: Database, contact_id: int, *, on: date, channel: str, lang: str, text_sha256: str
+    db: Db, contact_id: int, *, on: date, channel: str, lang: str, text_sha256: str
 ) -> int:
     """Record that the notice (the text whose sha256 is given) was sent on ``on``."""
     if channel not in CHANNELS:
         raise ToolingError(f"--channel: expected one of {', '.join(CHANNELS)}, got {channel!r}")
-    with write_transaction(db):
-        cursor = db.execute(
-            "INSERT INTO notices (contact_id, status, recorded_at, on_date, channel, lang, "
-            "text_sha256) VALUES (?, 'sent', ?, ?, ?, ?, ?)",
-            [contact_id, utcnow(), on.isoformat(), channel, lang, text_sha256],
+    with transaction(db):
+        notice_id = notices.add_sent(
+            db, contact_id, utcnow(), on=on, channel=channel, lang=lang, text_sha256=text_sha256
         )
-        notice_id = int(cursor.lastrowid or 0)
         audit_log.append(
             db,
             "notice_sent",
@@ -63,19 +59,16 @@ def record_sent(
     return notice_id
 
 
-def record_exempt(db: Database, contact_id: int, *, ground: str, reason: str, on: date) -> int:
+def record_exempt(db: Db, contact_id: int, *, ground: str, reason: str, on: date) -> int:
     """Record an Art. 14(5) exemption for this contact, with the reason legal gave."""
     if ground not in EXEMPTIONS:
         raise ToolingError(f"--ground: expected one of {', '.join(EXEMPTIONS)}, got {ground!r}")
     if not reason.strip():
         raise ToolingError("--reason: an exemption needs its reason")
-    with write_transaction(db):
-        cursor = db.execute(
-            "INSERT INTO notices (contact_id, status, recorded_at, on_date, ground, reason) "
-            "VALUES (?, 'exempt', ?, ?, ?, ?)",
-            [contact_id, utcnow(), on.isoformat(), ground, reason.strip()],
+    with transaction(db):
+        notice_id = notices.add_exempt(
+            db, contact_id, utcnow(), on=on, ground=ground, reason=reason.strip()
         )
-        notice_id = int(cursor.lastrowid or 0)
         audit_log.append(
             db,
             "notice_exempt",
@@ -85,29 +78,15 @@ def record_exempt(db: Database, contact_id: int, *, ground: str, reason: str, on
 
 
 def mark_due_at_first_communication(
-    db: Database, contact_ids: Iterable[int], *, export_id: int, on: date
+    db: Db, contact_ids: Iterable[int], *, export_id: int, on: date
 ) -> int:
     """Mark not-yet-informed contacts as due at first communication (an export). Call it
     inside the export's transaction; returns how many were marked."""
-    marked = 0
-    for contact_id in contact_ids:
-        if informed(db, contact_id):
-            continue
-        db.execute(
-            "INSERT INTO notices (contact_id, status, recorded_at, on_date, export_id) "
-            "VALUES (?, 'due_first_communication', ?, ?, ?)",
-            [contact_id, utcnow(), on.isoformat(), export_id],
-        )
-        marked += 1
-    return marked
+    return notices.add_due(db, contact_ids, utcnow(), on=on, export_id=export_id)
 
 
-def informed(db: Database, contact_id: int) -> bool:
-    row = db.execute(
-        f"SELECT 1 FROM notices WHERE contact_id = ? AND status IN {_INFORMED} LIMIT 1",
-        [contact_id],
-    ).fetchone()
-    return row is not None
+def informed(db: Db, contact_id: int) -> bool:
+    return notices.informed(db, contact_id)
 
 
 @dataclass(frozen=True)
@@ -126,22 +105,10 @@ class Due:
         return self.days_left < 0
 
 
-_PENDING_SQL = f"""
-SELECT c.id, c.purpose, c.first_seen,
-       (SELECT min(n.on_date) FROM notices n
-        WHERE n.contact_id = c.id AND n.status = 'due_first_communication'),
-       (SELECT min(n.export_id) FROM notices n
-        WHERE n.contact_id = c.id AND n.status = 'due_first_communication')
-FROM contacts c
-WHERE NOT EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.status IN {_INFORMED})
-ORDER BY c.id
-"""
-
-
-def pending(db: Database, today: date) -> list[Due]:
+def pending(db: Db, today: date) -> list[Due]:
     """Every contact not yet informed, deadline first (overdue first)."""
     result = []
-    for contact_id, purpose, first_seen, exported_on, export_id in db.execute(_PENDING_SQL):
+    for contact_id, purpose, first_seen, exported_on, export_id in notices.uninformed(db):
         collected = day_of(first_seen)
         deadline = add_months(collected, 1)
         why = f"one month after collection on {collected.isoformat()} (Art. 14(3)(a))"
@@ -155,7 +122,7 @@ def pending(db: Database, today: date) -> list[Due]:
     return result
 
 
-def due(db: Database, today: date, within_days: int | None = None) -> list[Due]:
+def due(db: Db, today: date, within_days: int | None = None) -> list[Due]:
     """Contacts whose deadline is past or within ``within_days`` (all pending when None)."""
     if within_days is not None and within_days < 0:
         raise ToolingError(f"--within: expected a number of days >= 0, got {within_days}")
@@ -166,13 +133,9 @@ def due(db: Database, today: date, within_days: int | None = None) -> list[Due]:
     return [d for d in rows if d.deadline <= limit]
 
 
-def counts(db: Database, today: date) -> dict[str, int]:
+def counts(db: Db, today: date) -> dict[str, int]:
     """For the audit report: informed, exempt, pending, overdue."""
-    sent, exempt = db.execute(
-        "SELECT count(DISTINCT CASE WHEN n.status = 'sent' THEN n.contact_id END), "
-        "count(DISTINCT CASE WHEN n.status = 'exempt' THEN n.contact_id END) "
-        "FROM notices n JOIN contacts c ON c.id = n.contact_id"
-    ).fetchone()
+    sent, exempt = notices.informed_counts(db)
     rows = pending(db, today)
     return {
         "sent": int(sent),

@@ -15,24 +15,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
-from sqlite_utils import Database
-
+from ..clock import day_of
+from ..hashing import sha256_hex
+from ..law import RETENTION_YEARS
 from ..policy.model import Controller, Registry
-from ..store.records import sha256_hex
-from .base import ToolingError, day_of
+from ..store import exports
+from ..store.backend import Db
+from ..values.fields import CATEGORIES
+from .base import ToolingError
 from .source_trail import sources_of
 
 LANGS: Final = ("fr", "en")
 
-# Contact columns -> category of data, in the order the notice lists them.
-_CATEGORIES: Final[dict[str, tuple[str, ...]]] = {
-    "identity": ("name", "given_name", "family_name"),
-    "professional": ("job_title", "organization"),
-    "email": ("email",),
-    "phone": ("phone",),
-    "address": ("street_address", "postal_code", "locality", "country"),
-    "website": ("website",),
-}
 _CATEGORY_LABELS: Final[dict[str, dict[str, str]]] = {
     "fr": {
         "identity": "identité (nom, prénom)",
@@ -94,7 +88,7 @@ class NoticeFacts:
     purpose: str
     purpose_description: str | None
     legal_basis: str
-    categories: tuple[str, ...]  # keys of _CATEGORIES
+    categories: tuple[str, ...]  # keys of CATEGORIES
     sources: tuple[tuple[str, date], ...]  # (url, retrieved on)
     first_seen: date
     retention_until: date
@@ -114,23 +108,17 @@ class Notice:
 
 def categories_of(contact: dict[str, Any]) -> tuple[str, ...]:
     """The categories of data held: those with at least one non-empty column."""
-    return tuple(name for name, cols in _CATEGORIES.items() if any(contact.get(c) for c in cols))
+    return tuple(name for name, cols in CATEGORIES.items() if any(contact.get(c) for c in cols))
 
 
 def facts_for(
-    db: Database, registry: Registry, contact: dict[str, Any], extra_recipient: str | None = None
+    db: Db, registry: Registry, contact: dict[str, Any], extra_recipient: str | None = None
 ) -> NoticeFacts:
     purpose = registry.purposes.get(contact["purpose"])
     urls: dict[str, date] = {}
     for source in sources_of(db, int(contact["id"])):
         urls.setdefault(source.url, day_of(source.retrieved_at))
-    recipients = db.execute(
-        "SELECT DISTINCT e.recipient FROM export_rows r JOIN exports e ON e.id = r.export_id "
-        "WHERE r.contact_id = ? AND r.removed_at IS NULL AND e.recipient IS NOT NULL "
-        "AND e.recipient != 'internal' "
-        "ORDER BY e.recipient",
-        [contact["id"]],
-    ).fetchall()
+    recipients = exports.recipients_of(db, int(contact["id"]))
     return NoticeFacts(
         contact_id=int(contact["id"]),
         controller=registry.controller,
@@ -141,14 +129,12 @@ def facts_for(
         sources=tuple(urls.items()),
         first_seen=day_of(str(contact["first_seen"])),
         retention_until=date.fromisoformat(str(contact["retention_until"])),
-        recipients=tuple(
-            dict.fromkeys([*(str(r[0]) for r in recipients), *filter(None, [extra_recipient])])
-        ),
+        recipients=tuple(dict.fromkeys([*recipients, *filter(None, [extra_recipient])])),
     )
 
 
 def build_notice(
-    db: Database,
+    db: Db,
     registry: Registry,
     contact: dict[str, Any],
     lang: str,
@@ -160,6 +146,20 @@ def build_notice(
     facts = facts_for(db, registry, contact, extra_recipient)
     text = render_fr(facts) if lang == "fr" else render_en(facts)
     return Notice(facts.contact_id, lang, text)
+
+
+_NUMBERS: Final[dict[str, tuple[str, ...]]] = {
+    "fr": ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix"),
+    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+}
+
+
+def _years(n: int, lang: str) -> str:
+    """``3`` -> ``trois ans`` / ``three years``: the retention period as the notice says it."""
+    words = _NUMBERS[lang]
+    number = words[n] if 0 <= n < len(words) else str(n)
+    unit = {"fr": ("an", "ans"), "en": ("year", "years")}[lang][n != 1]
+    return f"{number} {unit}"
 
 
 def _date_fr(day: date) -> str:
@@ -196,7 +196,7 @@ def render_fr(f: NoticeFacts) -> str:
         + (", ".join(f.recipients) if f.recipients else f"aucun en dehors de {f.controller.name}")
         + ". Vos données ne sont pas transférées hors de l'Union européenne.",
         "",
-        "Durée de conservation : trois ans à compter de la collecte (le "
+        f"Durée de conservation : {_years(RETENTION_YEARS, 'fr')} à compter de la collecte (le "
         f"{_date_fr(f.first_seen)}) ou de votre dernier contact avec nous (réponse, clic, "
         "appel ; l'ouverture d'un courriel ne compte pas). Sans nouveau contact de votre part, "
         f"vos données seront supprimées le {_date_fr(f.retention_until)} au plus tard.",
@@ -237,7 +237,7 @@ def render_en(f: NoticeFacts) -> str:
         + (", ".join(f.recipients) if f.recipients else f"none outside {f.controller.name}")
         + ". Your data are not transferred outside the European Union.",
         "",
-        "Retention: three years from collection (on "
+        f"Retention: {_years(RETENTION_YEARS, 'en')} from collection (on "
         f"{_date_en(f.first_seen)}) or from your last contact with us (a reply, a click, a "
         "call; opening an email does not count). Without a new contact from you, your data "
         f"will be deleted on {_date_en(f.retention_until)} at the latest.",

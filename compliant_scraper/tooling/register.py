@@ -14,13 +14,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
-from sqlite_utils import Database
-
 from ..config import default_key_file
-from ..opposition.suppression import count as suppression_count
+from ..law import RETENTION_YEARS
 from ..policy.model import Registry
-from ..store import audit_log
-from ..store.contacts import CONTACT_COLUMNS, RETENTION_YEARS
+from ..store import audit_log, contacts, exports, runs, sources, suppression
+from ..store.backend import Db
+from ..values.fields import CONTACT_FIELDS
 from . import notice_ledger
 from .retention import count_expired
 
@@ -44,12 +43,8 @@ def _md_table(headers: list[str], rows: list[list[Any]]) -> list[str]:
     ]
 
 
-def _held_columns(db: Database) -> list[str]:
-    counts = db.execute(
-        "SELECT " + ", ".join(f"count({c})" for c in CONTACT_COLUMNS) + " FROM contacts"
-    ).fetchone()
-    derived = ("kind", "email_kind", "phone_type")  # describe other columns, not data
-    return [c for c, n in zip(CONTACT_COLUMNS, counts, strict=True) if n and c not in derived]
+def _held_columns(db: Db) -> list[str]:
+    return [c for c, n in contacts.filled(db, CONTACT_FIELDS).items() if n]
 
 
 def _mode(path: Path) -> str:
@@ -60,7 +55,7 @@ def _mode(path: Path) -> str:
 
 
 def build_register(
-    db: Database,
+    db: Db,
     registry: Registry,
     *,
     db_path: str | os.PathLike[str],
@@ -70,7 +65,7 @@ def build_register(
     db_path = Path(db_path)
     key = Path(key_file) if key_file else default_key_file(db_path)
     c = registry.controller
-    held = dict(db.execute("SELECT purpose, count(*) FROM contacts GROUP BY purpose").fetchall())
+    held = contacts.count_by_purpose(db)
     purpose_rows = [
         [p.name, p.channel, p.audience, p.legal_basis, p.description, held.get(p.name, 0)]
         for p in sorted(registry.purposes.values(), key=lambda p: p.name)
@@ -81,13 +76,9 @@ def build_register(
         if name not in registry.purposes
     ]
     audiences = sorted({p.audience for p in registry.purposes.values()})
-    sources = db.execute(
-        "SELECT policy_file, count(DISTINCT contact_id), min(retrieved_at), max(retrieved_at) "
-        "FROM sources GROUP BY policy_file ORDER BY 2 DESC"
-    ).fetchall()
     by_file = {p.file: p for p in registry.policies}
     source_rows = []
-    for file, n, first, last in sources:
+    for file, n, first, last in sources.by_policy_file(db):
         p = by_file.get(file)
         source_rows.append(
             [
@@ -101,11 +92,7 @@ def build_register(
                 last[:10],
             ]
         )
-    exports = db.execute(
-        "SELECT coalesce(recipient, 'internal'), purpose, count(*), sum(count), max(at) "
-        "FROM exports GROUP BY 1, 2 ORDER BY 1, 2"
-    ).fetchall()
-    purges = db.execute("SELECT count(*), coalesce(sum(count), 0), max(at) FROM purges").fetchone()
+    purges = runs.purge_totals(db)
     notices = notice_ledger.counts(db, today)
     broken = audit_log.verify(db)
     lines = [
@@ -180,7 +167,8 @@ def build_register(
         "## Recipients",
         "",
         *_md_table(
-            ["recipient", "purpose", "exports", "rows", "last export"], [list(r) for r in exports]
+            ["recipient", "purpose", "exports", "rows", "last export"],
+            [list(r) for r in exports.by_recipient(db)],
         ),
         "",
         "- Transfers outside the European Union: none.",
@@ -190,7 +178,7 @@ def build_register(
         f"- Art. 14 notices: {notices['sent']} sent, {notices['exempt']} exempt, "
         f"{notices['pending']} pending ({notices['overdue']} overdue).",
         f"- Suppression list (objections and erasures, keyed hashes only): "
-        f"{suppression_count(db)} entries.",
+        f"{suppression.count(db)} entries.",
         "",
         "## Security measures",
         "",

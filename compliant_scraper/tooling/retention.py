@@ -8,15 +8,13 @@ audit log; the purged contacts are also taken out of past export files.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlite_utils import Database
-
-from ..store import audit_log
-from ..store.records import utcnow
-from .base import write_transaction
+from ..clock import utcnow
+from ..store import audit_log, contacts, runs
+from ..store.backend import Db
+from ..store.transaction import transaction
 from .export_amend import Amendment, mark_removed, rewrite_files
 
 
@@ -38,42 +36,25 @@ class PurgeResult:
     amendments: list[Amendment] = field(default_factory=list)
 
 
-def expired(db: Database, today: date) -> list[Expired]:
+def expired(db: Db, today: date) -> list[Expired]:
     """Contacts whose retention date is before ``today``, oldest first."""
-    rows = db.execute(
-        "SELECT c.id, c.purpose, c.first_seen, c.retention_until, "
-        "(SELECT count(*) FROM sources s WHERE s.contact_id = c.id) "
-        "FROM contacts c WHERE c.retention_until < ? ORDER BY c.retention_until, c.id",
-        [today.isoformat()],
-    ).fetchall()
-    return [Expired(int(r[0]), r[1], r[2], r[3], int(r[4])) for r in rows]
+    return [Expired(*row) for row in contacts.expired(db, today.isoformat())]
 
 
-def count_expired(db: Database, today: date) -> int:
-    row = db.execute(
-        "SELECT count(*) FROM contacts WHERE retention_until < ?", [today.isoformat()]
-    ).fetchone()
-    return int(row[0])
+def count_expired(db: Db, today: date) -> int:
+    return contacts.count_expired(db, today.isoformat())
 
 
-def purge(db: Database, today: date, *, dry_run: bool = False) -> PurgeResult:
+def purge(db: Db, today: date, *, dry_run: bool = False) -> PurgeResult:
     """Delete what is past retention (or, with ``dry_run``, only say what would be)."""
     found = expired(db, today)
     if dry_run or not found:
         return PurgeResult(today, found, dry_run)
     ids = [e.contact_id for e in found]
-    with write_transaction(db):
+    with transaction(db):
         touched = mark_removed(db, ids, "retention")
-        for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
-            marks = ", ".join("?" for _ in chunk)
-            db.execute(f"DELETE FROM sources WHERE contact_id IN ({marks})", chunk)
-            db.execute(f"DELETE FROM contact_events WHERE contact_id IN ({marks})", chunk)
-            db.execute(f"DELETE FROM contacts WHERE id IN ({marks})", chunk)
-        cursor = db.execute(
-            "INSERT INTO purges (at, cutoff, count, contact_ids) VALUES (?, ?, ?, ?)",
-            [utcnow(), today.isoformat(), len(ids), json.dumps(ids)],
-        )
-        purge_id = int(cursor.lastrowid or 0)
+        contacts.delete(db, ids)
+        purge_id = runs.add_purge(db, utcnow(), today.isoformat(), ids)
         audit_log.append(
             db,
             "purge",

@@ -14,19 +14,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlite_utils import Database
-
 from ..errors import ComplianceConfigError
 from ..law import check_purpose_allowed
-from ..opposition.lists import ListInfo, OppositionScreen, active_list
-from ..opposition.startup import check_lists_fresh
-from ..opposition.suppression import SuppressionList
+from ..opposition.lists import ListInfo
 from ..policy.model import Purpose
+from ..screening.checks import export_exclusion
+from ..store.backend import Db
+from ..store.opposition import OppositionScreen, active_list
+from ..store.screening import check_lists_fresh
+from ..store.suppression import SuppressionList
 from .base import ToolingError
 
 
 def open_suppression(
-    db: Database, key_file: str | os.PathLike[str], default_region: str = "FR"
+    db: Db, key_file: str | os.PathLike[str], default_region: str = "FR"
 ) -> SuppressionList:
     """The suppression list under its key; a missing or wrong key is a one-line error."""
     try:
@@ -43,10 +44,10 @@ def check_purpose_today(purpose: Purpose, today: date) -> None:
         raise ToolingError(f"cannot export: {exc}") from None
 
 
-def lists_in_force(db: Database, purpose: Purpose, today: date) -> list[ListInfo]:
+def lists_in_force(db: Db, purpose: Purpose, today: date) -> list[ListInfo]:
     """The opposition lists a phone purpose is screened against, checked fresh enough (R7).
 
-    The crawl's own start-up rule decides (``opposition.startup.check_lists_fresh``): a list
+    The crawl's own start-up rule decides (``opposition.freshness``): a list
     missing or older than the purpose allows is "not screened", never "clean", so the export
     is refused.
     """
@@ -64,7 +65,7 @@ def lists_in_force(db: Database, purpose: Purpose, today: date) -> list[ListInfo
 class Screen:
     """Decides, contact by contact, whether it may be exported, and counts why not."""
 
-    db: Database
+    db: Db
     purpose: Purpose
     suppression: SuppressionList
     today: date
@@ -76,20 +77,7 @@ class Screen:
         self.excluded: dict[str, int] = {}
 
     def reason_to_exclude(self, contact: Mapping[str, Any]) -> str | None:
-        if contact["retention_until"] and str(contact["retention_until"]) < self.today.isoformat():
-            return "past_retention"
-        for kind in ("email", "phone"):
-            value = contact.get(kind)
-            if value and self.suppression.is_suppressed(kind, str(value)):
-                return "suppressed"
-        phone = contact.get("phone")
-        if self._opposition is not None and phone:
-            try:
-                if str(phone) in self._opposition:
-                    return "opposition_list"
-            except ValueError:
-                return "invalid_phone"
-        return None
+        return export_exclusion(contact, self.today.isoformat(), self.suppression, self._opposition)
 
     def allows(self, contact: Mapping[str, Any]) -> bool:
         reason = self.reason_to_exclude(contact)

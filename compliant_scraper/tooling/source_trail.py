@@ -11,8 +11,8 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
+from ..store import sources
+from ..store.backend import Db
 from .lookup import Identifier, require_contacts
 
 
@@ -44,20 +44,7 @@ class Trail:
         return asdict(self)
 
 
-_SOURCES_SQL = """
-SELECT s.url, s.retrieved_at, s.spider, s.run_id, s.policy_file, s.policy_sha256,
-       EXISTS (SELECT 1 FROM policy_snapshots p
-               WHERE p.run_id = s.run_id AND p.file = s.policy_file
-                 AND p.sha256 = s.policy_sha256),
-       s.robots_sha256,
-       EXISTS (SELECT 1 FROM robots_snapshots r WHERE r.sha256 = s.robots_sha256),
-       s.method, s.fields
-FROM sources s WHERE s.contact_id = ? ORDER BY s.retrieved_at, s.id
-"""
-
-
-def sources_of(db: Database, contact_id: int) -> list[Source]:
-    rows = db.execute(_SOURCES_SQL, [contact_id]).fetchall()
+def sources_of(db: Db, contact_id: int) -> list[Source]:
     return [
         Source(
             url=r[0],
@@ -72,7 +59,7 @@ def sources_of(db: Database, contact_id: int) -> list[Source]:
             method=r[9],
             fields=_fields(r[10]),
         )
-        for r in rows
+        for r in sources.trail(db, contact_id)
     ]
 
 
@@ -86,7 +73,7 @@ def _fields(text: str | None) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
-def trails(db: Database, ident: Identifier) -> list[Trail]:
+def trails(db: Db, ident: Identifier) -> list[Trail]:
     """One trail per contact the identifier names; a ToolingError when none does."""
     return [
         Trail(

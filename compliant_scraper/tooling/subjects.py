@@ -18,20 +18,20 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Final
 
-from sqlite_utils import Database
-
-from ..opposition.suppression import SuppressionList
-from ..policy.model import CONTACT_FIELDS
-from ..store import audit_log
-from ..store.contacts import RETENTION_YEARS
-from ..store.records import utcnow
-from .base import ToolingError, add_years, day_of, write_transaction
+from ..clock import day_of, utcnow
+from ..law import after_contact
+from ..store import audit_log, contacts, events, exports, notices
+from ..store.backend import Db
+from ..store.suppression import SuppressionList
+from ..store.transaction import transaction
+from ..values import fields
+from .base import ToolingError
 from .export_amend import Amendment, mark_removed, rewrite_files
 from .lookup import Identifier, find_contacts, one_contact
 from .source_trail import sources_of
 
 CONTACTED_HOW: Final = ("reply", "click", "call")
-RECTIFIABLE: Final = ("kind", *CONTACT_FIELDS)
+RECTIFIABLE: Final = fields.RECTIFIABLE
 
 
 def _identifier_log(ident: Identifier, suppression: SuppressionList) -> dict[str, str]:
@@ -41,31 +41,25 @@ def _identifier_log(ident: Identifier, suppression: SuppressionList) -> dict[str
     return {"kind": ident.kind, "hash": suppression.digest(ident.kind, ident.value)}
 
 
-def access(db: Database, suppression: SuppressionList, ident: Identifier) -> dict[str, Any]:
+def access(db: Db, suppression: SuppressionList, ident: Identifier) -> dict[str, Any]:
     """Everything held about the person (Art. 15), as a JSON-ready dict."""
-    contacts, _ = person_contacts(db, ident)
-    if not contacts and ident.kind == "id":
+    found, _ = person_contacts(db, ident)
+    if not found and ident.kind == "id":
         raise ToolingError(f"no contact matches {ident}")
     held: list[dict[str, Any]] = []
-    for contact in contacts:
+    for contact in found:
         cid = int(contact["id"])
         held.append(
             {
                 "contact": contact,
                 "sources": [asdict(s) for s in sources_of(db, cid)],
-                "notices": _rows(db, "SELECT * FROM notices WHERE contact_id = ?", cid),
-                "events": _rows(db, "SELECT * FROM contact_events WHERE contact_id = ?", cid),
-                "exports": _rows(
-                    db,
-                    "SELECT e.id AS export_id, e.at, e.purpose, e.recipient, r.removed_at "
-                    "FROM export_rows r JOIN exports e ON e.id = r.export_id "
-                    "WHERE r.contact_id = ?",
-                    cid,
-                ),
+                "notices": notices.of_contact(db, cid),
+                "events": events.of_contact(db, cid),
+                "exports": exports.of_contact(db, cid),
             }
         )
     suppressed = ident.kind != "id" and suppression.is_suppressed(ident.kind, ident.value)
-    with write_transaction(db):
+    with transaction(db):
         audit_log.append(
             db,
             "subject_access",
@@ -82,12 +76,6 @@ def access(db: Database, suppression: SuppressionList, ident: Identifier) -> dic
     }
 
 
-def _rows(db: Database, sql: str, contact_id: int) -> list[dict[str, Any]]:
-    cursor = db.execute(sql + " ORDER BY 1", [contact_id])
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
-
 @dataclass(frozen=True)
 class Removal:
     """What ``erase`` or ``object`` did."""
@@ -100,7 +88,7 @@ class Removal:
 
 
 def person_contacts(
-    db: Database, ident: Identifier
+    db: Db, ident: Identifier
 ) -> tuple[list[dict[str, Any]], dict[tuple[str, str], None]]:
     """Every contact of the person (one per purpose, linked by email or phone) and every
     email and phone they hold: an erasure or objection covers them all."""
@@ -110,7 +98,7 @@ def person_contacts(
     found: dict[int, dict[str, Any]] = {int(c["id"]): c for c in find_contacts(db, ident)}
     while True:
         for contact in found.values():
-            for kind in ("email", "phone"):
+            for kind in fields.IDENTIFIERS:
                 if contact.get(kind):
                     identifiers[(kind, str(contact[kind]))] = None
         more = {
@@ -132,12 +120,12 @@ def _stored(kind: str, value: str) -> Identifier:
 
 
 def remove_person(
-    db: Database, suppression: SuppressionList, ident: Identifier, *, action: str
+    db: Db, suppression: SuppressionList, ident: Identifier, *, action: str
 ) -> Removal:
     """``erase`` (reason ``erasure``) or ``object`` (reason ``objection``) the person."""
     reason = {"erase": "erasure", "object": "objection"}[action]
-    contacts, identifiers = person_contacts(db, ident)
-    if not contacts and ident.kind == "id":
+    found, identifiers = person_contacts(db, ident)
+    if not found and ident.kind == "id":
         raise ToolingError(f"no contact matches {ident}")
     # Suppress first, each in its own transaction: if anything below fails, the person is
     # at least never collected again.
@@ -145,14 +133,10 @@ def remove_person(
     for kind, value in identifiers:
         suppression.add(kind, value, reason)
         hashes.append({"kind": kind, "hash": suppression.digest(kind, value)})
-    ids = [int(c["id"]) for c in contacts]
-    with write_transaction(db):
+    ids = [int(c["id"]) for c in found]
+    with transaction(db):
         touched = mark_removed(db, ids, reason)
-        marks = ", ".join("?" for _ in ids)
-        if ids:
-            db.execute(f"DELETE FROM sources WHERE contact_id IN ({marks})", ids)
-            db.execute(f"DELETE FROM contact_events WHERE contact_id IN ({marks})", ids)
-            db.execute(f"DELETE FROM contacts WHERE id IN ({marks})", ids)
+        contacts.delete(db, ids)
         audit_log.append(
             db,
             f"subject_{action}",
@@ -169,32 +153,28 @@ def remove_person(
 
 
 def rectify(
-    db: Database, contact_id: int, field_name: str, value: str, default_region: str = "FR"
+    db: Db, contact_id: int, field_name: str, value: str, default_region: str = "FR"
 ) -> dict[str, Any]:
     """Set one field to ``value`` (empty clears it); returns the updated contact."""
     if field_name not in RECTIFIABLE:
         raise ToolingError(f"--field: expected one of {', '.join(RECTIFIABLE)}, got {field_name!r}")
     contact = one_contact(db, Identifier("id", str(contact_id)))
     updates = _validated(field_name, value.strip(), default_region)
-    with write_transaction(db):
-        sets = ", ".join(f"{column} = ?" for column in updates)
-        db.execute(f"UPDATE contacts SET {sets} WHERE id = ?", [*updates.values(), contact_id])
-        db.execute(
-            "INSERT INTO contact_events (contact_id, event, at, field) "
-            "VALUES (?, 'rectified', ?, ?)",
-            [contact_id, utcnow(), field_name],
-        )
+    with transaction(db):
+        contacts.update(db, contact_id, updates)
+        events.add_rectified(db, contact_id, utcnow(), field_name)
         audit_log.append(db, "subject_rectify", {"contact_id": contact_id, "field": field_name})
     return {**contact, **updates}
 
 
 def _validated(field_name: str, value: str, region: str) -> dict[str, str | None]:
-    from ..pipeline.normalise import normalise_email, normalise_phone
+    from ..values.emails import normalise_email
+    from ..values.phones import normalise_phone
 
     if not value:
         if field_name == "kind":
             raise ToolingError("--value: kind cannot be empty (person or organization)")
-        extra = {"email": "email_kind", "phone": "phone_type"}.get(field_name)
+        extra = fields.DERIVED_OF.get(field_name)
         return {field_name: None, **({extra: None} if extra else {})}
     if field_name == "kind" and value not in ("person", "organization"):
         raise ToolingError(f"--value: kind is person or organization, got {value!r}")
@@ -213,7 +193,7 @@ def _validated(field_name: str, value: str, region: str) -> dict[str, str | None
     return {field_name: value.upper() if field_name == "country" else value}
 
 
-def contacted(db: Database, contact_id: int, *, on: date, how: str, today: date) -> dict[str, Any]:
+def contacted(db: Db, contact_id: int, *, on: date, how: str, today: date) -> dict[str, Any]:
     """Record a contact from the person; move ``retention_until`` to ``on`` + 3 years if later."""
     if how not in CONTACTED_HOW:
         raise ToolingError(
@@ -229,18 +209,11 @@ def contacted(db: Database, contact_id: int, *, on: date, how: str, today: date)
             f"--on: {on.isoformat()} is before the contact was collected ({collected})"
         )
     before = str(contact["retention_until"])
-    after = max(before, add_years(on, RETENTION_YEARS).isoformat())
+    after = after_contact(before, on)
     last = max(str(contact["last_contact_at"] or ""), on.isoformat())
-    with write_transaction(db):
-        db.execute(
-            "UPDATE contacts SET last_contact_at = ?, retention_until = ? WHERE id = ?",
-            [last, after, contact_id],
-        )
-        db.execute(
-            "INSERT INTO contact_events (contact_id, event, at, on_date, how, "
-            "retention_before, retention_after) VALUES (?, 'contacted', ?, ?, ?, ?, ?)",
-            [contact_id, utcnow(), on.isoformat(), how, before, after],
-        )
+    with transaction(db):
+        contacts.update(db, contact_id, {"last_contact_at": last, "retention_until": after})
+        events.add_contacted(db, contact_id, utcnow(), on=on, how=how, before=before, after=after)
         audit_log.append(
             db,
             "subject_contacted",

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from ..policy.decide import decide
 from ..policy.model import Registry
-from ..robots.parser import RobotsRules, product_token
+from ..reservations.robots_rules import RobotsRules, product_token
 from ..settings import USER_AGENT
 from .base import ToolingError
 

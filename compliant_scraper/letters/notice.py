@@ -1,0 +1,122 @@
+"""The facts an Art. 14 notice states (R5, R11), as the notice templates read them.
+
+GDPR Art. 14(1)-(2) lists what a person whose data was not obtained from them is told: the
+controller and its contact details (and DPO), the purposes and legal basis, the legitimate
+interest pursued, the categories of data, the recipients, transfers outside the EEA and
+their safeguard, the retention period, the rights and the right to complain, the source
+(and whether it is publicly accessible), and automated decisions. The tooling gathers each
+fact from the registry, the recipients file and the database; nothing here has a default
+that could state something untrue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Final
+
+from ..law import EEA
+from ..policy.model import Controller
+from ..values.fields import CATEGORIES
+from . import render
+
+NOTICE_TEXT_KEYS: Final = ("description", "legal_basis", "legitimate_interest")
+
+
+def categories_of(contact: dict[str, Any]) -> tuple[str, ...]:
+    """The categories of data held: those with at least one non-empty column."""
+    return tuple(name for name, cols in CATEGORIES.items() if any(contact.get(c) for c in cols))
+
+
+@dataclass(frozen=True)
+class Authority:
+    """The supervisory authority a complaint can be lodged with (Art. 77)."""
+
+    name: str
+    address: str
+    url: str
+
+
+CNIL: Final = Authority(
+    "CNIL (Commission nationale de l'informatique et des libertés)",
+    "3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07, France",
+    "https://www.cnil.fr/fr/plaintes",
+)
+
+
+@dataclass(frozen=True)
+class PurposeTexts:
+    """``[NAME.notice.LANG]`` in purposes.toml: the purpose in the reader's language."""
+
+    description: str
+    legal_basis: str
+    legitimate_interest: str | None = None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One recipient from recipients.toml, as a notice names it (R11)."""
+
+    name: str
+    role: str  # processor | joint_controller | controller
+    country: str  # ISO 3166 alpha-2
+    transfer_mechanism: str | None = None  # adequacy | scc | bcr, outside the EEA
+    transfer_reference: str | None = None
+
+    @property
+    def outside_eea(self) -> bool:
+        return self.country.upper() not in EEA
+
+
+@dataclass(frozen=True)
+class Source:
+    """A page the data came from; ``public`` is False when its domain's policy accepts
+    collection behind a login (``authenticated = true``): such a page is not "publicly
+    accessible" and the notice does not call it so."""
+
+    url: str
+    retrieved_on: date
+    public: bool
+
+
+@dataclass(frozen=True)
+class NoticeData:
+    contact_id: int
+    controller: Controller
+    texts: PurposeTexts
+    categories: tuple[str, ...]  # keys of values.fields.CATEGORIES
+    sources: tuple[Source, ...]
+    first_seen: date
+    retention_until: date
+    retention_years: int  # from the law table (law.RETENTION_YEARS)
+    recipients: tuple[Recipient, ...]
+    # What the suppression list keeps (keyed hashes) once the person objects (R8).
+    suppression_identifiers: tuple[str, ...]
+    authority: Authority = CNIL
+    # Decisions based solely on automated processing with legal or similarly significant
+    # effects (Art. 22). Screening keeps or leaves out data; it decides nothing about the
+    # person, so none is taken unless a caller records one.
+    automated_decisions: tuple[str, ...] = field(default=())
+
+    def variables(self) -> dict[str, Any]:
+        return {
+            "contact_id": self.contact_id,
+            "controller": self.controller,
+            "texts": self.texts,
+            "categories": self.categories,
+            "public_sources": [s for s in self.sources if s.public],
+            "login_sources": [s for s in self.sources if not s.public],
+            "first_seen": self.first_seen,
+            "retention_until": self.retention_until,
+            "retention_years": self.retention_years,
+            "recipients": self.recipients,
+            "transfers": [r for r in self.recipients if r.outside_eea],
+            "authority": self.authority,
+            "automated_decisions": self.automated_decisions,
+            "suppression_identifiers": self.suppression_identifiers,
+        }
+
+
+def render_notice(data: NoticeData, lang: str) -> str:
+    """The notice text in ``lang`` (one of ``letters.LANGS``)."""
+    return render("notice", lang, data.variables())

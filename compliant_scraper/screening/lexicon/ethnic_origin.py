@@ -1,0 +1,170 @@
+"""Racial or ethnic origin (Art. 9): origin and ancestry phrases, ethnic and racial terms.
+
+Data only, written against the normalised value (see ``lexicon/__init__.py``)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from ._build import Cue, alt
+
+CATEGORY: Final = "ethnic_origin"
+
+
+_DEMONYM = alt(
+    r"marocain(?:e)?s?",
+    r"algerien(?:ne)?s?",
+    r"tunisien(?:ne)?s?",
+    r"senegalais(?:e)?s?",
+    r"malien(?:ne)?s?",
+    r"ivoirien(?:ne)?s?",
+    r"camerounais(?:e)?s?",
+    r"congolais(?:e)?s?",
+    r"guineen(?:ne)?s?",
+    r"nigerian(?:e)?s?",
+    r"ghaneen(?:ne)?s?",
+    r"turc(?:que)?s?",
+    r"kurdes?",
+    r"armenien(?:ne)?s?",
+    r"libanais(?:e)?s?",
+    r"syrien(?:ne)?s?",
+    r"iranien(?:ne)?s?",
+    r"afghan(?:e)?s?",
+    r"pakistanais(?:e)?s?",
+    r"indien(?:ne)?s?",
+    r"chinois(?:e)?s?",
+    r"vietnamien(?:ne)?s?",
+    r"cambodgien(?:ne)?s?",
+    r"coreen(?:ne)?s?",
+    r"japonais(?:e)?s?",
+    r"haitien(?:ne)?s?",
+    r"portugais(?:e)?s?",
+    r"italien(?:ne)?s?",
+    r"espagnol(?:e)?s?",
+    r"polonais(?:e)?s?",
+    r"roumain(?:e)?s?",
+    r"ukrainien(?:ne)?s?",
+    r"albanais(?:e)?s?",
+    r"comorien(?:ne)?s?",
+    r"malgaches?",
+    r"somalien(?:ne)?s?",
+    r"ethiopien(?:ne)?s?",
+    r"moroccan",
+    r"algerian",
+    r"tunisian",
+    r"senegalese",
+    r"malian",
+    r"ivorian",
+    r"cameroonian",
+    r"congolese",
+    r"guinean",
+    r"ghanaian",
+    r"somali",
+    r"ethiopian",
+    r"eritrean",
+    r"kenyan",
+    r"turkish",
+    r"kurdish",
+    r"armenian",
+    r"lebanese",
+    r"syrian",
+    r"iranian",
+    r"afghan",
+    r"pakistani",
+    r"indian",
+    r"bangladeshi",
+    r"chinese",
+    r"vietnamese",
+    r"korean",
+    r"japanese",
+    r"filipino",
+    r"haitian",
+    r"jamaican",
+    r"mexican",
+    r"cuban",
+    r"colombian",
+    r"brazilian",
+    r"irish",
+    r"italian",
+    r"polish",
+    r"greek",
+    r"arab",
+    r"punjabi",
+    r"tamil",
+)
+
+ETHNIC_PERSONAL: Final = (
+    r"nee? (?:de|d'un|d'une) (?:parents?|pere|mere) " + _DEMONYM,
+    r"born to (?:\w+ )?" + _DEMONYM + r"(?: parents?)?",
+)
+
+ETHNIC_TERMS: Final = (
+    r"(?<!appellation )(?<!pays )(?<!label )d'origines? (?!(?:controlee|protegee|geographique"
+    r"|animale|vegetale|inconnue|humaine|biologique|france)(?![\w-]))\w+",
+    r"(?:mes|my) (?:origines|racines|roots|heritage|ancestry)",
+    r"of (?!(?:brand|cultural|industrial|architectural|unknown|natural)(?![\w-]))\w+"
+    r" (?:descent|ancestry|heritage|origin)",
+    r"maghrebine?",
+    r"maghrebin",
+    r"beur(?:ette)?",
+    r"rebeu",
+    r"renoi",
+    r"metis(?:se)?",
+    r"metis",
+    r"mixed[- ]race",
+    r"biracial",
+    r"multiracial",
+    r"racisee?",
+    r"(?:person|woman|man|femme|homme|personne) (?:of colou?r|de couleur)",
+    r"(?-i:BAME|BIPOC|POC)",
+    r"afro-?descendante?",
+    r"afro-(?:americaine?|american|caribbean|caribeen(?:ne)?|francaise?|bresilien(?:ne)?|europeen(?:ne)?)",
+    r"(?:african|asian|mexican|chinese|korean|japanese|indian|arab|filipino|vietnamese|cuban"
+    r"|italian|irish|native|haitian|jamaican|caribbean|pakistani|nigerian|somali)-american",
+    r"latina",
+    r"latino",
+    r"latinx",
+    r"hispanic",
+    r"chican[ao]",
+    r"caucasian",
+    r"romani",
+    r"communaute (?:rom|maghrebine|noire|asiatique|antillaise|turque|armenienne|kurde|gitane)",
+    r"gitane?",
+    r"tzigane",
+    r"(?<!jazz )manouche(?! jazz)",
+    r"yeniche",
+    r"gypsy(?! jazz)",
+    r"irish traveller",
+    r"aborigene",
+    r"aboriginal",
+    r"indigenous(?! (?:plants?|species|flora|fauna|knowledge)(?![\w-]))",
+    r"autochtone",
+    r"first nations",
+    r"inuit",
+    r"berbere",
+    r"amazighe?",
+    r"kabyle",
+    r"antillaise?",
+    r"(?:femme|homme|personne|fille|garcon) noire?",
+    r"(?:je suis|i am|i'm) (?:noire?|black|metisse?|arabe|maghrebine?)",
+    r"black (?:woman|man|women|men|female|male|founder|entrepreneur|engineer|british|briton"
+    r"|american|professional|leader|ceo|mum|mom|dad|father|mother|girl|boy|person|creator"
+    r"|author|lawyer|doctor|nurse|developer|-owned|owned)",
+    r"british (?:pakistani|indian|bangladeshi|asian|chinese|african|caribbean|nigerian|somali"
+    r"|arab|black)",
+    r"white british",
+    r"issue? de l'immigration",
+    r"d'ascendance \w+",
+    r"(?:second|third|2nd|3rd|deuxieme|troisieme)[- ]generation " + _DEMONYM,
+    r"(?:issue? de la )?(?:deuxieme|troisieme|seconde) generation (?:d'immigres|" + _DEMONYM + ")",
+    _DEMONYM + r"[- ]american",
+    r"(?:rom|roma|romani|kurde|kurdish|berbere|kabyle|tamil) (?:woman|man|person|femme|homme"
+    r"|personne)",
+)
+
+# -- the category's cues (kind, fixed description, patterns) ---------------------------------
+
+CUES: Final = (
+    Cue("personal", "ethnic_origin: parents' origin", ETHNIC_PERSONAL),
+    Cue("term", "ethnic_origin: origin or ethnic term", ETHNIC_TERMS),
+)

@@ -1,0 +1,187 @@
+"""Religion or beliefs (Art. 9): faiths, practice, conversion, clergy, ties to a congregation.
+
+Data only, written against the normalised value (see ``lexicon/__init__.py``)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from ._build import Cue
+
+CATEGORY: Final = "religion"
+
+
+_PRACTISING_FR = r"pratiquante?(?! (?:le|la|les|des|du|de|un|une)(?![\w-])| [ld]')"
+RELIGION_TERMS: Final = (
+    r"musulmane?",
+    r"muslim",
+    r"catholique",
+    r"catholic",
+    r"juif",
+    r"juive",
+    r"jewish",
+    r"jew",
+    r"chretien(?:ne)?",
+    r"protestante?",
+    r"evangelique",
+    r"evangelical",
+    r"bouddhiste",
+    r"buddhist",
+    r"hindoue?",
+    r"hindu",
+    r"sikh",
+    r"athee",
+    r"atheist",
+    r"agnostique",
+    r"agnostic",
+    r"croyante?",
+    _PRACTISING_FR,
+    r"devout",
+    r"observant (?:jew|jewish|muslim|catholic|christian)",
+    r"(?:devout|practi[cs]ing|observant|committed|born-again|evangelical|proud|faithful"
+    r"|believing|orthodox) christian",
+    r"christian (?:faith|believer|woman|man|mum|mom|dad|father|mother|wife|husband|convert)",
+    r"i(?: am|'m) a christian",
+    r"(?<!peu )(?<!pas tres )orthodoxe",
+    r"(?:greek|russian|eastern|coptic|serbian|syriac|armenian) orthodox",
+    r"orthodox (?:jew|jewish)",
+    r"francs?-maconn?e?s?",
+    r"freemason",
+    r"mormon",
+    r"latter-day saints?",
+    r"scientologue",
+    r"scientologist",
+    r"temoin de jehovah",
+    r"jehovah's witness",
+    r"non-?croyante?",
+    r"non-?believer",
+    r"sans religion",
+    r"born-again",
+    r"pieu(?:x|se)",
+    r"pious",
+    r"quaker",
+    r"wiccan?",
+    r"pagan",
+    r"paien(?:ne)?",
+    r"druide",
+    r"rastafari(?:an)?",
+    r"baha'?i",
+    r"jaine?",
+    r"taoiste?",
+    r"shintoiste",
+    r"zoroastrian",
+    r"adventiste?",
+    r"baptist",
+    r"methodiste?",
+    r"lutherien(?:ne)?",
+    r"lutheran",
+    r"anglican(?:e)?",
+    r"presbyterian",
+    r"pentecotiste",
+    r"pentecostal",
+    r"chiite",
+    r"shi'?(?:a|ite)",
+    r"sunnite",
+    r"sunni",
+    r"salafiste?",
+    r"salafi",
+    r"soufi",
+    r"sufi",
+    r"hassidique",
+    r"hasidic",
+    r"paroissien(?:ne)?",
+    r"parishioner",
+    r"congregant",
+    r"church-?goer",
+    r"je preche",
+    r"i preach",
+    r"je prie",
+    r"i pray",
+    r"(?:prays?|praying|prie|prier) (?:at|in|every|daily|five|a la|au|chaque|cinq)",
+)
+
+RELIGION_CLERGY: Final = (
+    r"imam",
+    r"rabbin",
+    r"rabbi",
+    r"pretre",
+    r"priest",
+    r"vicaire",
+    r"vicar",
+    r"eveque",
+    r"bishop",
+    r"archeveque",
+    r"archbishop",
+    r"diacre",
+    r"deacon",
+    r"moine",
+    r"monk",
+    r"moniale",
+    r"nonne",
+    r"nun",
+    r"(?:soeur|religieuse) (?:benedictine|franciscaine|carmelite|dominicaine|clarisse|ursuline)",
+    r"bonne soeur",
+    r"aumonier",
+    r"chaplain",
+    r"pastor",
+    r"pasteure?(?= (?:de|du|des|a|evangelique|protestante?|baptiste)(?![\w-])| d'|$)",
+    r"reverend",
+    r"abbe",
+    r"seminariste",
+    r"seminarian",
+    r"evangeliste",
+    r"preacher",
+    r"predicat(?:eur|rice)",
+    r"cure(?= de (?:la )?paroisse| du village| doyen|$)",
+    r"chanoine",
+    r"ministre du culte",
+    r"minister of religion",
+    r"worship leader",
+)
+
+RELIGION_STRONG: Final = (
+    r"convertie? (?:a l'|au |a la )(?:islam|judaisme|catholicisme|christianisme|bouddhisme"
+    r"|protestantisme|hindouisme|foi|religion)",
+    r"convert(?:ed|s)? to (?:islam|judaism|catholicism|christianity|buddhism|hinduism|sikhism)",
+    r"(?:ma|my) (?:foi|faith)",
+    r"(?:person|man|woman|homme|femme) (?:of faith|de foi)",
+    r"raisons? religieuses?",
+    r"religious reasons",
+    r"convictions? religieuses?",
+    r"religious (?:beliefs?|convictions?)",
+    r"je crois en dieu",
+    r"believe in god",
+    r"(?:fais|pratique|observe|respecte) (?:le |la )?(?:ramadan|careme|shabbat|sabbat)",
+    r"(?:observe|observing|keep|keeping|fasting for|fast during) (?:the )?"
+    r"(?:ramadan|shabbat|sabbath|lent)",
+    r"porte (?:le|la|un|une) (?:voile|hijab|kippa|kippah|turban)",
+    r"wear(?:s|ing)? (?:a |the )?(?:hijab|headscarf|kippah|yarmulke|turban)",
+)
+
+_WORSHIP_PLACE = (
+    r"(?:paroisse|parish|eglise|church|chapel|chapelle|mosquee|mosque|synagogue|temple"
+    r"|congregation|communaute religieuse)"
+)
+RELIGION_PERSONAL: Final = (
+    r"(?:ma|mon|my|our|notre) (?:local )?" + _WORSHIP_PLACE,
+    r"(?:fidele|membre|catechiste|diacre) (?:de|d'|du|a) (?:la |l')?(?:\w+ ){0,3}?"
+    + _WORSHIP_PLACE,
+    r"(?:elder|deacon|deaconess|usher|churchwarden|warden|lay reader|member|sunday school"
+    r" teacher) (?:at|of) (?:the |my )?(?:\w+ ){0,3}?" + _WORSHIP_PLACE,
+)
+
+# A clergy honorific opening a name ("Abbé Pierre Martin", "Rev. John Smith").
+RELIGION_HONORIFIC: Final = (
+    r"^(?:rev|revd|reverend|abbe|mgr|monseigneur|imam|rabbi|rabbin|pasteur|pastor|pere|soeur"
+    r"|frere|father|sister|brother)\.? \w[\w-]*",
+)
+
+# -- the category's cues (kind, fixed description, patterns) ---------------------------------
+
+CUES: Final = (
+    Cue("personal", "religion: tie to a place of worship", RELIGION_PERSONAL),
+    Cue("strong", "religion: clergy honorific", RELIGION_HONORIFIC),
+    Cue("strong", "religion: observance or conversion", RELIGION_STRONG),
+    Cue("term", "religion: faith or belief", RELIGION_TERMS),
+    Cue("term", "religion: clergy role", RELIGION_CLERGY),
+)

@@ -1,0 +1,185 @@
+"""The chain every item passes before anything is stored, free of Scrapy so it can be
+benchmarked and tested alone:
+
+    provenance check -> normalise -> purpose rules -> minimise -> sensitive scan
+    -> suppression list -> opposition lists -> usable for the purpose?
+
+Each value not kept is reported through ``on_drop(url, field, reason, rule)`` (the caller
+records a ``drops`` row, never the value); a whole item not kept raises ``ContactDropped``
+(the crawl's pipeline raises it again as Scrapy's ``ComplianceDrop``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..errors import ContactDropped
+from ..law import b2b_consent_country
+from ..policy.model import Purpose
+from ..provenance import ITEM_KEY, Provenance
+from ..rules import Rule
+from ..values.emails import normalise_email
+from ..values.fields import DERIVED_OF, TEXT_FIELDS
+from ..values.phones import normalise_phone
+from .checks import Suppression, on_opposition_list, suppressed
+from .minimise import is_empty, minimise
+from .sensitive import scan
+
+OnDrop = Callable[[str, str, str, str], None]
+
+
+# Directory pages repeat organisations, titles and localities: scan each (value, field) once.
+_cached_scan = lru_cache(maxsize=65536)(scan)
+
+# What each channel needs for a contact to be usable at all (R4: nothing kept without use).
+CHANNEL_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "email": (("email",),),
+    "sms": (("phone",),),
+    "phone": (("phone",),),
+    "automated_call": (("phone",),),
+    "post": (("street_address", "locality"), ("street_address", "postal_code")),
+}
+
+
+@dataclass
+class Processed:
+    contact: dict[str, Any]
+    provenance: Provenance
+    fields: list[str]
+
+
+class ContactProcessor:
+    def __init__(
+        self,
+        purpose: Purpose,
+        default_region: str,
+        on_drop: OnDrop,
+        suppression: Suppression,
+        opposition: Container[str] | None,
+    ) -> None:
+        self.purpose = purpose
+        self.default_region = default_region
+        self.on_drop = on_drop
+        self.suppression = suppression
+        self.opposition = opposition if purpose.channel == "phone" else None
+
+    def process(self, item: Mapping[str, Any]) -> Processed:
+        provenance = item.get(ITEM_KEY)
+        if not isinstance(provenance, Provenance):
+            # No response, or a response no policy and robots.txt record vouch for (R5).
+            self.on_drop("", "*", "no_provenance", Rule.R5)
+            raise ContactDropped("no_provenance", Rule.R5, "item has no verifiable source")
+        url = provenance.source_url
+        contact = self._normalise(item, url)
+        # Before minimisation: an objection made by email must stop a phone-purpose crawl
+        # from keeping that person's phone, and the other way round (R8).
+        self._check_suppression(contact, url)
+        self._purpose_rules(contact, url)
+        contact, dropped = minimise(contact, self.purpose)
+        for field in dropped:
+            self.on_drop(url, field, "not_needed_for_purpose", Rule.R4)
+        self._scan(contact, url)
+        self._check_opposition(contact, url)
+        self._require_usable(contact, url)
+        fields = sorted(k for k, v in contact.items() if k in self.purpose.fields and v)
+        return Processed(contact, provenance, fields)
+
+    def _drop_item(self, url: str, reason: str, rule: str, detail: str) -> ContactDropped:
+        self.on_drop(url, "*", reason, rule)
+        return ContactDropped(reason, rule, detail)
+
+    def _normalise(self, item: Mapping[str, Any], url: str) -> dict[str, Any]:
+        contact = {k: v for k, v in item.items() if k != ITEM_KEY and not is_empty(v)}
+        for key, value in list(contact.items()):
+            if key not in ("provenance",) and not isinstance(value, str):
+                contact[key] = _as_text(value)
+        raw_phone = contact.pop("phone", None)
+        if raw_phone:
+            phone = normalise_phone(raw_phone, self.default_region)
+            if phone.e164 is None:
+                self.on_drop(url, "phone", phone.reason or "invalid_phone", Rule.R9)
+            else:
+                contact["phone"] = phone.e164
+                contact["phone_type"] = phone.number_type
+                contact["_phone_region"] = phone.region
+        raw_email = contact.pop("email", None)
+        if raw_email:
+            email = normalise_email(raw_email)
+            if email.email is None:
+                self.on_drop(url, "email", email.reason or "invalid_email", Rule.R9)
+            else:
+                # The canonical (lower-cased) form: what de-duplication and the suppression
+                # list's keyed hashes compare.
+                contact["email"] = email.canonical or email.email
+                contact["email_kind"] = email.kind
+        return contact
+
+    def _purpose_rules(self, contact: dict[str, Any], url: str) -> None:
+        region = contact.pop("_phone_region", None)
+        country = _country_code(contact.get("country")) or region
+        why = b2b_consent_country(self.purpose, country)
+        if why:
+            raise self._drop_item(url, "b2b_consent_country", Rule.R6, why)
+
+    def _scan(self, contact: dict[str, Any], url: str) -> None:
+        # Codes (a number, a country) hold nothing to scan: only the text fields are read.
+        for field in [k for k in contact if k in self.purpose.fields and k in TEXT_FIELDS]:
+            value = contact[field]
+            if isinstance(value, str) and value:
+                hit = _cached_scan(value, field)
+                if hit is not None:
+                    del contact[field]
+                    contact.pop(DERIVED_OF.get(field, ""), None)
+                    self.on_drop(url, field, f"sensitive_{hit.category}", hit.rule)
+
+    def _check_suppression(self, contact: dict[str, Any], url: str) -> None:
+        if suppressed(contact, self.suppression):
+            raise self._drop_item(url, "suppressed", Rule.R8, "on the suppression list")
+
+    def _check_opposition(self, contact: dict[str, Any], url: str) -> None:
+        if on_opposition_list(contact.get("phone"), self.opposition):
+            del contact["phone"]
+            contact.pop(DERIVED_OF["phone"], None)
+            self.on_drop(url, "phone", "opposition_list", Rule.R7)
+
+    def _require_usable(self, contact: dict[str, Any], url: str) -> None:
+        needs = CHANNEL_NEEDS.get(self.purpose.channel, ())
+        if needs and not any(all(contact.get(f) for f in option) for option in needs):
+            raise self._drop_item(
+                url,
+                "nothing_usable_for_purpose",
+                Rule.R4,
+                f"no {' or '.join('+'.join(o) for o in needs)} left for a "
+                f"{self.purpose.channel} purpose",
+            )
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_as_text(v) for v in value if not is_empty(v))
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_as_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+_COUNTRY_NAMES = {
+    "france": "FR",
+    "germany": "DE",
+    "deutschland": "DE",
+    "allemagne": "DE",
+    "italy": "IT",
+    "italia": "IT",
+    "italie": "IT",
+}
+
+
+def _country_code(value: Any) -> str | None:
+    if not value or not isinstance(value, str):
+        return None
+    text = value.strip()
+    if len(text) == 2 and text.isalpha():
+        return text.upper()
+    return _COUNTRY_NAMES.get(text.casefold())

@@ -1,0 +1,114 @@
+"""``suppression``: the keyed hashes of people who objected or were erased (R8).
+
+Opening the list checks its key first (``opposition.suppression`` holds the key handling and
+the keyed hash): a missing key while the list has entries, or a key that is not the one the
+list was written with, fails closed with ``SuppressionKeyError``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..clock import utcnow
+from ..opposition.suppression import (
+    DOC,
+    KEY_CHECK_KIND,
+    KINDS,
+    SuppressionKeyError,
+    check_reason,
+    identifier_hash,
+    key_check,
+    load_or_create_key,
+)
+from . import audit_log
+from .backend import Db
+from .transaction import transaction
+
+_INSERT = (
+    "INSERT INTO suppression (hash, kind, added_at, reason) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (hash) DO NOTHING"
+)
+
+
+class SuppressionList:
+    """Keyed-hash lookups and additions for one store. Build it with ``open``."""
+
+    def __init__(self, db: Db, key: bytes, default_region: str = "FR") -> None:
+        self.db = db
+        self._key = key
+        self.default_region = default_region
+        self._sql = "SELECT 1 FROM suppression WHERE hash = ?"
+
+    @classmethod
+    def open(
+        cls, db: Db, key_path: str | os.PathLike[str], default_region: str = "FR"
+    ) -> SuppressionList:
+        """Load (or, for an empty list, create) the key and check it belongs to this list."""
+        key_path = Path(key_path)
+        checks = {
+            row[0]
+            for row in db.execute("SELECT hash FROM suppression WHERE kind = ?", [KEY_CHECK_KIND])
+        }
+        if not key_path.exists():
+            entries = count(db)
+            if entries or checks:
+                raise SuppressionKeyError(
+                    f"suppression key {key_path} is missing but the suppression list has "
+                    f"{entries} entr{'y' if entries == 1 else 'ies'}: without the key they cannot "
+                    "be checked, so objections cannot be honoured (R8). Restore the key file "
+                    f"from its backup ({DOC})"
+                )
+        key = load_or_create_key(key_path)
+        check = key_check(key)
+        if checks and check not in checks:
+            raise SuppressionKeyError(
+                f"suppression key {key_path} is not the key this suppression list was written "
+                f"with: its entries cannot be checked (R8). Restore the original key ({DOC})"
+            )
+        if not checks:
+            with transaction(db):
+                db.execute(_INSERT, [check, KEY_CHECK_KIND, utcnow(), KEY_CHECK_KIND])
+        return cls(db, key, default_region)
+
+    def digest(self, kind: str, value: str) -> str:
+        return identifier_hash(self._key, kind, value, self.default_region)
+
+    def is_suppressed(self, kind: str, value: str) -> bool:
+        """Is this email/phone on the list? A value that is not valid cannot be, so False."""
+        try:
+            digest = self.digest(kind, value)
+        except ValueError:
+            if kind not in KINDS:
+                raise
+            return False
+        return self.db.execute(self._sql, [digest]).fetchone() is not None
+
+    def add(self, kind: str, value: str, reason: str) -> bool:
+        """Add one identifier (in its own transaction, or the caller's); False when it was
+        already listed. ``reason`` is a short code (``objection``, ``erasure``)."""
+        check_reason(reason)
+        digest = self.digest(kind, value)
+        with transaction(self.db):
+            added = self.db.execute(_INSERT, [digest, kind, utcnow(), reason]).rowcount == 1
+            if added:
+                audit_log.append(
+                    self.db, "suppression_add", {"kind": kind, "hash": digest, "reason": reason}
+                )
+        return added
+
+
+def count(db: Db) -> int:
+    """Entries on the suppression list (the key-check row excluded)."""
+    row = db.execute("SELECT count(*) FROM suppression WHERE kind != ?", [KEY_CHECK_KIND])
+    return int(row.fetchone()[0])
+
+
+def add(db: Db, key: bytes, kind: str, value: str, reason: str) -> bool:
+    """Add one identifier to the suppression list under ``key`` (see ``SuppressionList``)."""
+    return SuppressionList(db, key).add(kind, value, reason)
+
+
+def is_suppressed(db: Db, key: bytes, kind: str, value: str) -> bool:
+    """Is this identifier on the suppression list under ``key``?"""
+    return SuppressionList(db, key).is_suppressed(kind, value)
