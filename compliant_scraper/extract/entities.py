@@ -23,6 +23,7 @@ from typing import Any, Final
 from urllib.parse import urljoin
 
 from ..values.fields import ITEM_KEYS
+from .limits import MAX_DEPTH_ALLOWED
 from .schema_types import ORGANIZATION, PERSON, contact_type
 from .values import all_text, local_name, snake_case, strip_mailto, strip_tel, text
 
@@ -47,7 +48,7 @@ AUTHORSHIP_PROPERTIES: Final = frozenset(
 # Properties read into the contact's own keys, never passed through.
 _CONSUMED: Final = frozenset(
     {"name", "givenName", "familyName", "jobTitle", "worksFor", "email", "telephone",
-     "contactPoint", "contactPoints", "address", "url"}
+     "contactPoint", "contactPoints", "address", "url", "additionalType"}
 )  # fmt: skip
 _ADDRESS_KEYS: Final = {
     "streetAddress": "street_address",
@@ -75,7 +76,9 @@ class _Walk:
     references: dict[str, tuple[int, dict[str, Any] | None]] = field(default_factory=dict)
 
     def visit(self, value: Any, level: int, parent: dict[str, Any] | None, depth: int) -> None:
-        if depth > 32:  # hostile nesting
+        # The readers cut every page at its depth bound (limits.bound_nodes): this is the last
+        # guard against recursion, for nodes given by another caller.
+        if depth > 2 * MAX_DEPTH_ALLOWED + 2:
             return
         if isinstance(value, list):
             for element in value:
@@ -90,7 +93,7 @@ class _Walk:
             return
         if isinstance(node_id, str):
             self.index.setdefault(node_id, value)
-        typed = contact_type(value.get("@type"))
+        typed = contact_type(value.get("@type"), _additional_types(value))
         if typed is not None:
             self.found.append(_Found(value, typed[0], typed[1], level, parent))
         for key, child in value.items():
@@ -116,6 +119,15 @@ class _Walk:
             if isinstance(node_id, str):
                 return self.index.get(node_id, value)
         return value
+
+
+def _additional_types(node: dict[str, Any]) -> list[Any]:
+    """The node's ``additionalType`` values, under any prefix (``schema:additionalType``)."""
+    values: list[Any] = []
+    for key, value in node.items():
+        if local_name(key) == "additionalType":
+            values.extend(value if isinstance(value, list) else [value])
+    return values
 
 
 def _level(key: str, parent_kind: str) -> int:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from .entities import CONTACT_KEYS
+from .limits import Budget
 from .values import phone_key, strip_mailto, strip_tel
 
 MAILTO: Final = "mailto"
@@ -20,8 +21,11 @@ MARKERS: Final = {MAILTO: "mailto:", TEL: "tel:"}
 _PREFIXES: Final = ("mailto:", "tel:")
 
 
-def link_contacts(tree: Any, structured: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One contact per distinct ``mailto:`` / ``tel:`` value not already in ``structured``."""
+def link_contacts(
+    tree: Any, structured: Iterable[dict[str, Any]], budget: Budget | None = None
+) -> list[dict[str, Any]]:
+    """One contact per distinct ``mailto:`` / ``tel:`` value not already in ``structured``,
+    each counted as an item of the page's ``budget``."""
     emails = {str(c["email"]).casefold() for c in structured if c.get("email")}
     phones = {phone_key(str(c["phone"])) for c in structured if c.get("phone")}
     contacts: list[dict[str, Any]] = []
@@ -29,11 +33,15 @@ def link_contacts(tree: Any, structured: Iterable[dict[str, Any]]) -> list[dict[
         if href[:7].lower() == "mailto:":
             email = strip_mailto(href)
             if email and email.casefold() not in emails:
+                if budget is not None and not budget.take_item("links"):
+                    break
                 emails.add(email.casefold())
                 contacts.append(_contact(MAILTO, email=email))
         else:
             phone = strip_tel(href)
             if phone and (key := phone_key(phone)) and key not in phones:
+                if budget is not None and not budget.take_item("links"):
+                    break
                 phones.add(key)
                 contacts.append(_contact(TEL, phone=phone))
     return contacts
