@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .encoding import page_text
-from .entities import contacts_from_nodes
+from .entities import Withheld, contacts_from_nodes
 from .limits import RULE, Budget, LimitHit, Limits, OverTime
 from .links import MARKERS as LINK_MARKERS
 from .links import link_contacts
@@ -83,20 +83,22 @@ def extract_contacts(
             return []
 
     budget = Budget(limits or Limits(), clock)
+    withheld = Withheld()
     contacts: list[dict[str, Any]] = []
     if JSON_LD in syntaxes:
-        contacts += _json_ld(tree, url, budget, stats)
+        contacts += _json_ld(tree, url, budget, withheld, stats)
     for syntax, reader in ((MICRODATA, read_microdata), (RDFA, read_rdfa)):
         if syntax in syntaxes:
             try:
-                contacts += contacts_from_nodes(reader(tree, url, budget), syntax, url)
+                nodes = reader(tree, url, budget)
+                contacts += contacts_from_nodes(nodes, syntax, url, withheld)
             except OverTime:
                 pass
             except Exception as exc:
                 _failed(syntax, url, exc, stats)
     if has_links and not budget.expired("links"):
         try:
-            contacts += link_contacts(tree, contacts, budget)
+            contacts += link_contacts(tree, contacts, budget, withheld)
         except Exception as exc:
             _failed("links", url, exc, stats)
     if stats is not None:
@@ -107,7 +109,7 @@ def extract_contacts(
 
 
 def _json_ld(
-    tree: Any, url: str, budget: Budget, stats: StatsCollector | None
+    tree: Any, url: str, budget: Budget, withheld: Withheld, stats: StatsCollector | None
 ) -> list[dict[str, Any]]:
     """JSON-LD contacts, each block read on its own so one broken block hides no other."""
     nodes: list[Any] = []
@@ -119,7 +121,7 @@ def _json_ld(
         except Exception as exc:
             _failed(JSON_LD, url, exc, stats)
     try:
-        return contacts_from_nodes(nodes, JSON_LD, url)
+        return contacts_from_nodes(nodes, JSON_LD, url, withheld)
     except Exception as exc:
         _failed(JSON_LD, url, exc, stats)
         return []

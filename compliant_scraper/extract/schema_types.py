@@ -100,6 +100,13 @@ def contact_type(types: Any, additional: Any = None) -> tuple[str, str] | None:
     return found
 
 
+def excluded_type(types: Any, additional: Any = None) -> bool:
+    """Whether a node's ``@type`` or ``additionalType`` is one of :data:`EXCLUDED_TYPES`."""
+    return any(
+        schema_name(raw) in EXCLUDED_TYPES for raw in (*_strings(types), *_strings(additional))
+    )
+
+
 def _strings(value: Any) -> Iterator[str]:
     for element in value if isinstance(value, list) else [value]:
         if isinstance(element, dict):
