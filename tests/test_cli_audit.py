@@ -100,7 +100,14 @@ def test_json_report(tmp_path: Path) -> None:
     [bloctel] = report["opposition_lists"]
     assert (bloctel["name"], bloctel["age_days"], bloctel["count"]) == ("bloctel", 12, 2)
     assert report["retention"]["past_retention"] == 1
-    assert report["notices"] == {"sent": 0, "exempt": 0, "pending": 3, "overdue": 1}
+    assert report["notices"] == {
+        "sent": 0,
+        "exempt": 0,
+        "pending": 3,
+        "overdue": 1,
+        "late": 0,
+        "due_again": 0,
+    }
     assert [p["domain"] for p in report["policies"]["overdue"]] == ["overdue.test"]
     assert [p["domain"] for p in report["policies"]["due_soon"]] == ["soon.test"]
     assert report["audit_log"]["intact"] is True

@@ -48,7 +48,8 @@ def test_phone_export_screens_every_rule(tmp_path: Path) -> None:
         "--out",
         str(out),
         "--recipient",
-        "CallCenter SARL",
+        "callcenter",
+        "--inform-now",
     )
     assert code == 0, output
     data = out.read_bytes()
@@ -57,9 +58,12 @@ def test_phone_export_screens_every_rule(tmp_path: Path) -> None:
     assert rows[0]["phone"] == "+33612345678"
     assert rows[0]["sources"] == "https://annuaire.test/p/1"
     assert rows[0]["notice"].startswith("Information sur vos données personnelles")
-    assert "Destinataires : CallCenter SARL. Vos données" in rows[0]["notice"]
+    assert (
+        "Destinataires :\n  - CallCenter SARL, sous-traitant (article 28 du RGPD), France\n"
+        "Aucun de ces destinataires n'est établi hors de l'Espace économique européen"
+    ) in rows[0]["notice"]
     assert output == (
-        f"Export 1: 1 contacts for b2b_phone to CallCenter SARL (csv, sha256 {sha256_hex(data)}); "
+        f"Export 1: 1 contacts for b2b_phone to callcenter (csv, sha256 {sha256_hex(data)}); "
         "excluded: opposition_list 1, past_retention 1, suppressed 1; opposition lists: "
         f"Bloctel of {day(5)}; notices now due at first communication: 1\n"
     )
@@ -67,7 +71,7 @@ def test_phone_export_screens_every_rule(tmp_path: Path) -> None:
     exported = env.db.execute(
         "SELECT purpose, format, recipient, path, count, file_sha256, opposition_lists FROM exports"
     ).fetchone()
-    assert exported[:6] == ("b2b_phone", "csv", "CallCenter SARL", str(out), 1, sha256_hex(data))
+    assert exported[:6] == ("b2b_phone", "csv", "callcenter", str(out), 1, sha256_hex(data))
     assert json.loads(exported[6])[0]["list_date"] == day(5).isoformat()
     assert env.db.execute("SELECT export_id, contact_id FROM export_rows").fetchall() == [(1, 1)]
     event = env.db.execute("SELECT details FROM audit_log WHERE event = 'export'").fetchone()[0]
@@ -85,12 +89,15 @@ def test_after_export_the_notice_names_the_recipient(tmp_path: Path) -> None:
         "--out",
         str(tmp_path / "a.csv"),
         "--recipient",
-        "CallCenter SARL",
+        "callcenter",
+        "--inform-now",
     )
     result = env.run(
         "notice", "1", "--lang", "en", "--db", str(env.db_path), "--policies", str(env.policies)
     )
-    assert "Recipients: CallCenter SARL. Your data are not transferred" in result.output
+    assert "Recipients:\n  - CallCenter SARL, processor (GDPR Article 28), France\n" in (
+        result.output
+    )
 
 
 def test_jsonl_to_standard_output(tmp_path: Path) -> None:

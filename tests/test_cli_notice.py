@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
+from babel.dates import format_date
 from test_tooling_fixtures import Env, add_contact, day, make_env
 
 from compliant_scraper.clock import add_months, add_years
 from compliant_scraper.hashing import sha256_hex
-from compliant_scraper.tooling.notices import _date_en, _date_fr
+
+
+def _date_fr(d: date) -> str:
+    text = format_date(d, format="long", locale="fr_FR")
+    return "1er" + text[1:] if d.day == 1 else text
+
+
+def _date_en(d: date) -> str:
+    return format_date(d, format="long", locale="en_IE")
 
 
 def env_with_contacts(tmp_path: Path) -> Env:
@@ -43,8 +53,9 @@ def test_notice_in_french_says_everything_article_14_asks(tmp_path: Path) -> Non
         "  Prospectia SAS, 10 rue de la Paix, 75002 Paris, France",
         "  privacy@prospectia.test",
         "  Délégué à la protection des données : dpo@prospectia.test",
-        "Finalité : Emailing professionals about offers related to their activity (b2b_email).",
-        "Base légale : Legitimate interest, GDPR Art. 6(1)(f).",
+        "Finalité : Vous présenter nos offres par courriel.",
+        "Base juridique : Intérêt légitime (article 6, paragraphe 1, point f, du RGPD).",
+        "Intérêt légitime poursuivi : Faire connaître nos offres aux professionnels concernés.",
         "Catégories de données : identité (nom, prénom), fonction et organisation, "
         "adresse électronique.",
         f"  - https://annuaire.test/p/1 (consultée le {_date_fr(collected)})",
@@ -53,9 +64,17 @@ def test_notice_in_french_says_everything_article_14_asks(tmp_path: Path) -> Non
     ]:
         assert line + "\n" in text
     assert f"supprimées le {_date_fr(add_years(collected, 3))} au plus tard" in text
-    for right in ("l'accès", "rectification", "effacement", "limitation", "vous opposer"):
+    for right in (
+        "Droit d'accès de la personne concernée (article 15)",
+        "Droit de rectification (article 16)",
+        "Droit à l'effacement («droit à l'oubli») (article 17)",
+        "Droit à la limitation du traitement (article 18)",
+        "Droit d'opposition (article 21)",
+    ):
         assert right in text
-    assert "réclamation auprès de la CNIL" in text
+    assert "réclamation auprès d'une autorité de contrôle (article 77) : CNIL" in text
+    assert "Décision individuelle automatisée" in text
+    assert "b2b_email" not in text and "Emailing" not in text
     assert "Pour ne plus être contacté : écrivez à privacy@prospectia.test" in text
 
 
@@ -68,7 +87,7 @@ def test_notice_in_english(tmp_path: Path) -> None:
         text
     )
     assert f"deleted on {_date_en(add_years(day(40), 3))} at the latest" in text
-    assert "lodge a complaint with the CNIL" in text
+    assert "Right to lodge a complaint with a supervisory authority (Article 77): CNIL" in text
     assert "To stop being contacted: write to privacy@prospectia.test" in text
 
 
@@ -82,9 +101,15 @@ def test_notice_categories_are_the_columns_held(tmp_path: Path) -> None:
 def test_notice_errors(tmp_path: Path) -> None:
     env = env_with_contacts(tmp_path)
     assert notice(env, "99", "--lang", "fr") == (1, "Error: no contact matches contact 99\n")
-    code, out = notice(env, "1", "--lang", "de")
+    code, out = notice(env, "1", "--lang", "pt")
     assert code == 2
-    assert "Invalid value for '--lang': 'de' is not one of 'fr', 'en'." in out
+    assert "Invalid value for '--lang': 'pt' is not one of 'fr', 'en', 'de', 'es', 'it'." in out
+    # A language whose texts the purpose lacks is refused, naming the missing keys.
+    assert notice(env, "1", "--lang", "de") == (
+        1,
+        "Error: no notice in 'de' for purpose 'b2b_email': purposes.toml lacks "
+        "[b2b_email.notice.de] description, legal_basis, legitimate_interest\n",
+    )
     add_contact(env.db, purpose="b2b_phone", email="jeanne.martin@cabinet-martin.fr", name="J")
     assert notice(env, "jeanne.martin@cabinet-martin.fr") == (
         1,
@@ -128,9 +153,11 @@ def test_sent_and_exempt_take_contacts_off_the_due_list(tmp_path: Path) -> None:
         str(env.policies),
     )
     assert sent.exit_code == 0, sent.output
+    # Collected 40 days ago: the month of Art. 14(3)(a) had run out, so the notice is late.
+    deadline = add_months(day(40), 1)
     assert sent.output == (
         f"Recorded notice 1: contact 1 informed on {day(1)} by email (fr, text sha256 "
-        f"{sha256_hex(text)})\n"
+        f"{sha256_hex(text)}); LATE by {(day(1) - deadline).days} days (deadline {deadline})\n"
     )
     exempt = env.run(
         "notice",

@@ -15,8 +15,9 @@ from compliant_scraper.clock import add_years
 def aged(tmp_path: Path) -> Env:
     env = make_env(tmp_path)
     add_contact(env.db, name="Fresh", email="fresh@firm.fr", days_ago=10)  # 1
-    add_contact(env.db, name="Stale", email="stale@firm.fr", days_ago=1200)  # 2
-    add_contact(env.db, name="Kept", email="kept@firm.fr", days_ago=1200)  # 3
+    # Informed: exports leave out contacts whose notice is overdue (issue 12).
+    add_contact(env.db, name="Stale", email="stale@firm.fr", days_ago=1200, informed=())  # 2
+    add_contact(env.db, name="Kept", email="kept@firm.fr", days_ago=1200, informed=())  # 3
     return env
 
 

@@ -22,7 +22,8 @@ def test_register_entry(tmp_path: Path) -> None:
         "--out",
         str(tmp_path / "e.csv"),
         "--recipient",
-        "Partner SA",
+        "partner",
+        "--inform-now",
         "--db",
         str(env.db_path),
         "--policies",
@@ -41,6 +42,7 @@ def test_register_entry(tmp_path: Path) -> None:
         "## Sources",
         "## Retention",
         "## Recipients",
+        "## Transfers outside the EEA (Art. 44-49)",
         "## Security measures",
         "## To complete by the controller",
     ):
@@ -51,7 +53,17 @@ def test_register_entry(tmp_path: Path) -> None:
     ) in md
     assert "- Held today: name, job_title, email, phone.\n" in md
     assert "| annuaire.test | domains/annuaire.test.toml | allowed | CGU art. 7 |" in md
-    assert "| Partner SA | b2b_email | 1 | 1 |" in md
+    assert "| partner | b2b_email | 1 | 1 |" in md
+    # Recipients and transfers come from recipients.toml; nothing is typed in.
+    assert "| partner | Partner SA | processor | FR | DPA Partner 2026-02 (Art. 28) |" in md
+    assert (
+        "## Transfers outside the EEA (Art. 44-49)\n\n- SendWave Inc. (us_mailer, US): standard "
+        "contractual clauses adopted by the European Commission (GDPR Art. 46(2)(c)), SCC "
+        "2021/914 module 2, annex to the DPA.\n"
+    ) in md
+    assert "Transfers outside the European Union: none" not in md
+    assert "| b2b_email | Test offer for professionals (email) | avocat, architecte," in md
+    assert "| assessments/lia.md | not required: Test registry |" in md
     assert "- Database file owner-only (mode now 0600)" in md
     assert "Tamper-evident audit log (hash chain with an HMAC head anchor): intact." in md
     assert "- consumers: private individuals\n" in md

@@ -22,9 +22,15 @@ def people(tmp_path: Path) -> Env:
         phone="+33612345678",
         sources=("https://annuaire.test/p/1", "https://annuaire.test/p/2"),
         days_ago=100,
+        informed=("partner",),  # exports leave out contacts whose notice is overdue
     )  # 1
     add_contact(
-        env.db, purpose="b2b_phone", name="Jeanne Martin", phone="+33612345678", days_ago=50
+        env.db,
+        purpose="b2b_phone",
+        name="Jeanne Martin",
+        phone="+33612345678",
+        days_ago=50,
+        informed=("partner",),
     )  # 2: same person, another purpose
     add_contact(env.db, name="Paul Durand", email="paul@durand.fr", days_ago=10)  # 3
     return env
@@ -133,7 +139,8 @@ def test_object_takes_the_person_out_of_every_export(tmp_path: Path) -> None:
         "--out",
         str(out),
         "--recipient",
-        "Partner SA",
+        "partner",
+        "--inform-now",
         "--db",
         str(env.db_path),
         "--policies",

@@ -101,6 +101,38 @@ legal_basis = "Consent."
 """
 
 
+RECIPIENTS = """\
+[callcenter]
+name = "CallCenter SARL"
+role = "processor"
+country = "FR"
+contract = "Contrat de sous-traitance 2026-01 (Art. 28)"
+purposes = ["b2b_email", "b2b_phone"]
+
+[partner]
+name = "Partner SA"
+role = "processor"
+country = "FR"
+contract = "DPA Partner 2026-02 (Art. 28)"
+purposes = ["b2b_email", "b2b_phone"]
+
+[us_mailer]
+name = "SendWave Inc."
+role = "processor"
+country = "US"
+contract = "SendWave DPA v4"
+transfer_mechanism = "scc"
+transfer_reference = "SCC 2021/914 module 2, annex to the DPA"
+purposes = ["b2b_email"]
+
+[broker]
+name = "DataBroker Inc."
+role = "controller"
+country = "FR"
+purposes = ["b2b_email"]
+"""
+
+
 def domain_policy(
     domain: str,
     *,
@@ -129,6 +161,7 @@ def write_registry(directory: Path, policies: dict[str, str] | None = None) -> P
     (directory / "domains").mkdir(parents=True, exist_ok=True)
     (directory / "controller.toml").write_text(CONTROLLER)
     (directory / "purposes.toml").write_text(PURPOSES)
+    (directory / "recipients.toml").write_text(RECIPIENTS)
     (directory / "assessments").mkdir(exist_ok=True)
     (directory / "assessments" / "lia.md").write_text("# LIA (test registry)\n")
     if policies is None:
@@ -193,9 +226,11 @@ def add_contact(
     days_ago: int = 5,
     sources: tuple[str, ...] = ("https://annuaire.test/p/1",),
     legal_basis: str = "Legitimate interest, GDPR Art. 6(1)(f)",
+    informed: tuple[str, ...] | None = None,
     **columns: Any,
 ) -> int:
-    """Insert one contact (collected ``days_ago``) and one source row per URL."""
+    """Insert one contact (collected ``days_ago``) and one source row per URL; with
+    ``informed``, also a notice sent the day after collection naming those recipients."""
     seen = f"{day(days_ago).isoformat()}T10:00:00Z"
     key = (
         f"email:{columns['email']}"
@@ -228,6 +263,20 @@ def add_contact(
                 "robots_sha256": ROBOTS_SHA,
                 "method": "json-ld",
                 "fields": json.dumps(sorted(k for k, v in columns.items() if v)),
+            }
+        )
+    if informed is not None:
+        db["notices"].insert(
+            {
+                "contact_id": contact_id,
+                "status": "sent",
+                "recorded_at": seen,
+                "on_date": day(days_ago - 1).isoformat(),
+                "channel": "email",
+                "lang": "fr",
+                "text_sha256": "0" * 64,
+                "recipients": json.dumps(sorted(informed)),
+                "days_late": 0,
             }
         )
     return contact_id

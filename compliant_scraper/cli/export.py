@@ -32,13 +32,22 @@ from ._errors import (
     type=click.Path(dir_okay=False, path_type=Path),
     help="A new file (written owner-only); default: standard output.",
 )
-@click.option("--recipient", default="internal", show_default=True, help="Who receives it.")
+@click.option(
+    "--recipient",
+    default="internal",
+    show_default=True,
+    help="Who receives it: internal (the controller) or a key of recipients.toml.",
+)
 @click.option(
     "--lang",
     type=click.Choice(LANGS),
-    default="fr",
-    show_default=True,
-    help="Language of the notice in each row.",
+    default=None,
+    help="Language of the notice in each row (default: each contact's, from its country).",
+)
+@click.option(
+    "--inform-now",
+    is_flag=True,
+    help="Also export contacts not yet informed of this recipient; their notices are due today.",
 )
 @db_option
 @policies_option
@@ -50,7 +59,8 @@ def export_command(
     fmt: str,
     out: Path | None,
     recipient: str,
-    lang: str,
+    lang: str | None,
+    inform_now: bool,
     db_path: Path,
     policy_dir: Path,
     key_file: Path | None,
@@ -68,13 +78,32 @@ def export_command(
     db = open_existing(db_path)
     registry = load(policy_dir, today)
     suppression = open_suppression(db, key_path(db_path, key_file), region)
-    options = {"purpose": purpose, "fmt": fmt, "recipient": recipient, "lang": lang}
     if out is None:
         result = exports.export_to_stream(
-            db, registry, suppression, sys.stdout.buffer, today=today, **options
+            db,
+            registry,
+            suppression,
+            sys.stdout.buffer,
+            purpose=purpose,
+            fmt=fmt,
+            recipient=recipient,
+            lang=lang,
+            inform_now=inform_now,
+            today=today,
         )
     else:
-        result = exports.export_to_file(db, registry, suppression, out, today=today, **options)
+        result = exports.export_to_file(
+            db,
+            registry,
+            suppression,
+            out,
+            purpose=purpose,
+            fmt=fmt,
+            recipient=recipient,
+            lang=lang,
+            inform_now=inform_now,
+            today=today,
+        )
     excluded = ", ".join(f"{k} {v}" for k, v in sorted(result.excluded.items())) or "none"
     lists = ", ".join(f"{i.display_name} of {i.list_date}" for i in result.lists) or "none"
     click.echo(

@@ -30,13 +30,16 @@ class _ShowByDefault(click.Group):
 
 
 _lang = click.option(
-    "--lang", type=click.Choice(LANGS), default="fr", show_default=True, help="Language."
+    "--lang",
+    type=click.Choice(LANGS),
+    default=None,
+    help="Language (default: the contact's, from its country; French when unknown).",
 )
 
 
 @main.group(cls=_ShowByDefault, short_help="Art. 14 notices and the notice ledger (R5).")
 def notice() -> None:
-    """Art. 14 notices: `notice ID --lang fr|en` prints one; `due`, `sent`, `exempt` keep
+    """Art. 14 notices: `notice ID [--lang fr|en|de|es|it]` prints one; `due`, `sent`, `exempt` keep
     the ledger (inform within one month of collection, or at first communication)."""
 
 
@@ -47,7 +50,9 @@ def notice() -> None:
 @policies_option
 @region_option
 @user_errors
-def show_command(identifier: str, lang: str, db_path: Path, policy_dir: Path, region: str) -> None:
+def show_command(
+    identifier: str, lang: str | None, db_path: Path, policy_dir: Path, region: str
+) -> None:
     """Print the Art. 14 notice for one contact (the default: `notice ID`)."""
     db = open_existing(db_path)
     registry = load(policy_dir, today_utc())
@@ -107,7 +112,13 @@ def due_command(within: int | None, as_json: bool, db_path: Path) -> None:
 @region_option
 @user_errors
 def sent_command(
-    identifier: str, on: str, channel: str, lang: str, db_path: Path, policy_dir: Path, region: str
+    identifier: str,
+    on: str,
+    channel: str,
+    lang: str | None,
+    db_path: Path,
+    policy_dir: Path,
+    region: str,
 ) -> None:
     """Record that the notice (as `notice ID` prints it now) was sent to the contact."""
     day = parse_day(on, "--on")
@@ -121,12 +132,24 @@ def sent_command(
             f"({day_of(str(contact['first_seen']))})"
         )
     text = build_notice(db, load(policy_dir, today_utc()), contact, lang)
-    notice_id = notice_ledger.record_sent(
-        db, int(contact["id"]), on=day, channel=channel, lang=lang, text_sha256=text.sha256
+    sent = notice_ledger.record_sent(
+        db,
+        int(contact["id"]),
+        on=day,
+        channel=channel,
+        lang=text.lang,
+        text_sha256=text.sha256,
+        recipients=text.recipients,
+    )
+    late = (
+        f"; LATE by {sent.days_late} day{'' if sent.days_late == 1 else 's'} "
+        f"(deadline {sent.deadline.isoformat()})"
+        if sent.days_late and sent.deadline
+        else ""
     )
     click.echo(
-        f"Recorded notice {notice_id}: contact {contact['id']} informed on {day.isoformat()} "
-        f"by {channel} ({lang}, text sha256 {text.sha256})"
+        f"Recorded notice {sent.notice_id}: contact {contact['id']} informed on "
+        f"{day.isoformat()} by {channel} ({text.lang}, text sha256 {text.sha256}){late}"
     )
 
 
@@ -134,15 +157,30 @@ def sent_command(
 @click.argument("identifier", metavar="ID|EMAIL|PHONE")
 @click.option("--ground", type=click.Choice(sorted(notice_ledger.EXEMPTIONS)), required=True)
 @click.option("--reason", required=True, help="Why the ground applies (kept in the ledger).")
+@click.option(
+    "--measure",
+    default=None,
+    help="For art14-5b: the public-information measure taken (required).",
+)
 @db_option
 @region_option
 @user_errors
-def exempt_command(identifier: str, ground: str, reason: str, db_path: Path, region: str) -> None:
-    """Record an Art. 14(5) exemption for a contact, with its reason."""
+def exempt_command(
+    identifier: str, ground: str, reason: str, measure: str | None, db_path: Path, region: str
+) -> None:
+    """Record an Art. 14(5) exemption for a contact, with its reason. art14-5b is refused
+    for a contact with an email address or a phone number, and needs --measure."""
     db = open_existing(db_path)
     contact = one_contact(db, parse_identifier(identifier, region))
+    holds = [kind for kind in ("email", "phone") if contact.get(kind)]
     notice_id = notice_ledger.record_exempt(
-        db, int(contact["id"]), ground=ground, reason=reason, on=today_utc()
+        db,
+        int(contact["id"]),
+        ground=ground,
+        reason=reason,
+        on=today_utc(),
+        holds=holds,
+        measure=measure,
     )
     click.echo(
         f"Recorded notice {notice_id}: contact {contact['id']} exempt, "

@@ -22,7 +22,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Final
 
-from ..policy.model import NOTICE_LANGS as LANGS
+from ..policy.model import NOTICE_LANGS
+
+LANGS: Final = NOTICE_LANGS
 
 # The Babel locale that writes each language's dates as its readers expect in the EU.
 _LOCALES: Final = {"fr": "fr_FR", "en": "en_IE", "de": "de_DE", "es": "es_ES", "it": "it_IT"}

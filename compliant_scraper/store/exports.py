@@ -105,3 +105,18 @@ def by_recipient(db: Db) -> list[tuple[str, str, int, int, str]]:
         "FROM exports GROUP BY 1, 2 ORDER BY 1, 2"
     ).fetchall()
     return [(r[0], r[1], int(r[2]), int(r[3] or 0), r[4]) for r in rows]
+
+
+def recipient_dates(db: Db) -> dict[int, dict[str, str]]:
+    """contact id -> {recipient key: date of its first export to that recipient} for the
+    named (not internal) recipients each contact still is with."""
+    rows = db.execute(
+        "SELECT r.contact_id, e.recipient, min(substr(e.at, 1, 10)) "
+        "FROM export_rows r JOIN exports e ON e.id = r.export_id "
+        "WHERE r.removed_at IS NULL AND e.recipient IS NOT NULL AND e.recipient != 'internal' "
+        "GROUP BY r.contact_id, e.recipient"
+    ).fetchall()
+    found: dict[int, dict[str, str]] = {}
+    for contact_id, recipient, day in rows:
+        found.setdefault(int(contact_id), {})[str(recipient)] = str(day)
+    return found

@@ -114,3 +114,16 @@ def t005_purges(db: Database) -> None:
         pk="id",
         not_null={"at", "cutoff", "count", "contact_ids"},
     )
+
+
+@migrations()
+def t006_notice_ledger_time(db: Database) -> None:
+    """The ledger sees time (issue 12): a notice sent after its deadline records its deadline
+    and how many days late it was; a sent notice records the recipients it named (keys of
+    recipients.toml, JSON), so a new recipient makes the contact due again; an Art. 14(5)(b)
+    exemption records the public-information measure taken."""
+    notices = db.table("notices")
+    notices.add_column("deadline", str)
+    notices.add_column("days_late", int)
+    notices.add_column("recipients", str)
+    notices.add_column("measure", str)

@@ -5,8 +5,18 @@ list (R8, keyed-hash check), and for a phone purpose not on the opposition lists
 export time, which must be fresh enough (R7). The law is judged on the export date (R6): a
 purpose that needs consent today is not exported, whatever the collection date.
 
-Each row carries the contact's source URLs and its Art. 14 notice (R5), and the export marks
-the rows' notices as due at first communication. Each export is recorded in ``exports``
+Recipients (R10, R11, issue 12): ``recipient`` is ``internal`` (the controller itself) or a
+key of ``recipients.toml``. An export is refused to a recipient that is not declared, is not
+allowed the purpose, sits outside the EEA without a transfer mechanism, or is an independent
+controller (prospecting on its own account is a new purpose that needs consent). Every
+export leaves out contacts whose notice is overdue (``notice_overdue``); an export to anyone
+else also leaves out contacts not informed of that recipient (``not_informed``: never
+informed, or their last notice did not name it), unless ``inform_now``, which exports them
+and makes their notices due that day.
+
+Each row carries the contact's source URLs and its Art. 14 notice (R5) in the contact's
+language (or ``lang``), naming the recipient, and the export marks the rows' notices as due
+at first communication. Each export is recorded in ``exports``
 (when, purpose, recipient, count, sha256 of the file) with its rows in ``export_rows``, and
 in the audit log. A file is written owner-only, under a temporary name until complete.
 """
@@ -26,15 +36,17 @@ from pathlib import Path
 from typing import Any, BinaryIO, Final
 
 from ..clock import utcnow
+from ..law import EEA
 from ..opposition.lists import ListInfo
-from ..policy.model import Purpose, Registry
-from ..store import audit_log, contacts, exports
+from ..policy.model import Purpose, Recipient, Registry
+from ..policy.recipients import INTERNAL
+from ..store import audit_log, contacts, exports, notices
 from ..store.backend import Db
 from ..store.suppression import SuppressionList
 from ..store.transaction import transaction
 from ..values.fields import COLUMNS
 from .base import ToolingError
-from .notice_ledger import mark_due_at_first_communication
+from .notice_ledger import mark_due_at_first_communication, pending
 from .notices import LANGS, build_notice
 from .screening import Screen, check_purpose_today, lists_in_force
 from .source_trail import sources_of
@@ -84,19 +96,97 @@ def resolve_purpose(registry: Registry, name: str) -> Purpose:
         ) from None
 
 
-def _check_options(fmt: str, lang: str) -> None:
+def _check_options(fmt: str, lang: str | None) -> None:
     if fmt not in FORMATS:
         raise ToolingError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
-    if lang not in LANGS:
+    if lang is not None and lang not in LANGS:
         raise ToolingError(f"--lang: expected one of {', '.join(LANGS)}, got {lang!r}")
 
 
+def check_recipient(registry: Registry, purpose: Purpose, key: str) -> Recipient | None:
+    """The declared recipient an export of ``purpose`` may go to (None: ``internal``), or
+    ``ToolingError`` saying why not (R10, R11)."""
+    if key == INTERNAL:
+        return None
+    recipient = registry.recipients.get(key)
+    if recipient is None:
+        declared = ", ".join(sorted(registry.recipients)) or "none"
+        raise ToolingError(
+            f"cannot export to {key!r}: recipients.toml does not declare it (declared: "
+            f"{declared}); a recipient needs its name, role, country, contract and purposes "
+            "before it receives data (R10, R11)"
+        )
+    name = f"{key!r} ({recipient.name})"
+    if purpose.name not in recipient.purposes:
+        allowed = ", ".join(recipient.purposes)
+        raise ToolingError(
+            f"cannot export {purpose.name!r} to {name}: recipients.toml allows it only {allowed}"
+        )
+    if recipient.role == "controller":
+        raise ToolingError(
+            f"cannot export {purpose.name!r} to {name}: it is an independent controller, and "
+            "passing prospect data to a partner who prospects on its own account is a new "
+            "purpose that needs the persons' consent, which scraped data never carries "
+            "(R10, R11)"
+        )
+    if recipient.country not in EEA and not (
+        recipient.transfer_mechanism and recipient.transfer_reference
+    ):
+        raise ToolingError(
+            f"cannot export to {name}: {recipient.country} is outside the EEA and no transfer "
+            "mechanism (adequacy, scc or bcr, with its reference) is recorded (GDPR Art. 44-46)"
+        )
+    return recipient
+
+
+@dataclass(frozen=True)
+class _Ledger:
+    """Which contacts the notice ledger keeps out of this export, computed once."""
+
+    overdue: frozenset[int]
+    uninformed: frozenset[int]  # not informed of this recipient (empty for internal)
+
+
+def _ledger(db: Db, today: date, recipient: str) -> _Ledger:
+    overdue = frozenset(d.contact_id for d in pending(db, today) if d.overdue)
+    if recipient == INTERNAL:
+        return _Ledger(overdue, frozenset())
+    uninformed = frozenset(
+        state.contact_id
+        for state in notices.states(db)
+        if not state.exempt
+        and (state.last_sent_on is None or recipient not in state.last_sent_recipients)
+    )
+    return _Ledger(overdue, uninformed)
+
+
+def _excluded_by_ledger(
+    ledger: _Ledger, contact_id: int, inform_now: bool, excluded: dict[str, int]
+) -> bool:
+    reason = None
+    if contact_id in ledger.overdue:
+        reason = "notice_overdue"
+    elif contact_id in ledger.uninformed and not inform_now:
+        reason = "not_informed"
+    if reason is not None:
+        excluded[reason] = excluded.get(reason, 0) + 1
+    return reason is not None
+
+
 def _rows(
-    db: Db, registry: Registry, screen: Screen, lang: str, recipient: str
+    db: Db,
+    registry: Registry,
+    screen: Screen,
+    lang: str | None,
+    recipient: str,
+    ledger: _Ledger,
+    inform_now: bool,
 ) -> Iterator[dict[str, Any]]:
-    named = None if recipient == "internal" else recipient
+    named = None if recipient == INTERNAL else recipient
     for contact in contacts.of_purpose(db, screen.purpose.name):
         if not screen.allows(contact):
+            continue
+        if _excluded_by_ledger(ledger, int(contact["id"]), inform_now, screen.excluded):
             continue
         row = {name: contact.get(name) for name in FIELDS[:-2]}
         row["sources"] = [
@@ -200,14 +290,16 @@ def _prepare(
     suppression: SuppressionList,
     purpose_name: str,
     fmt: str,
-    lang: str,
+    lang: str | None,
     today: date,
-) -> Screen:
+    recipient: str,
+) -> tuple[Screen, _Ledger]:
     _check_options(fmt, lang)
     purpose = resolve_purpose(registry, purpose_name)
     check_purpose_today(purpose, today)
+    check_recipient(registry, purpose, recipient)
     lists = lists_in_force(db, purpose, today)
-    return Screen(db, purpose, suppression, today, lists)
+    return Screen(db, purpose, suppression, today, lists), _ledger(db, today, recipient)
 
 
 def export_to_stream(
@@ -218,13 +310,15 @@ def export_to_stream(
     *,
     purpose: str,
     fmt: str,
-    recipient: str = "internal",
-    lang: str = "fr",
+    recipient: str = INTERNAL,
+    lang: str | None = None,
+    inform_now: bool = False,
     today: date,
 ) -> ExportResult:
     """Write the export to ``stream`` (e.g. standard output) and record it."""
-    screen = _prepare(db, registry, suppression, purpose, fmt, lang, today)
-    written = _write(stream, _rows(db, registry, screen, lang, recipient), fmt)
+    screen, ledger = _prepare(db, registry, suppression, purpose, fmt, lang, today, recipient)
+    rows = _rows(db, registry, screen, lang, recipient, ledger, inform_now)
+    written = _write(stream, rows, fmt)
     return _record(db, screen.purpose, fmt, recipient, None, written, screen, today)
 
 
@@ -236,12 +330,13 @@ def export_to_file(
     *,
     purpose: str,
     fmt: str,
-    recipient: str = "internal",
-    lang: str = "fr",
+    recipient: str = INTERNAL,
+    lang: str | None = None,
+    inform_now: bool = False,
     today: date,
 ) -> ExportResult:
     """Write the export to ``out`` (owner-only, replaced only once complete) and record it."""
-    screen = _prepare(db, registry, suppression, purpose, fmt, lang, today)
+    screen, ledger = _prepare(db, registry, suppression, purpose, fmt, lang, today, recipient)
     out = Path(out).absolute()
     if out.is_dir():
         raise ToolingError(f"--out: {out} is a directory")
@@ -251,7 +346,8 @@ def export_to_file(
     fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as stream:
-            written = _write(stream, _rows(db, registry, screen, lang, recipient), fmt)
+            rows = _rows(db, registry, screen, lang, recipient, ledger, inform_now)
+            written = _write(stream, rows, fmt)
             os.fsync(stream.fileno())
         os.replace(tmp, out)
     except BaseException:

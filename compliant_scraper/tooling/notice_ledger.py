@@ -5,20 +5,26 @@ the first communication if that comes sooner (Art. 14(3)(b)). An export for a pu
 step before a first communication, so it marks its rows ``due_first_communication``: their
 deadline becomes the export date, and the export carries the notice text in every row.
 
-``notices`` rows: ``sent`` (when, channel, language, sha256 of the exact text sent),
-``exempt`` (an Art. 14(5) ground and its reason), ``due_first_communication`` (the export).
-A contact is informed once it has a ``sent`` or ``exempt`` row.
+``notices`` rows: ``sent`` (when, channel, language, sha256 of the exact text sent, the
+recipients it named, its deadline and how many days late it was), ``exempt`` (an Art. 14(5)
+ground, its reason, and for (b) the public-information measure), ``due_first_communication``
+(the export).
+
+The ledger sees time (issue 12): a contact is informed by an exemption, or by a sent notice
+that named every recipient its data went to. Once a recipient not named in its last notice
+receives the data, the contact is due again, by the day of that disclosure (Art. 14(3)(c)).
+A notice sent after its deadline is recorded, and reported, as late.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
 
 from ..clock import add_months, day_of, utcnow
-from ..store import audit_log, notices
+from ..store import audit_log, exports, notices
 from ..store.backend import Db
 from ..store.transaction import transaction
 from .base import ToolingError
@@ -34,15 +40,42 @@ EXEMPTIONS: Final[dict[str, str]] = {
 }
 
 
+@dataclass(frozen=True)
+class Sent:
+    notice_id: int
+    deadline: date | None  # None when the contact was not due (a notice sent again)
+    days_late: int
+
+
 def record_sent(
-    db: Db, contact_id: int, *, on: date, channel: str, lang: str, text_sha256: str
-) -> int:
-    """Record that the notice (the text whose sha256 is given) was sent on ``on``."""
+    db: Db,
+    contact_id: int,
+    *,
+    on: date,
+    channel: str,
+    lang: str,
+    text_sha256: str,
+    recipients: Sequence[str] = (),
+) -> Sent:
+    """Record that the notice (the text whose sha256 is given, naming ``recipients``) was
+    sent on ``on``, and how late it was against the deadline the ledger had."""
     if channel not in CHANNELS:
         raise ToolingError(f"--channel: expected one of {', '.join(CHANNELS)}, got {channel!r}")
+    was_due = next((d for d in pending(db, on) if d.contact_id == contact_id), None)
+    deadline = was_due.deadline if was_due else None
+    days_late = max(0, (on - deadline).days) if deadline else 0
     with transaction(db):
         notice_id = notices.add_sent(
-            db, contact_id, utcnow(), on=on, channel=channel, lang=lang, text_sha256=text_sha256
+            db,
+            contact_id,
+            utcnow(),
+            on=on,
+            channel=channel,
+            lang=lang,
+            text_sha256=text_sha256,
+            recipients=recipients,
+            deadline=deadline,
+            days_late=days_late,
         )
         audit_log.append(
             db,
@@ -54,20 +87,56 @@ def record_sent(
                 "channel": channel,
                 "lang": lang,
                 "text_sha256": text_sha256,
+                "recipients": sorted(recipients),
+                "days_late": days_late,
             },
         )
-    return notice_id
+    return Sent(notice_id, deadline, days_late)
 
 
-def record_exempt(db: Db, contact_id: int, *, ground: str, reason: str, on: date) -> int:
-    """Record an Art. 14(5) exemption for this contact, with the reason legal gave."""
+def record_exempt(
+    db: Db,
+    contact_id: int,
+    *,
+    ground: str,
+    reason: str,
+    on: date,
+    holds: Collection[str] = (),
+    measure: str | None = None,
+) -> int:
+    """Record an Art. 14(5) exemption for this contact, with the reason legal gave.
+
+    ``holds``: the identifiers held for the contact (``email``, ``phone``). Art. 14(5)(b)
+    (impossible or disproportionate effort) does not fit a controller who can reach the
+    person (Bisnode, 2023), and it requires appropriate measures, "including making the
+    information publicly available": ``measure`` describes the one taken.
+    """
     if ground not in EXEMPTIONS:
         raise ToolingError(f"--ground: expected one of {', '.join(EXEMPTIONS)}, got {ground!r}")
     if not reason.strip():
         raise ToolingError("--reason: an exemption needs its reason")
+    if ground == "art14-5b":
+        reachable = [kind for kind in ("email", "phone") if kind in holds]
+        if reachable:
+            raise ToolingError(
+                f"--ground art14-5b: contact {contact_id} has {' and '.join(reachable)} on "
+                "file, so informing it is neither impossible nor a disproportionate effort "
+                "(Art. 14(5)(b); Bisnode, 2023): send the notice instead"
+            )
+        if not (measure or "").strip():
+            raise ToolingError(
+                "--measure: Art. 14(5)(b) requires appropriate measures, such as making the "
+                "information publicly available: describe the measure taken"
+            )
     with transaction(db):
         notice_id = notices.add_exempt(
-            db, contact_id, utcnow(), on=on, ground=ground, reason=reason.strip()
+            db,
+            contact_id,
+            utcnow(),
+            on=on,
+            ground=ground,
+            reason=reason.strip(),
+            measure=(measure or "").strip() or None,
         )
         audit_log.append(
             db,
@@ -91,7 +160,7 @@ def informed(db: Db, contact_id: int) -> bool:
 
 @dataclass(frozen=True)
 class Due:
-    """A contact not yet informed, and by when it must be."""
+    """A contact to inform, and by when: never informed, or due again (a new recipient)."""
 
     contact_id: int
     purpose: str
@@ -99,6 +168,7 @@ class Due:
     deadline: date
     why: str
     days_left: int  # negative when overdue
+    new_recipients: tuple[str, ...] = ()  # due again: recipients its last notice did not name
 
     @property
     def overdue(self) -> bool:
@@ -106,17 +176,44 @@ class Due:
 
 
 def pending(db: Db, today: date) -> list[Due]:
-    """Every contact not yet informed, deadline first (overdue first)."""
+    """Every contact to inform, deadline first (overdue first)."""
+    disclosed = exports.recipient_dates(db)
     result = []
-    for contact_id, purpose, first_seen, exported_on, export_id in notices.uninformed(db):
-        collected = day_of(first_seen)
+    for state in notices.states(db):
+        if state.exempt:
+            continue
+        collected = day_of(state.first_seen)
+        given = disclosed.get(state.contact_id, {})
+        if state.last_sent_on is not None:
+            new = {r: day for r, day in given.items() if r not in state.last_sent_recipients}
+            if not new:
+                continue
+            first = min(new, key=lambda r: (new[r], r))
+            deadline = date.fromisoformat(new[first])
+            why = (
+                f"disclosed to {first} on {new[first]}, a recipient its notice of "
+                f"{state.last_sent_on} did not name (Art. 14(3)(c))"
+            )
+            result.append(
+                Due(
+                    state.contact_id,
+                    state.purpose,
+                    collected,
+                    deadline,
+                    why,
+                    (deadline - today).days,
+                    tuple(sorted(new)),
+                )
+            )
+            continue
         deadline = add_months(collected, 1)
         why = f"one month after collection on {collected.isoformat()} (Art. 14(3)(a))"
+        exported_on = state.first_export_on
         if exported_on is not None and date.fromisoformat(exported_on) <= deadline:
             deadline = date.fromisoformat(exported_on)
-            why = f"first communication: exported on {exported_on} (export {export_id})"
+            why = f"first communication: exported on {exported_on} (export {state.first_export_id})"
         result.append(
-            Due(int(contact_id), purpose, collected, deadline, why, (deadline - today).days)
+            Due(state.contact_id, state.purpose, collected, deadline, why, (deadline - today).days)
         )
     result.sort(key=lambda d: (d.deadline, d.contact_id))
     return result
@@ -142,4 +239,11 @@ def counts(db: Db, today: date) -> dict[str, int]:
         "exempt": int(exempt),
         "pending": len(rows),
         "overdue": sum(1 for d in rows if d.overdue),
+        "late": notices.late_count(db),
+        "due_again": sum(1 for d in rows if d.new_recipients),
     }
+
+
+def late(db: Db) -> list[tuple[int, str, str, int]]:
+    """(contact id, sent on, deadline, days late) of the notices sent late."""
+    return notices.late(db)

@@ -1,9 +1,12 @@
 """The record of processing activities entry (GDPR Art. 30, R10) as Markdown.
 
-Built from the policy registry (controller, purposes, legal bases, domain policies) and the
-database (what is actually held, from which sources, which exports went to whom, purges,
-notices, suppression, the audit log). What the software cannot know (processors and their
-Art. 28 contracts, the DPIA) is listed as "to complete" rather than guessed.
+Built from the policy registry (controller, purposes with their offer, target professions,
+legitimate interest, LIA and DPIA references; recipients with role, country, contract and
+transfer mechanism; domain policies) and the database (what is actually held, from which
+sources, which exports went to whom, purges, notices, suppression, the audit log), and the
+security measures the store really applies, checked on disk. Transfers outside the EEA are
+derived from the declared recipients. What the software cannot know is listed under "To
+complete by the controller" rather than guessed.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ..config import default_key_file
-from ..law import RETENTION_YEARS
+from ..law import EEA, RETENTION_YEARS, TRANSFER_MECHANISMS
 from ..policy.model import Registry
 from ..store import audit_log, contacts, exports, runs, sources, suppression
 from ..store.backend import Db
@@ -92,6 +95,52 @@ def build_register(
                 last[:10],
             ]
         )
+    use_rows = [
+        [
+            p.name,
+            p.offer,
+            ", ".join(p.target_professions) or None,
+            p.legitimate_interest,
+            p.lia,
+            p.dpia or (f"not required: {p.dpia_not_required}" if p.dpia_not_required else None),
+            p.sector,
+        ]
+        for p in sorted(registry.purposes.values(), key=lambda p: p.name)
+    ]
+    declared = sorted(registry.recipients.values(), key=lambda r: r.key)
+    recipient_rows = [
+        [r.key, r.name, r.role, r.country, r.contract, ", ".join(r.purposes)] for r in declared
+    ]
+    transfers = [r for r in declared if r.country not in EEA]
+    transfer_lines = [
+        f"- {r.name} ({r.key}, {r.country}): "
+        f"{TRANSFER_MECHANISMS.get(r.transfer_mechanism or '', 'NO MECHANISM')}, "
+        f"{r.transfer_reference or 'no reference'}."
+        for r in transfers
+    ] or ["- None: every recipient declared in recipients.toml is established in the EEA."]
+    to_complete = [
+        "- The general description of the technical and organisational security measures "
+        "outside this tool (Art. 30(1)(g)): access control, backups, staff training.",
+        *(
+            f"- Purpose `{p.name}`: the legitimate-interests assessment (`lia`) and the DPIA "
+            "decision (`dpia` or `dpia_not_required`) are missing."
+            for p in sorted(registry.purposes.values(), key=lambda p: p.name)
+            if p.legitimate_interest_basis and not (p.lia and (p.dpia or p.dpia_not_required))
+        ),
+        *(
+            f"- Recipient `{key}` received exports but is not declared in recipients.toml "
+            "(name, role, country, contract)."
+            for key in sorted({str(row[0]) for row in exports.by_recipient(db)})
+            if key != "internal" and key not in registry.recipients
+        ),
+    ]
+    if not c.dpo:
+        to_complete.append("- Whether a data protection officer must be designated (Art. 37).")
+    if not registry.recipients:
+        to_complete.append(
+            "- recipients.toml: no recipient is declared; processors (CRM, emailing, call "
+            "centre) must be declared with their Art. 28 contracts before any export to them."
+        )
     purges = runs.purge_totals(db)
     notices = notice_ledger.counts(db, today)
     broken = audit_log.verify(db)
@@ -121,6 +170,22 @@ def build_register(
         *_md_table(
             ["purpose", "channel", "audience", "legal basis", "description", "contacts held"],
             purpose_rows,
+        ),
+        "",
+        "What each purpose offers, to whom, and its assessments (R6, R13; files under "
+        f"`{registry.directory}`):",
+        "",
+        *_md_table(
+            [
+                "purpose",
+                "offer",
+                "target professions",
+                "legitimate interest",
+                "LIA",
+                "DPIA",
+                "sector",
+            ],
+            use_rows,
         ),
         "",
         "## Categories of persons",
@@ -166,17 +231,29 @@ def build_register(
         "",
         "## Recipients",
         "",
+        "Declared in recipients.toml (R11):",
+        "",
+        *_md_table(
+            ["key", "name", "role", "country", "contract (Art. 28 / 26)", "purposes"],
+            recipient_rows,
+        ),
+        "",
+        "Exports made:",
+        "",
         *_md_table(
             ["recipient", "purpose", "exports", "rows", "last export"],
             [list(r) for r in exports.by_recipient(db)],
         ),
         "",
-        "- Transfers outside the European Union: none.",
+        "## Transfers outside the EEA (Art. 44-49)",
+        "",
+        *transfer_lines,
         "",
         "## Information and rights",
         "",
-        f"- Art. 14 notices: {notices['sent']} sent, {notices['exempt']} exempt, "
-        f"{notices['pending']} pending ({notices['overdue']} overdue).",
+        f"- Art. 14 notices: {notices['sent']} sent ({notices['late']} late), "
+        f"{notices['exempt']} exempt, {notices['pending']} pending ({notices['overdue']} "
+        f"overdue, {notices['due_again']} due again after a new recipient).",
         f"- Suppression list (objections and erasures, keyed hashes only): "
         f"{suppression.count(db)} entries.",
         "",
@@ -193,9 +270,7 @@ def build_register(
         "",
         "## To complete by the controller",
         "",
-        "- Processors and their Art. 28 contracts (subject, duration, nature and purpose, data "
-        "types, categories of persons, obligations).",
-        "- Whether a DPIA is required, and its reference.",
+        *to_complete,
         "",
     ]
     return "\n".join(lines)
