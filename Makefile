@@ -4,14 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint typecheck pytest demo bench clean
+.PHONY: install system-deps test lint typecheck pytest demo bench clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,cluster]"
 	touch $(STAMP)
 
 lint: install
@@ -21,7 +21,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
+# redis-server and PostgreSQL from Debian's packages, for the cluster tests (idempotent).
+system-deps:
+	.ci/system-deps
+
+pytest: install system-deps
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest

@@ -24,6 +24,16 @@ DEFAULTS: Final[dict[str, Any]] = {
     "COMPLIANCE_ROBOTS_MAX_BYTES": 500 * 1024,
     "COMPLIANCE_ROBOTS_MAX_REDIRECTS": 5,
     "COMPLIANCE_WRITE_BATCH_SIZE": 2000,
+    # Cluster mode (docs/cluster.md); parsed by compliant_scraper.cluster.config.
+    "COMPLIANCE_STORE_URL": None,
+    "COMPLIANCE_CLUSTER_REDIS_URL": None,
+    "COMPLIANCE_CRAWL_ID": None,
+    "COMPLIANCE_CLUSTER_HEARTBEAT_SECONDS": 1.0,
+    "COMPLIANCE_CLUSTER_WORKER_TIMEOUT_SECONDS": 10.0,
+    # Bounds of one page's extraction (docs/extraction.md, "Bounds").
+    "COMPLIANCE_EXTRACT_MAX_DEPTH": 32,
+    "COMPLIANCE_EXTRACT_MAX_ITEMS": 2000,
+    "COMPLIANCE_EXTRACT_MAX_SECONDS": 5.0,
 }
 
 
@@ -39,6 +49,9 @@ class Config:
     robots_max_bytes: int
     robots_max_redirects: int
     write_batch_size: int
+    extract_max_depth: int
+    extract_max_items: int
+    extract_max_seconds: float
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Config:
@@ -75,6 +88,9 @@ class Config:
             robots_max_bytes=int(positive_number("COMPLIANCE_ROBOTS_MAX_BYTES")),
             robots_max_redirects=int(get("COMPLIANCE_ROBOTS_MAX_REDIRECTS")),
             write_batch_size=int(positive_number("COMPLIANCE_WRITE_BATCH_SIZE")),
+            extract_max_depth=int(positive_number("COMPLIANCE_EXTRACT_MAX_DEPTH")),
+            extract_max_items=int(positive_number("COMPLIANCE_EXTRACT_MAX_ITEMS")),
+            extract_max_seconds=positive_number("COMPLIANCE_EXTRACT_MAX_SECONDS"),
         )
 
 

@@ -28,6 +28,9 @@ from typing import Any, Final, Protocol
 import pytest
 from sqlite_utils import Database
 
+# Fixtures for real redis-server and PostgreSQL processes (tests/support/servers.py).
+from support.servers import postgres_server, postgres_url, redis_server, redis_url  # noqa: F401
+
 from compliant_scraper.demo.world import VirtualWorld
 
 ROOT: Final = Path(__file__).resolve().parents[1]

@@ -46,7 +46,7 @@ def test_import(tmp_path: Path) -> None:
 
 def test_invalid_lines_nothing_imported(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
-    path = write(tmp_path, "0612345678\nabc\n0781234567\n0700000000\n")
+    path = write(tmp_path, "0612345678\nabc\n0781234567\n06 12\n")
     result = run(*import_args(path, db))
     assert result.exit_code == 1
     assert result.output == (
@@ -58,10 +58,19 @@ def test_invalid_lines_nothing_imported(tmp_path: Path) -> None:
 
 def test_skip_invalid(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
-    path = write(tmp_path, "0612345678\nabc\n0781234567\n0700000000\n")
+    path = write(tmp_path, "0612345678\nabc\n0781234567\n06 12\n")
     result = run(*import_args(path, db, "2026-11-20", "--skip-invalid"))
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1:] == ["Skipped 2 invalid lines (2, 4)."]
+
+
+def test_unallocated_numbers_are_imported(tmp_path: Path) -> None:
+    """Issue 9 item 2: +33 7 00 00 00 00 is well-formed; the list keeps it."""
+    db = tmp_path / "c.db"
+    result = run(*import_args(write(tmp_path, "+33 7 00 00 00 00\n0612345678\n"), db))
+    assert result.exit_code == 0, result.output
+    info = active_list(open_database(db), "bloctel")
+    assert info is not None and (info.count, info.skipped_lines) == (2, 0)
 
 
 def test_newer_replaces_older_refused(tmp_path: Path) -> None:

@@ -9,6 +9,10 @@ from scrapy import Request
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.utils.test import get_crawler
 
+from compliant_scraper.config import DEFAULTS
+from compliant_scraper.crawl.context import ComplianceContext
+from compliant_scraper.errors import ComplianceConfigError
+from compliant_scraper.extract.limits import Limits
 from compliant_scraper.spiders.directory import (
     DEFAULT_DEPTH_LIMIT,
     DEFAULT_MAX_PAGES,
@@ -189,3 +193,93 @@ def test_depth_limit_survives_crawler_process(project: dict[str, int], expected:
     DirectorySpider.update_settings(crawler_settings)
     crawler_settings.update(process_settings)  # CrawlerProcess.create_crawler(crawler)
     assert crawler_settings.getint("DEPTH_LIMIT") == expected
+
+
+# --- page bounds and encodings (issue 10, item 4) ------------------------------------------
+
+SCHEMA = "https://schema.org/"
+HELENE = (
+    f'<div itemscope itemtype="{SCHEMA}Person"><span itemprop="name">Hélène Dupré</span>'
+    '<span itemprop="email">helene@dupre.example</span></div>'
+)
+
+
+def hostile_page(depth: int) -> bytes:
+    chain = "".join(
+        f'<div itemprop="subjectOf" itemscope itemtype="{SCHEMA}Thing">' for _ in range(depth)
+    )
+    return f"<html><body>{HELENE}{chain}{'</div>' * depth}</body></html>".encode()
+
+
+class FakeContext:
+    def __init__(self) -> None:
+        self.drops: list[tuple[str, str, str, str]] = []
+
+    def drop(self, url: str, field: str, reason: str, rule: str) -> None:
+        self.drops.append((url, field, reason, rule))
+
+
+def test_a_page_over_a_bound_is_recorded_in_drops_and_the_rest_is_yielded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ctx = FakeContext()
+    monkeypatch.setattr(ComplianceContext, "current", classmethod(lambda cls, crawler: ctx))
+    s = spider(start_url=INDEX)
+    page = HtmlResponse(INDEX, body=hostile_page(3000), encoding="utf-8")
+    items, _ = split(list(s.parse(page)))
+    assert [(i["name"], i["email"]) for i in items] == [("Hélène Dupré", "helene@dupre.example")]
+    assert ctx.drops == [(INDEX, "*", "extract_too_deep", "R10")]
+
+
+@pytest.mark.parametrize(
+    ("settings", "hits"), [({}, 1), ({"COMPLIANCE_EXTRACT_MAX_DEPTH": 100}, None)]
+)
+def test_the_bounds_come_from_the_settings(settings: dict[str, Any], hits: int | None) -> None:
+    crawler = get_crawler(DirectorySpider, settings)
+    s = DirectorySpider.from_crawler(crawler, start_url=INDEX)
+    depth = settings.get("COMPLIANCE_EXTRACT_MAX_DEPTH", DEFAULTS["COMPLIANCE_EXTRACT_MAX_DEPTH"])
+    assert s.limits == Limits(depth, DEFAULTS["COMPLIANCE_EXTRACT_MAX_ITEMS"], 5.0)
+    stats = crawler.stats
+    assert stats is not None
+    stats.open_spider()
+    items, _ = split(list(s.parse(HtmlResponse(INDEX, body=hostile_page(60), encoding="utf-8"))))
+    assert [i["name"] for i in items] == ["Hélène Dupré"]
+    assert stats.get_value("compliance/extract/limit/extract_too_deep") == hits
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("COMPLIANCE_EXTRACT_MAX_DEPTH", 1000), ("COMPLIANCE_EXTRACT_MAX_ITEMS", "many")],
+)
+def test_bounds_out_of_range_fail_at_start(name: str, value: Any) -> None:
+    crawler = get_crawler(DirectorySpider, {name: value})
+    with pytest.raises(ComplianceConfigError, match=name.rpartition("_")[0]):
+        DirectorySpider.from_crawler(crawler, start_url=INDEX)
+
+
+@pytest.mark.parametrize(
+    ("headers", "meta"),
+    [
+        ({"Content-Type": "text/html; charset=utf-8"}, ""),  # the server lies
+        ({"Content-Type": "text/html"}, '<meta charset="utf-8">'),  # the page lies
+        ({"Content-Type": "text/html"}, ""),  # nobody says
+    ],
+)
+def test_latin1_bytes_labelled_utf8_keep_their_accents(headers: dict[str, str], meta: str) -> None:
+    body = f"<html><head>{meta}</head><body>{HELENE}</body></html>".encode("latin-1")
+    s = spider(start_url=INDEX)
+    items, _ = split(list(s.parse(HtmlResponse(INDEX, body=body, headers=headers))))
+    assert [i["name"] for i in items] == ["Hélène Dupré"]
+
+
+def test_a_page_scrapy_decoded_right_reuses_its_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    from compliant_scraper.extract import contacts
+
+    parsed: list[str] = []
+    real = contacts.parse
+    monkeypatch.setattr(contacts, "parse", lambda *a, **k: parsed.append("parse") or real(*a, **k))
+    s = spider(start_url=INDEX)
+    for body, encoding in ((HELENE.encode("utf-8"), "utf-8"), (HELENE.encode("cp1252"), "cp1252")):
+        items, _ = split(list(s.parse(HtmlResponse(INDEX, body=body, encoding=encoding))))
+        assert [i["name"] for i in items] == ["Hélène Dupré"]
+    assert parsed == []

@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import phonenumbers
 import pytest
 from sqlite_utils import Database
 
@@ -22,7 +21,7 @@ from compliant_scraper.store.opposition import history as list_history
 from compliant_scraper.store.screening import Screening, check_lists_fresh, open_screening
 from compliant_scraper.store.suppression import SuppressionList
 from compliant_scraper.tooling.opposition_import import import_list
-from compliant_scraper.values.phones import OVERSEAS, RegionPlan, e164_digits, e164_int
+from compliant_scraper.values.phones import e164_int, normalise_phone
 
 TODAY = date(2026, 11, 23)
 
@@ -55,63 +54,7 @@ def do_import(db: Database, path: Path, day: date = date(2026, 11, 20), **kw: An
     return import_list(db, path, list_date=day, today=TODAY, **kw)
 
 
-# -- the fast number normaliser -----------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("06 12 34 56 78", 33612345678),
-        ("0612345678", 33612345678),
-        ("06.12.34.56.78", 33612345678),
-        ("06-12-34-56-78", 33612345678),
-        ("+33612345678", 33612345678),
-        ("0033612345678", 33612345678),
-        ("33612345678", 33612345678),
-        ("+33 (0)6 12 34 56 78", 33612345678),
-        ("0033 (0)6 12 34 56 78", 33612345678),
-        ('"06 12 34 56 78"', 33612345678),
-        ("06 12 34 56 78\r\n", 33612345678),
-        ("\u00a006\u00a012\u00a034\u00a056\u00a078", 33612345678),
-        ("０６１２３４５６７８", 33612345678),  # full-width digits: phonenumbers
-        ("01 42 68 53 00", 33142685300),
-        ("0899 12 34 56", 33899123456),
-        ("0692 12 34 56", 262692123456),  # Réunion, national form
-        ("0639 01 23 45", 262639012345),  # Mayotte
-        ("0594 30 12 34", 594594301234),  # Guyane
-        ("0596 70 12 34", 33596701234),  # phonenumbers: 0596 is also a valid French range
-        ("+262 692 12 34 56", 262692123456),
-        ("00262692123456", 262692123456),
-        ("262692123456", 262692123456),
-        ("+44 20 7946 0958", 442079460958),
-        ("+39 06 1234 5678", 390612345678),
-        # invalid
-        ("", None),
-        ("abc", None),
-        ("0700000000", None),
-        ("0000000000", None),
-        ("06 12 34 56 7", None),
-        ("06 12 34 56 789", None),
-        ("+33 0612345678 9", None),
-        ("3361234567", None),
-    ],
-)
-def test_e164_int(raw: str, expected: int | None) -> None:
-    assert e164_int(raw) == expected
-
-
-def _reference(form: str) -> int | None:
-    """phonenumbers' answer, the overseas departments resolved through their own regions."""
-    for region in ("FR", *(p.region for p in OVERSEAS)):
-        try:
-            number = phonenumbers.parse(form, region)
-        except phonenumbers.NumberParseException:
-            return None
-        if phonenumbers.is_valid_number(number):
-            return int(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:])
-        if not form.startswith("0") or form.startswith("00"):
-            return None
-    return None
+# -- helpers ------------------------------------------------------------------------------
 
 
 FORMS = (
@@ -129,84 +72,6 @@ FORMS = (
 def _forms(nsn: str) -> list[str]:
     parts = {"n": nsn, "a": nsn[0], "b": nsn[1:3], "c": nsn[3:5], "d": nsn[5:7], "e": nsn[7:]}
     return [f.format(**parts) for f in FORMS]
-
-
-def test_e164_int_agrees_with_phonenumbers() -> None:
-    rnd = random.Random(11)
-    seen = {True: 0, False: 0}
-    for prefix in range(100, 1000):
-        for _ in range(4):
-            nsn = f"{prefix}{rnd.randint(0, 999999):06d}"
-            for form in _forms(nsn):
-                if form.startswith("+33") or form.startswith("33"):
-                    expected = _reference("+33" + nsn)  # international: no overseas reading
-                else:
-                    expected = _reference(form)
-                assert e164_int(form) == expected, form
-                seen[expected is not None] += 1
-    assert seen[True] > 20000 and seen[False] > 1000
-
-
-_TYPES = (
-    "fixed_line",
-    "mobile",
-    "toll_free",
-    "premium_rate",
-    "shared_cost",
-    "voip",
-    "personal_number",
-    "pager",
-    "uan",
-    "voicemail",
-)
-
-
-@pytest.mark.parametrize("region", ["FR", "RE", "YT", "GP", "BL", "MF", "MQ", "GF", "GB", "ES"])
-def test_region_plan_types_agree_with_phonenumbers(region: str) -> None:
-    """``RegionPlan.number_type`` mirrors phonenumbers on random and near-valid numbers."""
-    plan = RegionPlan.for_region(region)
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
-    names = {
-        getattr(phonenumbers.PhoneNumberType, n): n.lower()
-        for n in dir(phonenumbers.PhoneNumberType)
-        if n.isupper()
-    }
-    rnd = random.Random(region)
-    digits = "0123456789"
-    lengths = sorted(plan.general.lengths)
-    candidates = ["".join(rnd.choices(digits, k=rnd.choice(lengths))) for _ in range(5000)]
-    for kind in _TYPES:
-        desc = getattr(metadata, kind)
-        example = desc.example_number if desc is not None else None
-        if example:  # the type's example with its last digits varied: mostly valid
-            candidates += [example[:-3] + "".join(rnd.choices(digits, k=3)) for _ in range(300)]
-    valid = 0
-    for nsn in candidates:
-        if nsn.startswith("0"):
-            continue  # not a national significant number in these regions
-        number = phonenumbers.PhoneNumber(country_code=plan.country_code, national_number=int(nsn))
-        ours = plan.number_type(nsn)
-        assert (ours is not None) == phonenumbers.is_valid_number_for_region(number, region), nsn
-        if phonenumbers.region_code_for_number(number) == region:  # else typed as another's
-            assert (ours or "unknown") == names[phonenumbers.number_type(number)], nsn
-        valid += ours is not None
-    assert valid > 300
-
-
-@pytest.mark.parametrize(
-    ("e164", "expected"),
-    [
-        ("+33612345678", 33612345678),
-        ("+262692123456", 262692123456),
-        ("33612345678", None),
-        ("+0612345678", None),
-        ("+33 6 12", None),
-        ("+", None),
-        ("+1234567890123456", None),
-    ],
-)
-def test_e164_digits(e164: str, expected: int | None) -> None:
-    assert e164_digits(e164) == expected
 
 
 # -- import ---------------------------------------------------------------------------------
@@ -253,7 +118,7 @@ def test_import_csv_first_column(db: Database, tmp_path: Path, text: str) -> Non
 
 
 def test_invalid_lines_are_reported_and_nothing_is_imported(db: Database, tmp_path: Path) -> None:
-    path = write(tmp_path, "0612345678\nabc\n0781234567\n\n0700000000\n06 12\n")
+    path = write(tmp_path, "0612345678\nabc\n0781234567\n\n00 00 00 00 00\n06 12\n")
     with pytest.raises(InvalidLinesError) as caught:
         do_import(db, path)
     assert (caught.value.count, caught.value.lines) == (3, (2, 5, 6))
@@ -272,7 +137,7 @@ def test_a_header_is_only_the_first_line(db: Database, tmp_path: Path) -> None:
 
 
 def test_skip_invalid_imports_the_valid_lines(db: Database, tmp_path: Path) -> None:
-    path = write(tmp_path, "0612345678\nabc\n0781234567\n\n0700000000\n")
+    path = write(tmp_path, "0612345678\nabc\n0781234567\n\n00 00 00 00 00\n")
     report = do_import(db, path, skip_invalid=True)
     assert stored(db) == [33612345678, 33781234567]
     assert (report.invalid_count, report.invalid_lines, report.info.skipped_lines) == (
@@ -296,7 +161,7 @@ def test_line_numbers_survive_chunk_boundaries(
     monkeypatch.setattr(lists, "_CHUNK", 7)
     lines = [f"06 12 34 56 {i:02d}" for i in range(40)]
     lines[17] = "oops"
-    lines[33] = "0700000000"
+    lines[33] = "06 12 34"
     path = write(tmp_path, "\r\n".join(lines))  # and no newline at the end
     with pytest.raises(InvalidLinesError) as caught:
         do_import(db, path)
@@ -468,8 +333,74 @@ def test_screen_for_purpose(db: Database, tmp_path: Path) -> None:
     assert both is not None and only_es is not None
     assert ("+33612345678" in both, "+34612345678" in both) == (True, True)
     assert ("+33612345678" in only_es, "+34612345678" in only_es) == (False, True)
+    # every purpose is screened: a listed number is never stored, whatever the channel
     email = Purpose("mail", "email", "b2b", "legitimate_interest", ("email",))
-    assert OppositionScreen.for_purpose(db, email) is None
+    screen = OppositionScreen.for_purpose(db, email)
+    assert screen is not None and "+33612345678" in screen
+    none = Purpose("mail", "email", "b2b", "legitimate_interest", ("email",), None, ())
+    assert OppositionScreen.for_purpose(db, none) is None
+
+
+# Well-formed numbers in ranges phonenumbers' metadata does not allocate, new mobile ranges,
+# and overseas numbers (issue 9 item 2): every one is a number the list must keep.
+POSSIBLE_LINES = (
+    "+33 7 00 00 00 00",  # the issue's example: unallocated mobile range
+    "07 00 12 34 56",
+    "0691 00 00 00",  # national form of a range no plan allocates yet
+    "+590 691 00 00 00",  # the same digits under Guadeloupe's code
+    "06 00 00 00 00",  # an allocated mobile range
+    "0692 12 34 56",  # Réunion, national form
+    "0639 01 23 45",  # Mayotte
+    "+262 262 00 00 00",
+    "+590 590 99 99 99",
+    "+594 594 00 00 00",
+    "+596 596 00 00 00",
+    "+269 123 45 67",  # Comoros, unallocated
+    "+687 12 34 56",  # New Caledonia, unallocated
+    "+689 40 12 34 56",  # French Polynesia, unallocated
+    "+508 41 12 34",  # Saint-Pierre-et-Miquelon
+    "+681 72 12 34",  # Wallis-et-Futuna
+)
+
+
+def test_possible_numbers_are_imported_and_screened(db: Database, tmp_path: Path) -> None:
+    """An opposition list loses nothing: no line above is invalid, each one is screened."""
+    report = do_import(db, write(tmp_path, "\n".join(POSSIBLE_LINES)))
+    assert (report.invalid_count, report.info.count) == (0, len(POSSIBLE_LINES))
+    assert 33700000000 in stored(db) and 2691234567 in stored(db)
+    screen = OppositionScreen(db)
+    for line in POSSIBLE_LINES:
+        e164 = normalise_phone(line, "FR").e164
+        assert e164 is not None and e164 in screen, line
+
+
+def test_a_metadata_update_cannot_unlist_a_number(db: Database, tmp_path: Path) -> None:
+    """ "0691 00 00 00" is +33 691 today; if a phonenumbers release gives 0691 to Guadeloupe,
+    the crawl reads +590 691: the screen still finds the line, and the other way round."""
+    do_import(db, write(tmp_path, "0691 00 00 00\n+596 696 99 99 99\n"))
+    assert stored(db) == [33691000000, 596696999999]
+    screen = OppositionScreen(db)
+    for e164 in ("+33691000000", "+590691000000", "+262691000000", "+594691000000"):
+        assert e164 in screen, e164
+    assert "+33696999999" in screen  # the Martinique line under the French code
+    assert "+33696999998" not in screen
+    assert "+44691000000" not in screen  # not the shared plan: no equivalent
+
+
+def test_only_lines_that_are_not_numbers_are_invalid(db: Database, tmp_path: Path) -> None:
+    lines = [
+        "+33 7 00 00 00 00",
+        "abc",
+        "00 00 00 00 00",
+        "06 12",
+        "+33 0 12 34 56 78",
+        "0700000000",
+    ]
+    with pytest.raises(InvalidLinesError) as caught:
+        do_import(db, write(tmp_path, "\n".join(lines)))
+    assert caught.value.lines == (2, 3, 4, 5)
+    report = do_import(db, write(tmp_path, "\n".join(lines), "b.txt"), skip_invalid=True)
+    assert (report.invalid_count, stored(db)) == (4, [33700000000])
 
 
 # -- the start-up check ---------------------------------------------------------------------

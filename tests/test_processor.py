@@ -9,6 +9,7 @@ import pytest
 from compliant_scraper.errors import ContactDropped
 from compliant_scraper.policy.model import Purpose
 from compliant_scraper.provenance import Provenance
+from compliant_scraper.screening.checks import export_exclusion
 from compliant_scraper.screening.processor import ContactProcessor
 
 PHONE = Purpose(
@@ -97,7 +98,7 @@ def test_opposition_listed_number_never_kept() -> None:
     assert drops[-1] == ("*", "nothing_usable_for_purpose", "R4")
 
 
-def test_opposition_not_consulted_for_email_purpose() -> None:
+def test_a_listed_phone_does_not_drop_an_email_purpose_contact() -> None:
     contact, _ = run(
         {"name": "X", "email": "x@acme.example", "phone": "0612345678"},
         purpose=EMAIL,
@@ -176,3 +177,114 @@ def test_item_without_provenance_dropped() -> None:
     with pytest.raises(ContactDropped):
         processor.process({"name": "X", "phone": "0612345678", "provenance": None})
     assert drops == [("*", "no_provenance", "R5")]
+
+
+# -- numbers and addresses written in other fields (issue 10 item 10) -----------------------
+
+
+@pytest.mark.parametrize("purpose", [PHONE, EMAIL])
+def test_a_listed_number_in_a_job_title_drops_the_field(purpose: Purpose) -> None:
+    contact, drops = run(
+        {
+            "name": "Jeanne Martin",
+            "phone": "01 42 68 53 00",
+            "email": "jeanne@acme.example",
+            "job_title": "Commerciale - 06 12 34 56 78",
+            "organization": "Acme",
+        },
+        purpose=purpose,
+        opposition={"+33612345678"},
+    )
+    assert contact is not None
+    assert "job_title" not in contact and contact["organization"] == "Acme"
+    assert ("job_title", "opposition_list", "R7") in drops
+    assert not any("06 12" in str(v) for v in contact.values())
+
+
+def test_an_unlisted_number_in_a_job_title_is_kept() -> None:
+    contact, drops = run(
+        {"name": "X", "phone": "0142685300", "job_title": "Standard 06 12 34 56 78"},
+        opposition={"+33699999999"},
+    )
+    assert contact is not None and contact["job_title"] == "Standard 06 12 34 56 78"
+    assert drops == []
+
+
+def test_a_listed_overseas_number_in_an_organisation_under_another_code() -> None:
+    """The list holds +262 692 ...; the page writes the national form in the organisation."""
+    contact, drops = run(
+        {"name": "X", "phone": "0142685300", "organization": "Cabinet Hoarau 0692 12 34 56"},
+        opposition={"+262692123456"},
+    )
+    assert contact is not None and "organization" not in contact
+    assert drops == [("organization", "opposition_list", "R7")]
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "kind", "value"),
+    [
+        ("organization", "Acme (jeanne@acme.example)", "email", "jeanne@acme.example"),
+        ("job_title", "Gérante, jeanne [at] acme [dot] example", "email", "jeanne@acme.example"),
+        ("job_title", "Gérante - 06 12 34 56 78", "phone", "+33612345678"),
+        # a field the purpose does not keep still says who the person is (R8)
+        ("description", "Appelez-moi au 06 12 34 56 78", "phone", "+33612345678"),
+        # a value the email normaliser refuses still holds the address
+        ("email", "Jeanne Martin <jeanne@acme.example>", "email", "jeanne@acme.example"),
+        ("phone", "06 12 34 56 78 (Jeanne)", "phone", "+33612345678"),
+    ],
+)
+def test_a_suppressed_identifier_in_any_field_drops_the_person(
+    field: str, text: str, kind: str, value: str
+) -> None:
+    item = {"name": "Jeanne Martin", "phone": "01 42 68 53 00", field: text}
+    contact, drops = run(item, suppressed={(kind, value)})
+    assert contact is None
+    assert drops[-1] == ("*", "suppressed", "R8")
+
+
+@pytest.mark.parametrize(
+    ("listed", "drop"),
+    [
+        (set(), ("phone", "unallocated_phone", "R9")),
+        ({"+33700000000"}, ("phone", "opposition_list", "R7")),
+    ],
+)
+def test_an_unallocated_phone_is_screened_then_not_stored(
+    listed: set[str], drop: tuple[str, str, str]
+) -> None:
+    """Issue 9 item 2: +33 7 00 00 00 00 is a number: screened, never stored (R9)."""
+    contact, drops = run({"name": "X", "phone": "+33 7 00 00 00 00"}, opposition=listed)
+    assert contact is None
+    assert drops[0] == drop
+    assert drops[-1] == ("*", "nothing_usable_for_purpose", "R4")
+
+
+def test_a_suppressed_unallocated_phone_drops_the_person() -> None:
+    contact, drops = run(
+        {"name": "X", "phone": "07 00 00 00 00", "email": "x@acme.example"},
+        purpose=EMAIL,
+        suppressed={("phone", "+33700000000")},
+    )
+    assert contact is None
+    assert drops[-1] == ("*", "suppressed", "R8")
+
+
+@pytest.mark.parametrize(
+    ("contact", "suppressed", "listed", "reason"),
+    [
+        ({"job_title": "Commerciale 06 12 34 56 78"}, set(), {"+33612345678"}, "opposition_list"),
+        (
+            {"organization": "Acme, jean@acme.example"},
+            {("email", "jean@acme.example")},
+            set(),
+            "suppressed",
+        ),
+        ({"job_title": "Commerciale 06 12 34 56 78"}, set(), {"+33699999999"}, None),
+    ],
+)
+def test_export_leaves_out_a_contact_whose_text_holds_a_listed_identifier(
+    contact: dict[str, Any], suppressed: set[tuple[str, str]], listed: set[str], reason: str | None
+) -> None:
+    """A contact stored before the list was imported is not exported with the number."""
+    stored = {"name": "Jeanne", "phone": "+33142685300", **contact}
+    assert export_exclusion(stored, "2026-11-23", FakeSuppression(suppressed), listed) == reason

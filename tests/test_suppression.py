@@ -105,6 +105,25 @@ def test_add_and_lookup(db: Database, tmp_path: Path) -> None:
     assert events.count("suppression_add") == 2
 
 
+def test_unallocated_numbers_can_object(db: Database, tmp_path: Path) -> None:
+    """Issue 9 item 2: a possible number phonenumbers does not allocate is still honoured."""
+    listing = SuppressionList.open(db, tmp_path / "c.db.key")
+    assert canonical_identifier("phone", "+33 7 00 00 00 00") == "+33700000000"
+    assert listing.add("phone", "07 00 00 00 00", "objection") is True
+    assert listing.is_suppressed("phone", "+33700000000")
+
+
+def test_the_shared_french_plan_is_one_line(db: Database, tmp_path: Path) -> None:
+    """An objection recorded as +33 691 ... holds when a later metadata reads +590 691 ..."""
+    listing = SuppressionList.open(db, tmp_path / "c.db.key")
+    listing.add("phone", "0691 00 00 00", "objection")  # +33691000000 today
+    assert listing.is_suppressed("phone", "+590691000000")
+    assert listing.is_suppressed("phone", "+262 691 00 00 00")
+    assert not listing.is_suppressed("phone", "+590691000001")
+    listing.add("phone", "+596 696 99 99 99", "objection")
+    assert listing.is_suppressed("phone", "+33696999999")
+
+
 def test_module_functions(db: Database) -> None:
     assert suppression.add(db, KEY, "phone", "0612345678", "objection") is True
     assert suppression.is_suppressed(db, KEY, "phone", "+33 6 12 34 56 78")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from compliant_scraper.clock import add_months, add_years
+from compliant_scraper.store.database import open_database
 from compliant_scraper.tooling.base import ToolingError
-from compliant_scraper.tooling.lookup import Identifier, parse_identifier
+from compliant_scraper.tooling.lookup import Identifier, find_contacts, parse_identifier
 
 
 @pytest.mark.parametrize(
@@ -66,3 +68,17 @@ def test_add_months(start: date, months: int, expected: date) -> None:
 
 def test_add_years_on_29_february() -> None:
     assert add_years(date(2028, 2, 29), 3) == date(2031, 2, 28)
+
+
+def test_an_unallocated_number_is_an_identifier() -> None:
+    """Issue 9 item 2: a person can object with +33 7 00 00 00 00, a possible number."""
+    assert parse_identifier("+33 7 00 00 00 00") == Identifier("phone", "+33700000000")
+
+
+def test_a_number_is_found_under_each_code_of_the_shared_french_plan(tmp_path: Path) -> None:
+    """A contact stored as +590 691 ... is found (and erased) when asked as 0691 ..."""
+    db = open_database(tmp_path / "c.db")
+    db["contacts"].insert({"kind": "person", "phone": "+590691000000", "purpose": "p"})
+    db["contacts"].insert({"kind": "person", "phone": "+33612345678", "purpose": "p"})
+    found = find_contacts(db, parse_identifier("0691 00 00 00"))
+    assert [c["phone"] for c in found] == ["+590691000000"]

@@ -12,6 +12,8 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider
 from scrapy.utils.misc import load_object
 
+from ..errors import ComplianceConfigError
+from . import cluster_mode
 from .components import COMPONENTS, SCRAPY_ROBOTS_MIDDLEWARE
 from .context import ComplianceContext
 from .logformatter import ComplianceLogFormatter
@@ -48,6 +50,12 @@ class ComplianceAddon:
         settings.set_in_component_priority_dict(
             "DOWNLOADER_MIDDLEWARES", load_object(SCRAPY_ROBOTS_MIDDLEWARE), None
         )
+        # Cluster mode (COMPLIANCE_CLUSTER_REDIS_URL): the shared scheduler, or a refusal.
+        try:
+            cluster_mode.install(settings)
+        except ComplianceConfigError as exc:
+            logger.critical("The crawl does not start (compliance check): %s", exc)
+            raise
 
     def spider_opened(self, spider: Spider) -> None:
         """Before any request: every compliance component must be in its chain."""
@@ -61,6 +69,7 @@ class ComplianceAddon:
                     "log formatter that never logs a dropped item's values",
                 )
             )
+        missing.extend(cluster_mode.missing_scheduler(self.crawler))
         if missing:
             for setting, path, role in missing:
                 logger.error(

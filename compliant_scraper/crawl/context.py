@@ -100,6 +100,12 @@ class ComplianceContext:
         setattr(crawler, _ATTR, self)
 
     @classmethod
+    def current(cls, crawler: Crawler) -> ComplianceContext | None:
+        """The context of ``crawler`` if the compliance add-on built one; never builds it."""
+        ctx: ComplianceContext | None = getattr(crawler, _ATTR, None)
+        return ctx
+
+    @classmethod
     def from_crawler(cls, crawler: Crawler) -> ComplianceContext:
         config = Config.from_settings(crawler.settings)
         today = today_utc()

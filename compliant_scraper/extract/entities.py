@@ -23,8 +23,9 @@ from typing import Any, Final
 from urllib.parse import urljoin
 
 from ..values.fields import ITEM_KEYS
-from .schema_types import ORGANIZATION, PERSON, contact_type
-from .values import all_text, local_name, snake_case, strip_mailto, strip_tel, text
+from .limits import MAX_DEPTH_ALLOWED
+from .schema_types import ORGANIZATION, PERSON, contact_type, excluded_type
+from .values import all_text, local_name, phone_key, snake_case, strip_mailto, strip_tel, text
 
 CONTACT_KEYS: Final = ITEM_KEYS
 
@@ -47,7 +48,7 @@ AUTHORSHIP_PROPERTIES: Final = frozenset(
 # Properties read into the contact's own keys, never passed through.
 _CONSUMED: Final = frozenset(
     {"name", "givenName", "familyName", "jobTitle", "worksFor", "email", "telephone",
-     "contactPoint", "contactPoints", "address", "url"}
+     "contactPoint", "contactPoints", "address", "url", "additionalType"}
 )  # fmt: skip
 _ADDRESS_KEYS: Final = {
     "streetAddress": "street_address",
@@ -69,13 +70,55 @@ class _Found:
 
 
 @dataclass
+class Withheld:
+    """The emails (case-folded) and phones (:func:`~.values.phone_key`) of a page's nodes that
+    are never contacts: third parties nested through a private relation, ``Patient`` records.
+    The link reader skips a ``mailto:``/``tel:`` link to one of them, so a spouse's address
+    written as a link does not come back as a contact of its own."""
+
+    emails: set[str] = field(default_factory=set)
+    phones: set[str] = field(default_factory=set)
+
+    def add(self, subtree: Any) -> None:
+        """Every ``email`` and ``telephone`` value anywhere in ``subtree``."""
+        stack = [subtree]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, list):
+                stack.extend(value)
+            elif isinstance(value, dict):
+                for key, child in value.items():
+                    name = local_name(key)
+                    if name in ("email", "telephone"):
+                        for raw in child if isinstance(child, list) else [child]:
+                            self._value(name, text(raw))
+                    else:
+                        stack.append(child)
+
+    def _value(self, name: str, raw: str | None) -> None:
+        if raw is None:
+            return
+        if name == "email":
+            email = strip_mailto(raw)
+            if email:
+                self.emails.add(email.casefold())
+        else:
+            phone = strip_tel(raw)
+            if phone and (key := phone_key(phone)):
+                self.phones.add(key)
+
+
+@dataclass
 class _Walk:
     index: dict[str, dict[str, Any]] = field(default_factory=dict)
     found: list[_Found] = field(default_factory=list)
     references: dict[str, tuple[int, dict[str, Any] | None]] = field(default_factory=dict)
+    withheld: list[Any] = field(default_factory=list)
 
     def visit(self, value: Any, level: int, parent: dict[str, Any] | None, depth: int) -> None:
-        if depth > 32:  # hostile nesting
+        # The readers cut every page at its depth bound (limits.bound_nodes): this is the last
+        # guard against recursion, for nodes given by another caller.
+        if depth > 2 * MAX_DEPTH_ALLOWED + 2:
             return
         if isinstance(value, list):
             for element in value:
@@ -90,7 +133,13 @@ class _Walk:
             return
         if isinstance(node_id, str):
             self.index.setdefault(node_id, value)
-        typed = contact_type(value.get("@type"))
+        types, additional = value.get("@type"), _additional_types(value)
+        if excluded_type(types, additional):
+            # A Patient record: nothing in it is a contact, nor reachable through a link.
+            if level < PRIVATE:
+                self.withheld.append(value)
+            level = PRIVATE
+        typed = contact_type(types, additional)
         if typed is not None:
             self.found.append(_Found(value, typed[0], typed[1], level, parent))
         for key, child in value.items():
@@ -98,6 +147,8 @@ class _Walk:
                 continue
             if typed is not None:
                 child_level = max(_level(local_name(key), typed[1]), level)
+                if child_level == PRIVATE and level < PRIVATE:
+                    self.withheld.append(child)
                 self.visit(child, child_level, value, depth + 1)
             elif local_name(key) in AUTHORSHIP_PROPERTIES:
                 self.visit(child, max(NESTED, level), parent, depth + 1)
@@ -118,6 +169,15 @@ class _Walk:
         return value
 
 
+def _additional_types(node: dict[str, Any]) -> list[Any]:
+    """The node's ``additionalType`` values, under any prefix (``schema:additionalType``)."""
+    values: list[Any] = []
+    for key, value in node.items():
+        if local_name(key) == "additionalType":
+            values.extend(value if isinstance(value, list) else [value])
+    return values
+
+
 def _level(key: str, parent_kind: str) -> int:
     if key in PRIVATE_PROPERTIES:
         return PRIVATE
@@ -126,10 +186,18 @@ def _level(key: str, parent_kind: str) -> int:
     return NESTED
 
 
-def contacts_from_nodes(roots: list[Any], method: str, base_url: str) -> list[dict[str, Any]]:
-    """The contacts among ``roots`` (JSON-LD shaped nodes), de-duplicated, in page order."""
+def contacts_from_nodes(
+    roots: list[Any], method: str, base_url: str, withheld: Withheld | None = None
+) -> list[dict[str, Any]]:
+    """The contacts among ``roots`` (JSON-LD shaped nodes), de-duplicated, in page order.
+
+    ``withheld`` collects the emails and phones of the nodes that are never contacts.
+    """
     walk = _Walk()
     walk.visit(roots, TOP, None, 0)
+    if withheld is not None:
+        for subtree in walk.withheld:
+            withheld.add(subtree)
     contacts: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
     for found in walk.found:
@@ -140,6 +208,8 @@ def contacts_from_nodes(roots: list[Any], method: str, base_url: str) -> list[di
         if level == MEMBER and found.kind != PERSON:
             level = NESTED
         if level == PRIVATE:
+            if withheld is not None:
+                withheld.add(found.node)  # also when private through an @id reference
             continue
         contact = to_contact(found, method, base_url, walk.resolve)
         reachable = contact["email"] or contact["phone"]

@@ -1,79 +1,54 @@
 """Which schema.org types are contacts, and of which kind (person or organization).
 
-A type is an organization when it is in :data:`ORGANIZATION_TYPES` or its name ends with one of
-:data:`ORGANIZATION_SUFFIXES` (``DentalBusiness``, ``SportsOrganization``, ``PetStore``…), so a
-subtype missing from the table is still read. ``Service`` is not a suffix: ``Service`` itself
-and most ``…Service`` types (``TaxiService``, ``BroadcastService``) are offers, not
-organizations; the organizations among them (``LegalService``, ``FinancialService``,
-``ProfessionalService``, ``EmergencyService``…) are in the table.
+The kinds come from the schema.org vocabulary itself: ``schema_types.json``, generated from one
+named release by :mod:`.schema_vocabulary` (which says how to regenerate it). Every type the
+release puts below ``Organization`` is an organization (186 in release 30.0, ``Organization``
+included), ``Person`` is a person. On top of the vocabulary, two decisions of this project:
 
-:data:`EXCLUDED_TYPES` are never extracted: a ``Patient`` record reveals health data by its
-type alone (GDPR Art. 9).
+- :data:`EXCLUDED_TYPES` are never extracted: a ``Patient`` record reveals health data by its
+  type alone (GDPR Art. 9, R4), whether it is written in ``@type`` or ``additionalType``.
+- ``IndividualPhysician`` is an Organization subtype in schema.org but describes one doctor: a
+  person.
+
+A type name the release does not know (a newer release's type, a site's own) is an organization
+when it ends with one of :data:`ORGANIZATION_SUFFIXES` (``DentalBusiness``, ``CheeseStore``), so
+a vocabulary older than the page does not lose it. The suffixes never apply to a type the
+release knows: ``DefenceEstablishment`` is a place and ``ReturnInStore`` a return policy.
+``Service`` is not a suffix: most ``…Service`` types (``TaxiService``) are offers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import cache
 from typing import Any, Final
 from urllib.parse import urlsplit
+
+from .schema_vocabulary import load
 
 PERSON: Final = "person"
 ORGANIZATION: Final = "organization"
 
-# IndividualPhysician is an Organization subtype in schema.org but describes one doctor.
-PERSON_TYPES: Final = frozenset({"Person", "IndividualPhysician"})
-
 EXCLUDED_TYPES: Final = frozenset({"Patient"})
+# Organization subtypes in schema.org that describe one person.
+PERSON_OVERRIDES: Final = frozenset({"IndividualPhysician"})
 
 ORGANIZATION_SUFFIXES: Final = ("Organization", "Business", "Store", "Agency", "Establishment")
-
-ORGANIZATION_TYPES: Final = frozenset(
-    {
-        # Organization and its direct subtypes
-        "Organization", "Airline", "Consortium", "Cooperative", "Corporation", "FundingScheme",
-        "GovernmentOrganization", "LibrarySystem", "LocalBusiness", "MedicalOrganization", "NGO",
-        "NewsMediaOrganization", "OnlineBusiness", "PerformingGroup", "DanceGroup", "MusicGroup",
-        "TheaterGroup", "PoliticalParty", "Project", "FundingAgency", "ResearchProject",
-        "ResearchOrganization", "SearchRescueOrganization", "SportsOrganization", "SportsTeam",
-        "WorkersUnion",
-        # education
-        "EducationalOrganization", "CollegeOrUniversity", "ElementarySchool", "HighSchool",
-        "MiddleSchool", "Preschool", "School",
-        # health
-        "Dentist", "DiagnosticLab", "Hospital", "MedicalClinic", "Pharmacy", "Physician",
-        "VeterinaryCare", "MedicalBusiness", "CommunityHealth", "Dermatology", "DietNutrition",
-        "Emergency", "Geriatric", "Gynecologic", "Midwifery", "Nursing", "Obstetric",
-        "Oncologic", "Optician", "Optometric", "Otolaryngologic", "Pediatric", "Physiotherapy",
-        "PlasticSurgery", "Podiatric", "PrimaryCare", "Psychiatric", "PublicHealth",
-        # legal, finance, professional services
-        "LegalService", "Attorney", "Notary", "ProfessionalService", "FinancialService",
-        "AccountingService", "AutomatedTeller", "BankOrCreditUnion", "InsuranceAgency",
-        "RealEstateAgent", "EmploymentAgency", "TravelAgency",
-        # other LocalBusiness subtypes
-        "AnimalShelter", "ArchiveOrganization", "ChildCare", "DryCleaningOrLaundry",
-        "EmergencyService", "FireStation", "PoliceStation", "GovernmentOffice", "PostOffice",
-        "InternetCafe", "Library", "RadioStation", "TelevisionStation", "RecyclingCenter",
-        "SelfStorage", "ShoppingCenter", "TouristInformationCenter",
-        "AutomotiveBusiness", "AutoBodyShop", "AutoDealer", "AutoRental", "AutoRepair",
-        "AutoWash", "GasStation", "MotorcycleDealer", "MotorcycleRepair",
-        "EntertainmentBusiness", "AdultEntertainment", "AmusementPark", "ArtGallery", "Casino",
-        "ComedyClub", "MovieTheater", "NightClub",
-        "FoodEstablishment", "Bakery", "BarOrPub", "Brewery", "CafeOrCoffeeShop", "Distillery",
-        "FastFoodRestaurant", "IceCreamShop", "Restaurant", "Winery",
-        "HealthAndBeautyBusiness", "BeautySalon", "DaySpa", "HairSalon", "HealthClub",
-        "NailSalon", "TattooParlor",
-        "HomeAndConstructionBusiness", "Electrician", "GeneralContractor", "HVACBusiness",
-        "HousePainter", "Locksmith", "MovingCompany", "Plumber", "RoofingContractor",
-        "LodgingBusiness", "BedAndBreakfast", "Campground", "Hostel", "Hotel", "Motel", "Resort",
-        "VacationRental",
-        "SportsActivityLocation", "BowlingAlley", "ExerciseGym", "GolfCourse",
-        "PublicSwimmingPool", "SkiResort", "SportsClub", "StadiumOrArena", "TennisComplex",
-        "Store", "Florist", "PawnShop", "OnlineStore",
-    }
-)  # fmt: skip
 
 _SCHEMA_HOSTS: Final = frozenset({"schema.org", "www.schema.org"})
 _SCHEMA_PREFIXES: Final = frozenset({"schema", "sdo"})
 _GENERIC: Final = frozenset({"Person", "Organization", "LocalBusiness"})
+
+
+@cache
+def _kinds() -> dict[str, str | None]:
+    """Each type name of the shipped release -> ``"person"``, ``"organization"`` or ``None``."""
+    table = load()
+    kinds: dict[str, str | None] = dict.fromkeys(table["other"])
+    kinds.update(dict.fromkeys(table["organization"], ORGANIZATION))
+    kinds.update(dict.fromkeys(table["person"], PERSON))
+    kinds.update(dict.fromkeys(PERSON_OVERRIDES, PERSON))
+    return kinds
 
 
 def schema_name(value: str) -> str | None:
@@ -83,7 +58,10 @@ def schema_name(value: str) -> str | None:
     """
     value = value.strip()
     if "://" in value:
-        parts = urlsplit(value)
+        try:
+            parts = urlsplit(value)
+        except ValueError:  # e.g. a broken IPv6 literal
+            return None
         if (parts.hostname or "") not in _SCHEMA_HOSTS:
             return None
         value = (parts.fragment or parts.path).strip("/").rpartition("/")[2]
@@ -96,23 +74,22 @@ def schema_name(value: str) -> str | None:
 
 def kind_of(name: str) -> str | None:
     """``"person"``, ``"organization"`` or ``None`` for one schema.org type name."""
-    if name in PERSON_TYPES:
-        return PERSON
-    if name in ORGANIZATION_TYPES or name.endswith(ORGANIZATION_SUFFIXES):
-        return ORGANIZATION
-    return None
+    kinds = _kinds()
+    if name in kinds:
+        return kinds[name]
+    return ORGANIZATION if name.endswith(ORGANIZATION_SUFFIXES) else None
 
 
-def contact_type(types: Any) -> tuple[str, str] | None:
-    """``(schema_type, kind)`` of a node's ``@type`` (a string or a list), or ``None``.
+def contact_type(types: Any, additional: Any = None) -> tuple[str, str] | None:
+    """``(schema_type, kind)`` of a node's ``@type`` and ``additionalType``, or ``None``.
 
-    With several types the most specific contact type wins (``Dentist`` over
-    ``LocalBusiness``); any excluded type excludes the node.
+    Each may be a string, a ``{"@id": …}`` node or a list of them. With several types the most
+    specific contact type wins (``Dentist`` over ``LocalBusiness``), ``@type`` first; any
+    excluded type excludes the node.
     """
-    names = [types] if isinstance(types, str) else types if isinstance(types, list) else []
     found: tuple[str, str] | None = None
-    for raw in names:
-        name = schema_name(raw) if isinstance(raw, str) else None
+    for raw in (*_strings(types), *_strings(additional)):
+        name = schema_name(raw)
         if name is None:
             continue
         if name in EXCLUDED_TYPES:
@@ -121,3 +98,18 @@ def contact_type(types: Any) -> tuple[str, str] | None:
         if kind is not None and (found is None or found[0] in _GENERIC):
             found = (name, kind)
     return found
+
+
+def excluded_type(types: Any, additional: Any = None) -> bool:
+    """Whether a node's ``@type`` or ``additionalType`` is one of :data:`EXCLUDED_TYPES`."""
+    return any(
+        schema_name(raw) in EXCLUDED_TYPES for raw in (*_strings(types), *_strings(additional))
+    )
+
+
+def _strings(value: Any) -> Iterator[str]:
+    for element in value if isinstance(value, list) else [value]:
+        if isinstance(element, dict):
+            element = element.get("@id")
+        if isinstance(element, str):
+            yield element

@@ -1,21 +1,20 @@
-"""Reading one syntax of a page with extruct, into JSON-LD shaped nodes.
+"""Which syntaxes a page carries, the page's tree, and JSON-LD blocks.
 
-Each reader takes an lxml tree parsed once for the page and returns the page's nodes for
-:func:`~compliant_scraper.extract.entities.contacts_from_nodes`. A reader may raise on broken
-markup; the caller isolates each one. :func:`markers` tells which syntaxes a page carries, from
-plain substring tests on the page text, so a page pays only for the parsers it needs.
+:func:`markers` tells which syntaxes a page carries, from plain substring tests on the page text,
+so a page pays only for the parsers it needs. The readers return JSON-LD shaped nodes for
+:func:`~compliant_scraper.extract.entities.contacts_from_nodes`, within the page's
+:class:`~compliant_scraper.extract.limits.Budget`: JSON-LD here, microdata in :mod:`.microdata`,
+RDFa in :mod:`.rdfa`. A reader may raise on broken markup; the caller isolates each one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, Final
 
-import extruct
 from extruct.jsonld import JsonLdExtractor
 from extruct.utils import parse_html, parse_xmldom_html
 
-from .values import local_name
+from .limits import Budget, bound_nodes
 
 JSON_LD: Final = "json-ld"
 MICRODATA: Final = "microdata"
@@ -34,8 +33,6 @@ MARKERS: Final[dict[str, tuple[str, ...]]] = {
 
 _JSON_LD_SCRIPTS: Final = "//script[@type='application/ld+json']"
 _jsonld = JsonLdExtractor()
-
-Reader = Callable[[Any, str], list[Any]]
 
 
 def markers(page: str | bytes) -> list[str]:
@@ -61,51 +58,14 @@ def json_ld_blocks(tree: Any) -> list[Any]:
     return [script for script in tree.xpath(_JSON_LD_SCRIPTS) if (script.text or "").strip()]
 
 
-def read_json_ld_block(script: Any, base_url: str) -> list[Any]:
-    """The nodes of one JSON-LD block (a dict, a list, or a ``@graph``); raises when broken."""
-    return list(_jsonld.extract_items(script, base_url=base_url))
-
-
-def read_microdata(tree: Any, base_url: str) -> list[Any]:
-    """Microdata items in extruct's uniform (JSON-LD like) shape; untyped items flattened."""
-    items = extruct.extract(tree, base_url=base_url, syntaxes=[MICRODATA], uniform=True)
-    return [_flatten_microdata(item) for item in items.get(MICRODATA, [])]
-
-
-def read_rdfa(tree: Any, base_url: str) -> list[Any]:
-    """RDFa nodes compacted from expanded JSON-LD: local keys, unwrapped ``@value`` lists."""
-    items = extruct.extract(tree, base_url=base_url, syntaxes=[RDFA])
-    return [_compact_rdfa(node) for node in items.get(RDFA, []) if isinstance(node, dict)]
-
-
-def _flatten_microdata(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_flatten_microdata(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if "@type" not in value and isinstance(value.get("properties"), dict):
-        value = value["properties"]  # an item without itemtype
-    out: dict[str, Any] = {}
-    for key, child in value.items():
-        out["@id" if key == "id" else key] = _flatten_microdata(child)
-    return out
-
-
-def _compact_rdfa(node: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, values in node.items():
-        if key in ("@id", "@type"):
-            out[key] = values
-        else:
-            unwrapped = [_unwrap(v) for v in values] if isinstance(values, list) else [values]
-            out[local_name(key)] = unwrapped[0] if len(unwrapped) == 1 else unwrapped
-    return out
-
-
-def _unwrap(value: Any) -> Any:
-    if isinstance(value, dict):
-        if "@value" in value:
-            return value["@value"]
-        if "@list" in value and isinstance(value["@list"], list):
-            return [_unwrap(v) for v in value["@list"]]
-    return value
+def read_json_ld_block(script: Any, base_url: str, budget: Budget) -> list[Any]:
+    """The nodes of one JSON-LD block (a dict, a list, or a ``@graph``), cut at the page's
+    bounds; raises when broken. A block nested beyond Python's own recursion limit cannot be
+    parsed at all: it counts as too deep, and is not read."""
+    try:
+        nodes = list(_jsonld.extract_items(script, base_url=base_url))
+    except RecursionError:
+        budget.too_deep(JSON_LD)
+        return []
+    bounded: list[Any] = bound_nodes(nodes, budget, JSON_LD, count_items=True) or []
+    return bounded

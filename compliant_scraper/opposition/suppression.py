@@ -29,7 +29,7 @@ from typing import Final
 from ..errors import ComplianceConfigError
 from ..values.emails import normalise_email
 from ..values.fields import IDENTIFIERS
-from ..values.phones import normalise_phone
+from ..values.phones import equivalent_e164, normalise_phone
 
 KINDS: Final = IDENTIFIERS
 KEY_BYTES: Final = 32
@@ -100,6 +100,8 @@ def canonical_identifier(kind: str, value: str, default_region: str = "FR") -> s
             raise ValueError("not a valid email address")
         return email.canonical
     if kind == "phone":
+        # A possible number phonenumbers' metadata does not know (+33 7 00 00 00 00) is
+        # still a number someone can object with: its E.164 form is hashed like any other.
         phone = normalise_phone(value, default_region)
         if phone.e164 is None:
             raise ValueError("not a valid phone number")
@@ -109,7 +111,19 @@ def canonical_identifier(kind: str, value: str, default_region: str = "FR") -> s
 
 def identifier_hash(key: bytes, kind: str, value: str, default_region: str = "FR") -> str:
     """HMAC-SHA256 (hex) of ``kind:canonical value`` under ``key``."""
+    return _hmac(key, kind, canonical_identifier(kind, value, default_region))
+
+
+def lookup_hashes(key: bytes, kind: str, value: str, default_region: str = "FR") -> list[str]:
+    """The hashes a lookup of ``value`` checks: its own, and for a number of the shared
+    French plan those of its other country codes (``values.phones.equivalent_e164``), so an
+    objection recorded as +33 691 ... holds when a later metadata reads +590 691 ...."""
     canonical = canonical_identifier(kind, value, default_region)
+    forms = equivalent_e164(canonical) if kind == "phone" else (canonical,)
+    return [_hmac(key, kind, form) for form in forms]
+
+
+def _hmac(key: bytes, kind: str, canonical: str) -> str:
     return hmac.new(key, f"{kind}:{canonical}".encode(), hashlib.sha256).hexdigest()
 
 

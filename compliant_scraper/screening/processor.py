@@ -1,12 +1,20 @@
 """The chain every item passes before anything is stored, free of Scrapy so it can be
 benchmarked and tested alone:
 
-    provenance check -> normalise -> purpose rules -> minimise -> sensitive scan
-    -> suppression list -> opposition lists -> usable for the purpose?
+    provenance check -> normalise (and find numbers and addresses in text) -> suppression
+    list -> purpose rules -> minimise -> sensitive scan -> opposition lists -> usable?
 
 Each value not kept is reported through ``on_drop(url, field, reason, rule)`` (the caller
 records a ``drops`` row, never the value); a whole item not kept raises ``ContactDropped``
 (the crawl's pipeline raises it again as Scrapy's ``ComplianceDrop``).
+
+Numbers and addresses written in other fields ("Commercial - 06 12 34 56 78" in a job
+title, ``checks.found_in_text``) are screened like the ``phone`` and ``email`` fields: one
+on the suppression list drops the whole item (the person objected, R8), whichever field
+held it, kept or not; a number on an opposition list drops the field that holds it
+(``opposition_list``, R7), so a listed number is never stored, exported or logged under
+another field's name. A possible number phonenumbers' metadata does not know is screened,
+then dropped (``unallocated_phone``, R9, or ``opposition_list`` when listed).
 """
 
 from __future__ import annotations
@@ -23,8 +31,16 @@ from ..provenance import ITEM_KEY, Provenance
 from ..rules import Rule
 from ..values.emails import normalise_email
 from ..values.fields import DERIVED_OF, TEXT_FIELDS
+from ..values.identifiers import Found, find_identifiers
 from ..values.phones import normalise_phone
-from .checks import Suppression, on_opposition_list, suppressed
+from .checks import (
+    Suppression,
+    found_in_text,
+    listed_in_text,
+    on_opposition_list,
+    suppressed,
+    suppressed_in_text,
+)
 from .minimise import is_empty, minimise
 from .sensitive import scan
 
@@ -64,7 +80,7 @@ class ContactProcessor:
         self.default_region = default_region
         self.on_drop = on_drop
         self.suppression = suppression
-        self.opposition = opposition if purpose.channel == "phone" else None
+        self.opposition = opposition  # every purpose: a listed number is never stored (R7)
 
     def process(self, item: Mapping[str, Any]) -> Processed:
         provenance = item.get(ITEM_KEY)
@@ -73,16 +89,16 @@ class ContactProcessor:
             self.on_drop("", "*", "no_provenance", Rule.R5)
             raise ContactDropped("no_provenance", Rule.R5, "item has no verifiable source")
         url = provenance.source_url
-        contact = self._normalise(item, url)
+        contact, found = self._normalise(item, url)
         # Before minimisation: an objection made by email must stop a phone-purpose crawl
         # from keeping that person's phone, and the other way round (R8).
-        self._check_suppression(contact, url)
+        self._check_suppression(contact, found, url)
         self._purpose_rules(contact, url)
         contact, dropped = minimise(contact, self.purpose)
         for field in dropped:
             self.on_drop(url, field, "not_needed_for_purpose", Rule.R4)
         self._scan(contact, url)
-        self._check_opposition(contact, url)
+        self._check_opposition(contact, found, url)
         self._require_usable(contact, url)
         fields = sorted(k for k, v in contact.items() if k in self.purpose.fields and v)
         return Processed(contact, provenance, fields)
@@ -91,15 +107,25 @@ class ContactProcessor:
         self.on_drop(url, "*", reason, rule)
         return ContactDropped(reason, rule, detail)
 
-    def _normalise(self, item: Mapping[str, Any], url: str) -> dict[str, Any]:
+    def _normalise(
+        self, item: Mapping[str, Any], url: str
+    ) -> tuple[dict[str, Any], dict[str, Found]]:
+        region = self.default_region
         contact = {k: v for k, v in item.items() if k != ITEM_KEY and not is_empty(v)}
         for key, value in list(contact.items()):
             if key not in ("provenance",) and not isinstance(value, str):
                 contact[key] = _as_text(value)
+        found = found_in_text(contact, region)
         raw_phone = contact.pop("phone", None)
         if raw_phone:
-            phone = normalise_phone(raw_phone, self.default_region)
-            if phone.e164 is None:
+            phone = normalise_phone(raw_phone, region)
+            if phone.e164 is not None and not phone.ok:  # possible, but not allocated
+                found["phone"] = Found(phones=(phone.e164,))
+                listed = on_opposition_list(phone.e164, self.opposition)
+                reason = "opposition_list" if listed else (phone.reason or "unallocated_phone")
+                self.on_drop(url, "phone", reason, Rule.R7 if listed else Rule.R9)
+            elif phone.e164 is None:
+                found["phone"] = find_identifiers(raw_phone, region)  # "06 12 ... (Jean)"
                 self.on_drop(url, "phone", phone.reason or "invalid_phone", Rule.R9)
             else:
                 contact["phone"] = phone.e164
@@ -109,13 +135,14 @@ class ContactProcessor:
         if raw_email:
             email = normalise_email(raw_email)
             if email.email is None:
+                found["email"] = find_identifiers(raw_email, region)  # "Jean <jean@acme.fr>"
                 self.on_drop(url, "email", email.reason or "invalid_email", Rule.R9)
             else:
                 # The canonical (lower-cased) form: what de-duplication and the suppression
                 # list's keyed hashes compare.
                 contact["email"] = email.canonical or email.email
                 contact["email_kind"] = email.kind
-        return contact
+        return contact, found
 
     def _purpose_rules(self, contact: dict[str, Any], url: str) -> None:
         region = contact.pop("_phone_region", None)
@@ -135,15 +162,25 @@ class ContactProcessor:
                     contact.pop(DERIVED_OF.get(field, ""), None)
                     self.on_drop(url, field, f"sensitive_{hit.category}", hit.rule)
 
-    def _check_suppression(self, contact: dict[str, Any], url: str) -> None:
+    def _check_suppression(
+        self, contact: dict[str, Any], found: dict[str, Found], url: str
+    ) -> None:
         if suppressed(contact, self.suppression):
             raise self._drop_item(url, "suppressed", Rule.R8, "on the suppression list")
+        field = suppressed_in_text(found, self.suppression)
+        if field is not None:
+            raise self._drop_item(
+                url, "suppressed", Rule.R8, f"field {field!r} holds an identifier on the list"
+            )
 
-    def _check_opposition(self, contact: dict[str, Any], url: str) -> None:
+    def _check_opposition(self, contact: dict[str, Any], found: dict[str, Found], url: str) -> None:
         if on_opposition_list(contact.get("phone"), self.opposition):
             del contact["phone"]
             contact.pop(DERIVED_OF["phone"], None)
             self.on_drop(url, "phone", "opposition_list", Rule.R7)
+        for field in listed_in_text(found, self.opposition, contact):
+            del contact[field]
+            self.on_drop(url, field, "opposition_list", Rule.R7)
 
     def _require_usable(self, contact: dict[str, Any], url: str) -> None:
         needs = CHANNEL_NEEDS.get(self.purpose.channel, ())

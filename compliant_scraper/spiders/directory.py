@@ -6,22 +6,32 @@ https), and yields the page's contacts (see ``docs/extraction.md``). It is an or
 compliance add-on gates its requests and screens its items.
 
 Bounds: at most ``max_pages`` requests (start URLs included; default 10 000) and a
-``DEPTH_LIMIT`` of 10 unless the project or the command line sets one.
+``DEPTH_LIMIT`` of 10 unless the project or the command line sets one. Each page is read within
+the ``COMPLIANCE_EXTRACT_MAX_*`` bounds; a page over one is recorded in ``drops`` (field ``*``,
+rule R10) and what was read before the bound is yielded.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Any, Final
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Final, Self
 from urllib.parse import urldefrag, urlsplit
 
 from scrapy import Request, Spider
 from scrapy.http import HtmlResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 
+from ..config import Config
+from ..crawl.context import ComplianceContext
+from ..errors import ComplianceConfigError
 from ..extract import extract_contacts
+from ..extract.contacts import OnDrop
+from ..extract.encoding import redecoded
+from ..extract.limits import Limits
 
 if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.settings import BaseSettings
 
@@ -57,6 +67,16 @@ def parse_max_pages(value: Any) -> int:
     return pages
 
 
+def extraction_limits(config: Config) -> Limits:
+    """The page bounds of ``config``; a clear error naming the setting when out of range."""
+    try:
+        return Limits(
+            config.extract_max_depth, config.extract_max_items, config.extract_max_seconds
+        )
+    except ValueError as exc:
+        raise ComplianceConfigError(f"COMPLIANCE_EXTRACT_MAX_*: {exc}") from None
+
+
 class DirectorySpider(Spider):
     name = "directory"
 
@@ -69,6 +89,13 @@ class DirectorySpider(Spider):
         self.hosts = frozenset(urlsplit(url).hostname or "" for url in self.start_urls)
         self.scheduled: set[str] = set()
         self._budget_logged = False
+        self.limits = Limits()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.limits = extraction_limits(Config.from_settings(crawler.settings))
+        return spider
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -88,13 +115,31 @@ class DirectorySpider(Spider):
         if not isinstance(response, HtmlResponse):  # PDF, image, JSON: nothing to read
             return
         crawler = getattr(self, "crawler", None)
+        text, tree = response.text, response.selector.root
+        content_type = response.headers.get("Content-Type")
+        better = redecoded(
+            response.body,
+            response.encoding,
+            content_type.decode("latin-1") if content_type else None,
+        )
+        if better is not None:  # a declared encoding the page's bytes contradict
+            text, tree = better, None
         yield from extract_contacts(
-            response.text,
+            text,
             response.url,
-            tree=response.selector.root,
+            tree=tree,
             stats=crawler.stats if crawler is not None else None,
+            limits=self.limits,
+            on_drop=self._on_drop,
         )
         yield from self.follow_links(response)
+
+    @cached_property
+    def _on_drop(self) -> OnDrop | None:
+        """Where a page over a bound is recorded: the compliance context's ``drops``."""
+        crawler = getattr(self, "crawler", None)
+        ctx = ComplianceContext.current(crawler) if crawler is not None else None
+        return ctx.drop if ctx is not None else None
 
     def follow_links(self, response: HtmlResponse) -> Iterator[Request]:
         """Requests for the page's links on the start hosts, each URL once, within budget."""

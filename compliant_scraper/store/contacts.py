@@ -133,8 +133,10 @@ def by_email(db: Db, forms: Sequence[str]) -> list[dict[str, Any]]:
     )
 
 
-def by_phone(db: Db, e164: str) -> list[dict[str, Any]]:
-    return rows_as_dicts(db.execute("SELECT * FROM contacts WHERE phone = ? ORDER BY id", [e164]))
+def by_phone(db: Db, e164s: Sequence[str]) -> list[dict[str, Any]]:
+    """The contacts stored under any of these E.164 forms (one line, several codes)."""
+    sql = f"SELECT * FROM contacts WHERE phone IN ({marks(e164s)}) ORDER BY id"
+    return rows_as_dicts(db.execute(sql, list(e164s)))
 
 
 def of_purpose(db: Db, purpose: str) -> Iterator[dict[str, Any]]:

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from ..opposition.lists import ListInfo
 from ..policy.model import Purpose
-from ..values.phones import e164_digits
+from ..values.phones import e164_digits, equivalent_keys
 from . import audit_log
 from .backend import Db, marks
 from .transaction import transaction
@@ -158,6 +158,10 @@ class OppositionScreen:
     primary key; the statement is prepared once and cached by the driver), so start-up costs
     nothing whatever the list's size, and a list replaced during a crawl is seen at once:
     the active list is resolved inside the query, never cached.
+
+    A number of the shared French plan is looked up under each of its country codes
+    (``values.phones.equivalent_keys``): ``0691 00 00 00`` read as +33 691 00 00 00 finds
+    a list line written +590 691 00 00 00, whichever code phonenumbers' metadata gives it.
     """
 
     def __init__(self, db: Db, names: Sequence[str] = ("bloctel",)) -> None:
@@ -167,17 +171,27 @@ class OppositionScreen:
         self._execute = db.execute
         self._sql = (
             "SELECT 1 FROM opposition_lists l JOIN opposition_numbers n ON n.list_id = l.id "
-            f"WHERE l.active = 1 AND l.name IN ({marks(self.names)}) AND n.number = ?"
+            f"WHERE l.active = 1 AND l.name IN ({marks(self.names)}) AND n.number IN "
         )
+        self._by_count: dict[int, str] = {}
 
     @classmethod
     def for_purpose(cls, db: Db, purpose: Purpose) -> OppositionScreen | None:
-        """The screen a purpose needs: its lists for a phone purpose, else None."""
-        if purpose.channel != "phone" or not purpose.opposition_lists:
+        """The screen over a purpose's lists (None when it names none), whatever its channel.
+
+        A listed number is never stored, in the ``phone`` field or written in another one:
+        R7 forbids passing on files that hold listed numbers, whatever they were collected
+        for. The freshness rule (``opposition.freshness``) is a phone purpose's.
+        """
+        if not purpose.opposition_lists:
             return None
         return cls(db, purpose.opposition_lists)
 
     def __contains__(self, e164: object) -> bool:
         if not isinstance(e164, str) or (number := e164_digits(e164)) is None:
             raise ValueError("an opposition screen takes E.164 numbers ('+33612345678')")
-        return self._execute(self._sql, (*self.names, number)).fetchone() is not None
+        keys = equivalent_keys(number)
+        sql = self._by_count.get(len(keys))
+        if sql is None:
+            sql = self._by_count[len(keys)] = f"{self._sql}({marks(keys)}) LIMIT 1"
+        return self._execute(sql, (*self.names, *keys)).fetchone() is not None

@@ -21,8 +21,8 @@ from .suppression import SuppressionList
 
 @dataclass(frozen=True)
 class Screening:
-    """What the pipeline consults: the purpose's opposition screen (None unless a phone
-    purpose) and the suppression list."""
+    """What the pipeline consults: the purpose's opposition screen (None when it names no
+    list) and the suppression list."""
 
     opposition: OppositionScreen | None
     suppression: SuppressionList

@@ -20,9 +20,10 @@ from ..opposition.suppression import (
     identifier_hash,
     key_check,
     load_or_create_key,
+    lookup_hashes,
 )
 from . import audit_log
-from .backend import Db
+from .backend import Db, marks
 from .transaction import transaction
 
 _INSERT = (
@@ -75,14 +76,21 @@ class SuppressionList:
         return identifier_hash(self._key, kind, value, self.default_region)
 
     def is_suppressed(self, kind: str, value: str) -> bool:
-        """Is this email/phone on the list? A value that is not valid cannot be, so False."""
+        """Is this email/phone on the list? A value that is not valid cannot be, so False.
+
+        A number of the shared French plan is checked under each of its country codes
+        (``opposition.suppression.lookup_hashes``), as the opposition screen does.
+        """
         try:
-            digest = self.digest(kind, value)
+            digests = lookup_hashes(self._key, kind, value, self.default_region)
         except ValueError:
             if kind not in KINDS:
                 raise
             return False
-        return self.db.execute(self._sql, [digest]).fetchone() is not None
+        if len(digests) == 1:
+            return self.db.execute(self._sql, digests).fetchone() is not None
+        sql = f"SELECT 1 FROM suppression WHERE hash IN ({marks(digests)}) LIMIT 1"
+        return self.db.execute(sql, digests).fetchone() is not None
 
     def add(self, kind: str, value: str, reason: str) -> bool:
         """Add one identifier (in its own transaction, or the caller's); False when it was

@@ -15,7 +15,7 @@ from typing import Any, Final, Literal
 from ..store import contacts
 from ..store.backend import Db
 from ..values.emails import normalise_email
-from ..values.phones import normalise_phone
+from ..values.phones import equivalent_e164, normalise_phone
 from .base import ToolingError
 
 Kind = Literal["id", "email", "phone"]
@@ -74,7 +74,8 @@ def find_contacts(db: Db, ident: Identifier) -> list[dict[str, Any]]:
         return contacts.by_id(db, int(ident.value))
     if ident.kind == "email":
         return contacts.by_email(db, ident.email_forms)
-    return contacts.by_phone(db, ident.value)
+    # a number of the shared French plan may be stored under another country code
+    return contacts.by_phone(db, equivalent_e164(ident.value))
 
 
 def require_contacts(db: Db, ident: Identifier) -> list[dict[str, Any]]:

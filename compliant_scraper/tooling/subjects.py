@@ -187,7 +187,7 @@ def _validated(field_name: str, value: str, region: str) -> dict[str, str | None
         return {"email": email.email, "email_kind": email.kind}
     if field_name == "phone":
         phone = normalise_phone(value, region)
-        if phone.e164 is None:
+        if not phone.ok:  # the store keeps valid numbers only (unallocated ones: R9)
             raise ToolingError("--value: not a valid phone number")
         return {"phone": phone.e164, "phone_type": phone.number_type}
     return {field_name: value.upper() if field_name == "country" else value}

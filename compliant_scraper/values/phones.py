@@ -21,8 +21,9 @@ raw value (a directory repeats the same switchboard number on hundreds of pages)
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Final
 
 import phonenumbers
@@ -127,7 +128,6 @@ OVERSEAS: Final = tuple(
     RegionPlan.for_region(r) for r in ("RE", "YT", "GP", "BL", "MF", "MQ", "GF")
 )
 
-_FR_BASE: Final = 33 * 10**9
 # The shape of a French number once separators are gone: an optional prefix, then 9 digits.
 _FR_FORM: Final = re.compile(r"(?:0|\+330?|00330?|33)?([1-9][0-9]{8})").fullmatch
 
@@ -151,85 +151,17 @@ _FR_VALID: Final = _union(FRANCE).fullmatch
 
 # The import's hot loop works on bytes: the same forms and validity in one expression, for a
 # line already stripped of ASCII separators (``STRIP_BYTES``). Group 1 is the 9-digit number.
-FR_BASE: Final = _FR_BASE
+FR_BASE: Final = 33 * 10**9
 STRIP_BYTES: Final = b" .-()/\t\r\"'"
 FR_LINE_BYTES: Final = re.compile(
     rb"(?:0|\+330?|00330?|33)?(" + _union(FRANCE).pattern.encode("ascii") + rb")"
 ).fullmatch
 
 
-def parse_french(raw: str) -> tuple[RegionPlan, str] | None:
-    """Fast path: ``(plan, national significant number)`` for a well-formed French form.
-
-    None means "not recognised here" (not necessarily invalid): use phonenumbers.
-    """
-    s = raw.translate(_STRIP)
-    m = _FR_FORM(s)
-    if m is None:
-        return None
-    nsn = m.group(1)
-    if _FR_VALID(nsn) is not None:
-        return FRANCE, nsn
-    if len(s) == 10:  # national form "0XXXXXXXXX": maybe an overseas department
-        for plan in OVERSEAS:
-            if plan.number_type(nsn) is not None:
-                return plan, nsn
-    return None
-
-
-def e164_int(raw: str, default_region: str = "FR") -> int | None:
-    """The E.164 digits of ``raw`` as an int (``33612345678``), or None when invalid.
-
-    With ``default_region="FR"`` well-formed French forms never reach phonenumbers.
-    """
-    if default_region == "FR":
-        s = raw.translate(_STRIP)
-        m = _FR_FORM(s)
-        if m is not None:
-            nsn = m.group(1)
-            if _FR_VALID(nsn) is not None:
-                return _FR_BASE + int(nsn)
-            if len(s) == 10:
-                for plan in OVERSEAS:
-                    if plan.number_type(nsn) is not None:
-                        return plan.country_code * 10**9 + int(nsn)
-    return _slow_e164_int(raw, default_region)
-
-
-def _slow_e164_int(raw: str, region: str) -> int | None:
-    number = _parse_valid(raw, region)
-    if number is None:
-        # "262692123456": an international number written without its "+" or "00".
-        digits = raw.translate(_STRIP)
-        if digits.isascii() and digits.isdigit() and not digits.startswith("0"):
-            number = _parse_valid("+" + digits, region)
-    if number is None:
-        return None
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return int(e164[1:])
-
-
-def _parse_valid(raw: str, region: str) -> phonenumbers.PhoneNumber | None:
-    try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
-        return None
-    return number if phonenumbers.is_valid_number(number) else None
-
-
-def e164_digits(e164: str) -> int | None:
-    """``"+33612345678"`` -> ``33612345678``; None when ``e164`` is not in E.164 form."""
-    if len(e164) < 3 or e164[0] != "+":
-        return None
-    digits = e164[1:]
-    if not (digits.isascii() and digits.isdigit()) or len(digits) > 15 or digits[0] == "0":
-        return None
-    return int(digits)
-
-
-# -- the pipeline's reading ------------------------------------------------------------------
+# -- the one reading --------------------------------------------------------------------
 
 INVALID_PHONE: Final = "invalid_phone"
+UNALLOCATED_PHONE: Final = "unallocated_phone"
 _CACHE_SIZE: Final = 1 << 16
 
 _TYPE_NAMES: Final[dict[int, str]] = {
@@ -249,8 +181,186 @@ _TYPE_NAMES: Final[dict[int, str]] = {
 
 
 @dataclass(frozen=True, slots=True)
+class PhoneReading:
+    """What a written number is: its country code and national significant number.
+
+    ``number_type`` is None when the number is possible (its length and plan are right) but
+    phonenumbers' metadata does not know the range (``+33 7 00 00 00 00`` today): ``valid``
+    is then False. Such a number is still a number: an opposition list keeps it and the
+    screen checks it, so a metadata update can never let a listed number through.
+    """
+
+    country_code: int
+    nsn: str  # national significant number, leading zeros kept (Italy: "0612345678")
+    number_type: str | None
+    region: str | None
+
+    @property
+    def valid(self) -> bool:
+        return self.number_type is not None
+
+    @property
+    def e164(self) -> str:
+        return f"+{self.country_code}{self.nsn}"
+
+    @property
+    def key(self) -> int:
+        """The E.164 digits as an int: the key of ``opposition_numbers``."""
+        return int(f"{self.country_code}{self.nsn}")
+
+
+def read_phone(raw: str, default_region: str = "FR") -> PhoneReading | None:
+    """The one reading of a written number, national forms read in ``default_region``.
+
+    The store (``normalise_phone``), the opposition lists (``e164_int``) and the suppression
+    list all read numbers through it. None means "not a phone number at all": a length no
+    plan has, letters, a leading zero the plan cannot have.
+    """
+    return _read(raw, default_region.upper())
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _read(raw: str, region: str) -> PhoneReading | None:
+    if not raw.isascii():  # full-width or other Unicode digits: read as ASCII digits
+        raw = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in raw)
+    if region == "FR":
+        s = raw.translate(_STRIP)
+        m = _FR_FORM(s)
+        if m is not None:
+            return _read_french(m.group(1), national=len(s) == 10)
+    return _read_with_phonenumbers(raw, region)
+
+
+def _read_french(nsn: str, national: bool) -> PhoneReading:
+    """Nine digits not starting with 0 after a French prefix: a number, valid or not."""
+    if _FR_VALID(nsn) is not None:
+        return PhoneReading(33, nsn, FRANCE.number_type(nsn), "FR")
+    if national:  # "0XXXXXXXXX": maybe an overseas department sharing the French plan
+        for plan in OVERSEAS:
+            kind = plan.number_type(nsn)
+            if kind is not None:
+                return PhoneReading(plan.country_code, nsn, kind, plan.region)
+    return PhoneReading(33, nsn, None, "FR")  # possible: 9 digits, the plan's first digit
+
+
+def _read_with_phonenumbers(raw: str, region: str) -> PhoneReading | None:
+    number = _parse_possible(raw, region)
+    if number is None:
+        # "262692123456": an international number written without its "+" or "00", taken
+        # only when the national reading is not a possible number at all.
+        digits = raw.translate(_STRIP)
+        if digits.isascii() and digits.isdigit() and not digits.startswith("0"):
+            number = _parse_possible("+" + digits, region)
+    if number is None:
+        return None
+    kind = None
+    if phonenumbers.is_valid_number(number):
+        kind = _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
+    return PhoneReading(
+        int(number.country_code or 0),
+        phonenumbers.national_significant_number(number),
+        kind,
+        phonenumbers.region_code_for_number(number),
+    )
+
+
+def _parse_possible(raw: str, region: str) -> phonenumbers.PhoneNumber | None:
+    """phonenumbers' reading of ``raw`` when it is a possible number, else None.
+
+    Possible: the length is one the country's plan has (``is_possible_number``, local-only
+    lengths excluded: they cannot make an E.164 number). A national significant number that
+    starts with 0 must also fit the plan's general pattern (Italy's do; France's never do,
+    so ``00 00 00 00 00`` is not a number).
+    """
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
+        return None
+    nsn = phonenumbers.national_significant_number(number)
+    if nsn.startswith("0") and not _general_pattern(int(number.country_code or 0)).fullmatch(nsn):
+        return None
+    return number
+
+
+@cache
+def _general_pattern(country_code: int) -> re.Pattern[str]:
+    region = phonenumbers.region_code_for_country_code(country_code)
+    if region == phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY:
+        metadata = phonenumbers.PhoneMetadata.metadata_for_nongeo_region(country_code)
+    else:
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    general = metadata.general_desc if metadata is not None else None
+    pattern = general.national_number_pattern if general is not None else None
+    return re.compile(pattern or r"(?!)")  # no plan: no leading-zero number is possible
+
+
+def e164_int(raw: str, default_region: str = "FR") -> int | None:
+    """The E.164 digits of ``raw`` as an int (``33612345678``), or None when not a number.
+
+    The opposition lists' key: ``read_phone``'s reading, possible numbers included.
+    """
+    reading = read_phone(raw, default_region)
+    return None if reading is None else reading.key
+
+
+def e164_digits(e164: str) -> int | None:
+    """``"+33612345678"`` -> ``33612345678``; None when ``e164`` is not in E.164 form."""
+    if len(e164) < 3 or e164[0] != "+":
+        return None
+    digits = e164[1:]
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 15 or digits[0] == "0":
+        return None
+    return int(digits)
+
+
+# -- one national number, several E.164 forms ---------------------------------------------
+
+# Metropolitan France and the overseas departments share one 10-digit national plan: the
+# national number "0692 12 34 56" is one line, which E.164 writes +262 692 12 34 56 and
+# phonenumbers' French ranges read +33 692 12 34 56 where they cover it. Which country
+# code a range gets is metadata, and metadata changes; the line does not. So screening
+# (opposition lists, suppression list) checks every country code of the shared plan.
+SHARED_PLAN_CODES: Final = tuple(dict.fromkeys((33, *(p.country_code for p in OVERSEAS))))
+_SHARED_PREFIXES: Final = tuple((str(code), code) for code in SHARED_PLAN_CODES)
+
+
+def equivalent_keys(key: int) -> tuple[int, ...]:
+    """Every E.164 key (digits as int) naming the same line as ``key``, ``key`` first.
+
+    ``33692123456`` -> ``(33692123456, 262692123456, 590692123456, ...)``; a number outside
+    the shared French plan has itself only.
+    """
+    digits = str(key)
+    for prefix, _ in _SHARED_PREFIXES:
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 9:
+            nsn = int(digits[len(prefix) :])
+            others = tuple(code * 10**9 + nsn for code in SHARED_PLAN_CODES)
+            return (key, *(k for k in others if k != key))
+    return (key,)
+
+
+def equivalent_e164(e164: str) -> tuple[str, ...]:
+    """``equivalent_keys`` for an E.164 string (``"+33692123456"``); itself when not E.164."""
+    key = e164_digits(e164)
+    if key is None:
+        return (e164,)
+    return tuple(f"+{k}" for k in equivalent_keys(key))
+
+
+# -- the pipeline's result -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
 class PhoneResult:
-    """``e164`` (``"+33612345678"``), ``number_type`` and ``region``; or ``reason`` if invalid."""
+    """``e164`` (``"+33612345678"``), ``number_type`` and ``region``; ``reason`` if not kept.
+
+    ``reason`` is ``invalid_phone`` (not a number: ``e164`` is None) or ``unallocated_phone``
+    (a possible number phonenumbers' metadata does not know: ``e164`` is set so it can be
+    screened and honoured, but the crawl does not store it).
+    """
 
     e164: str | None
     number_type: str | None = None
@@ -259,7 +369,8 @@ class PhoneResult:
 
     @property
     def ok(self) -> bool:
-        return self.e164 is not None
+        """A valid number, fit to store."""
+        return self.e164 is not None and self.reason is None
 
 
 _INVALID_PHONE: Final = PhoneResult(None, reason=INVALID_PHONE)
@@ -272,19 +383,9 @@ def normalise_phone(raw: str, default_region: str) -> PhoneResult:
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _normalise_phone(raw: str, region: str) -> PhoneResult:
-    if region == "FR":
-        hit = parse_french(raw)
-        if hit is not None:
-            plan, nsn = hit
-            return PhoneResult(f"+{plan.country_code}{nsn}", plan.number_type(nsn), plan.region)
-    try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
+    reading = _read(raw, region)
+    if reading is None:
         return _INVALID_PHONE
-    if not phonenumbers.is_valid_number(number):
-        return _INVALID_PHONE
-    return PhoneResult(
-        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
-        _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown"),
-        phonenumbers.region_code_for_number(number),
-    )
+    if not reading.valid:
+        return PhoneResult(reading.e164, None, reading.region, UNALLOCATED_PHONE)
+    return PhoneResult(reading.e164, reading.number_type, reading.region)
