@@ -8,11 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Final, Literal
+from typing import Final, Literal, Protocol
 
 from .clock import add_years
 from .errors import ComplianceConfigError
-from .policy.model import Purpose
+
+
+class Purpose(Protocol):
+    """What the law reads of a purpose (``policy.model.Purpose`` has it): law.py imports
+    nothing from ``policy/``, so the policy loader can check its files against these tables."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def audience(self) -> str: ...
+    @property
+    def opposition_lists(self) -> tuple[str, ...]: ...
+    @property
+    def sector(self) -> str | None: ...
 
 
 class _Dated:
@@ -65,14 +80,14 @@ CHANNEL_RULES: Final[tuple[ChannelRule, ...]] = (
     ),
 )
 
-ELECTRONIC_CHANNELS: Final = frozenset({"email", "sms", "automated_call"})
-
 
 # -- Across borders, registers, sectors, transfers (R6, R7, R11) ------------------------------
 # Each row cites its law. A row whose reading is not settled says so (``settled=False``, with
 # a note for legal) and still decides the safe way; a country with no row has not been
 # assessed, so a purpose whose channel it governs does not keep its contacts (fail closed).
 
+# Electronic communications in the ePrivacy sense (Directive 2002/58/EC Art. 13(1)).
+ELECTRONIC_CHANNELS: Final = frozenset({"email", "sms", "automated_call"})
 PHONE_CHANNELS: Final = frozenset({"phone"})
 _ANY_PROSPECTING: Final = ELECTRONIC_CHANNELS | PHONE_CHANNELS
 
@@ -289,8 +304,11 @@ def list_age(name: str, list_date: date, today: date) -> ListAge:
     """A closed register's final list is a permanent record of objections: its age stops at
     the closing date, so ``opposition_max_age_days`` no longer forces anyone to re-date it."""
     register = opposition_register(name)
-    if register is not None and register.closed_on is not None and today > register.closed_on:
-        return ListAge((min(today, register.closed_on) - list_date).days, register)
+    closed_on = register.closed_on if register is not None else None
+    if closed_on is not None and today > closed_on and list_date <= closed_on:
+        return ListAge((closed_on - list_date).days, register)
+    # An open register's list, or one dated after the closing date (not one of the
+    # register's lists, see check_list_date): it ages every day.
     return ListAge((today - list_date).days, None)
 
 
@@ -444,13 +462,21 @@ def consent_rule(purpose: Purpose, day: date) -> ChannelRule | None:
 
 
 def check_purpose_allowed(purpose: Purpose, day: date) -> None:
-    """Refuse to start a crawl whose purpose needs consent that scraped data never carries."""
+    """Refuse to start a crawl (or an export) whose purpose needs consent that scraped data
+    never carries, or whose sector bans prospecting on its channel, on ``day``."""
     row = consent_rule(purpose, day)
     if row is not None:
         raise ComplianceConfigError(
             f"purpose {purpose.name!r} ({purpose.audience} {purpose.channel}) cannot use "
             f"scraped data: prior consent is required ({row.rule}: {row.source}, in force "
             f"since {row.effective_from.isoformat()}), and scraped contacts never carry it"
+        )
+    banned = sector_rule(purpose.sector, purpose.channel, day)
+    if banned is not None:
+        raise ComplianceConfigError(
+            f"purpose {purpose.name!r} (sector {banned.sector}: {SECTORS[banned.sector]}): "
+            f"{purpose.channel} prospecting is banned in this sector ({banned.rule}: "
+            f"{banned.source}, in force since {banned.effective_from.isoformat()})"
         )
 
 

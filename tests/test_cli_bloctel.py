@@ -155,14 +155,21 @@ def test_status(tmp_path: Path) -> None:
         f"Suppression list: 0 entries; key file {db}.key (missing)\n"
     )
     path = write(tmp_path, "0612345678\n0781234567\n")
-    assert run(*import_args(path, db, "2026-11-20")).exit_code == 0
+    # Bloctel closed on 10 August 2026 (law.py): its last list is a final list.
+    assert run(*import_args(path, db, "2026-08-01")).exit_code == 0
+    assert run(*import_args(path, db, "2026-11-20", "--name", "robinson")).exit_code == 0
     status = run("status", "--db", str(db))
     assert status.exit_code == 0
     age = (datetime.now(UTC).date() - date(2026, 11, 20)).days
     assert re.fullmatch(
-        rf"Bloctel \(FR\): dated 2026-11-20 \({age} days? old\), 2 numbers, "
+        r"Bloctel \(FR\): dated 2026-08-01 \(final list \(register closed on 2026-08-10\); "
+        r"9 days old at the closing date\), 2 numbers, "
         r"imported \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, sha256 [0-9a-f]{64}",
         status.output.splitlines()[0],
+    )
+    assert re.fullmatch(
+        rf"Lista Robinson \(FR\): dated 2026-11-20 \({age} days? old\), 2 numbers, .*",
+        status.output.splitlines()[1],
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,12 @@ def test_demo_prints_a_summary_from_a_real_crawl(
     assert "Contacts kept: " in printed
     assert "www.linkedin.com: never contacted; refused (R2)" in printed
     assert "opposition_list | R7 |" in printed
+    # Issue 12: the purposes say what and to whom; the law of the person's country applies.
+    for reason in ("unrelated_to_offer", "no_profession", "private_mailbox", "b2b_consent_country"):
+        assert f"{reason} | R6 |" in printed
+    today = datetime.now(UTC).date()
+    shown = "2026-08-10 (its final list" if today > date(2026, 8, 10) else today.isoformat()
+    assert f"imported the demo Bloctel list dated {shown}" in printed
     assert "The demo server is stopped." in printed
     db = Database(out / "demo.db")
     kept = db.execute("SELECT count(*) FROM contacts").fetchone()[0]

@@ -19,9 +19,10 @@ SCHEMA = "https://schema.org/"
 
 
 def person(name: str, email: str) -> str:
+    # A job title among the email purpose's target professions (R6, issue 12).
     return (
         f'<div itemscope itemtype="{SCHEMA}Person"><span itemprop="name">{name}</span>'
-        f'<span itemprop="email">{email}</span></div>'
+        f'<span itemprop="jobTitle">Avocat</span><span itemprop="email">{email}</span></div>'
     )
 
 

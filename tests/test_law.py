@@ -222,3 +222,7 @@ def test_eea_and_adequacy() -> None:
     assert us is not None and "Data Privacy Framework" in us.scope
     assert adequacy_decision("CN") is None
     assert set(TRANSFER_MECHANISMS) == {"adequacy", "scc", "bcr"}
+
+
+def test_a_list_dated_after_closing_is_not_final_and_ages() -> None:
+    assert list_age("bloctel", date(2026, 11, 1), date(2026, 12, 3)) == ListAge(32, None)

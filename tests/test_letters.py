@@ -11,13 +11,11 @@ import pytest
 from compliant_scraper.letters import LANGS, LetterError, lang_for_country, letters, render
 from compliant_scraper.letters.notice import (
     NoticeData,
-    PurposeTexts,
-    Recipient,
     Source,
     categories_of,
     render_notice,
 )
-from compliant_scraper.policy.model import Controller
+from compliant_scraper.policy.model import Controller, NoticeTexts, Recipient
 
 CONTROLLER = Controller(
     "Prospect Demo SAS",
@@ -26,20 +24,22 @@ CONTROLLER = Controller(
     "https://prospect-demo.test/privacy",
     None,
 )
-FR_TEXTS = PurposeTexts(
+FR_TEXTS = NoticeTexts(
     "Vous présenter notre logiciel de gestion pour cabinets d'avocats.",
     "Intérêt légitime (article 6, paragraphe 1, point f, du RGPD).",
     "Faire connaître notre logiciel aux cabinets d'avocats.",
 )
-EN_TEXTS = PurposeTexts(
+EN_TEXTS = NoticeTexts(
     "To present our practice-management software for law firms.",
     "Legitimate interest (GDPR Article 6(1)(f)).",
     "Making our software known to law firms.",
 )
 PUBLIC = Source("https://annuaire-demo.test/pro/a.html", date(2026, 11, 1), True)
 BEHIND_LOGIN = Source("https://membres-demo.test/fiche/7", date(2026, 11, 2), False)
-CRM = Recipient("Cloud CRM SAS", "processor", "FR")
-US_BROKER = Recipient("Call Center Inc.", "processor", "US", "scc", "CCT-2026-04")
+CRM = Recipient("crm", "Cloud CRM SAS", "processor", "FR", ("p",), "DPA-2026-01")
+US_BROKER = Recipient(
+    "callcenter", "Call Center Inc.", "processor", "US", ("p",), "DPA-2026-02", "scc", "CCT-2026-04"
+)
 
 
 def notice(**changes: object) -> NoticeData:

@@ -11,6 +11,7 @@ import pytest
 from compliant_scraper.errors import PolicyError, Problem
 from compliant_scraper.policy.decide import decide
 from compliant_scraper.policy.loader import load_registry, validate_directory
+from compliant_scraper.policy.model import NoticeTexts
 
 TODAY = date(2026, 11, 23)
 SHIPPED = Path(__file__).resolve().parent.parent / "policies"
@@ -27,13 +28,37 @@ PURPOSES = """\
 channel = "email"
 audience = "b2b"
 legal_basis = "Legitimate interest, GDPR Art. 6(1)(f)"
+offer = "Practice-management software for law firms"
+legitimate_interest = "Making our software known to lawyers"
+target_professions = ["avocat"]
+lia = "assessments/lia.md"
+dpia_not_required = "Small scale, one source"
 fields = ["name", "email"]
+
+[b2b_email_prospecting.notice.fr]
+description = "Vous présenter notre logiciel."
+legal_basis = "Intérêt légitime."
+legitimate_interest = "Faire connaître notre logiciel."
+
+[b2b_email_prospecting.notice.en]
+description = "To present our software."
+legal_basis = "Legitimate interest."
+legitimate_interest = "Making our software known."
 
 [b2c_email_newsletter]
 channel = "email"
 audience = "b2c"
 legal_basis = "Consent"
+offer = "A newsletter"
 fields = ["email"]
+
+[b2c_email_newsletter.notice.fr]
+description = "Lettre d'information."
+legal_basis = "Consentement."
+
+[b2c_email_newsletter.notice.en]
+description = "Newsletter."
+legal_basis = "Consent."
 """
 
 DOMAIN = """\
@@ -53,10 +78,12 @@ def _write(root: Path, files: dict[str, str | bytes | None]) -> Path:
     layout: dict[str, str | bytes | None] = {
         "controller.toml": CONTROLLER,
         "purposes.toml": PURPOSES,
+        "assessments/lia.md": "# LIA\n",
         FILE: DOMAIN,
     }
     layout.update(files)
     (root / "domains").mkdir(parents=True, exist_ok=True)
+    (root / "assessments").mkdir(parents=True, exist_ok=True)
     for name, text in layout.items():
         if text is None:
             continue
@@ -138,6 +165,7 @@ def test_shipped_purposes() -> None:
         "b2b_email_prospecting": ("email", "b2b", None),
         "b2b_phone_prospecting": ("phone", "b2b", 30),
         "b2b_postal_prospecting": ("post", "b2b", None),
+        "b2b_energy_renovation_calls": ("phone", "b2b", 30),
         "b2c_email_newsletter": ("email", "b2c", None),
         "b2c_phone_canvassing": ("phone", "b2c", 30),
     }
@@ -499,7 +527,15 @@ channel = "email"
 audience = "b2b"
 legal_basis = "Legitimate interest"
 fields = ["name", "email"]
+offer = "Software for law firms"
+legitimate_interest = "Selling to law firms"
+target_professions = ["avocat"]
+lia = "assessments/lia.md"
+dpia_not_required = "One source, small scale"
+notice.fr = { description = "d", legal_basis = "b", legitimate_interest = "i" }
+notice.en = { description = "d", legal_basis = "b", legitimate_interest = "i" }
 """
+NOTICE_FR = 'notice.fr = { description = "d", legal_basis = "b", legitimate_interest = "i" }\n'
 
 PURPOSE_CASES = [
     (
@@ -559,6 +595,84 @@ PURPOSE_CASES = [
         "B2B email",
         "a purpose name uses only a-z, 0-9 and _",
     ),
+    # issue 12: what is offered, to whom, on which basis, and the notice texts
+    (
+        PURPOSE.replace('offer = "Software for law firms"\n', ""),
+        "p.offer",
+        "required key is missing",
+    ),
+    (
+        PURPOSE.replace('legitimate_interest = "Selling to law firms"\n', ""),
+        "p.legitimate_interest",
+        "required key is missing",
+    ),
+    (
+        PURPOSE.replace('target_professions = ["avocat"]\n', ""),
+        "p.target_professions",
+        "required for a b2b email purpose: the words or phrases a contact's job_title or "
+        "organization must contain, so the message relates to their profession (R6), "
+        'e.g. ["avocat", "juriste"]',
+    ),
+    (
+        PURPOSE.replace('["avocat"]', '["--"]'),
+        "p.target_professions",
+        'profession "--" has no letter or digit',
+    ),
+    (
+        PURPOSE + "allow_private_mailboxes = 1\n",
+        "p.allow_private_mailboxes",
+        "must be true or false, not the number 1",
+    ),
+    (PURPOSE.replace('lia = "assessments/lia.md"\n', ""), "p.lia", "required key is missing"),
+    (
+        PURPOSE.replace("assessments/lia.md", "../lia.md"),
+        "p.lia",
+        '"../lia.md" must be a path inside the policy folder, such as "assessments/lia.md"',
+    ),
+    (
+        PURPOSE.replace('dpia_not_required = "One source, small scale"\n', ""),
+        "p.dpia",
+        "required for a legitimate-interest purpose: name the DPIA file (dpia) or say why none "
+        "is needed (dpia_not_required) (R13, GDPR Art. 35)",
+    ),
+    (
+        PURPOSE + 'dpia = "assessments/lia.md"\n',
+        "p.dpia_not_required",
+        "name either dpia or dpia_not_required, not both",
+    ),
+    (
+        PURPOSE.replace(NOTICE_FR, ""),
+        "p.notice.fr",
+        "required table is missing: add [p.notice.fr] with description, legal_basis, "
+        "legitimate_interest",
+    ),
+    (
+        PURPOSE.replace(', legitimate_interest = "i" }\nnotice.en', " }\nnotice.en"),
+        "p.notice.fr.legitimate_interest",
+        "required key is missing",
+    ),
+    (
+        PURPOSE + 'notice.pt = { description = "d", legal_basis = "b" }\n',
+        "p.notice.pt",
+        'unknown language "pt": use one of "fr", "en", "de", "es", "it"',
+    ),
+    (
+        PURPOSE
+        + 'notice.de = { descripton = "d", legal_basis = "b", legitimate_interest = "i" }\n',
+        "p.notice.de.descripton",
+        'unknown key (did you mean "description"?)',
+    ),
+    (
+        PURPOSE + 'notice.it = "x"\n',
+        "p.notice.it",
+        'must be a table ([...notice.it] and its keys), not the text "x"',
+    ),
+    (
+        PURPOSE + 'sector = "energy_renovations"\n',
+        "p.sector",
+        'unknown sector "energy_renovations" (did you mean "energy_renovation"?)',
+    ),
+    (PURPOSE + 'sector = "Energy"\n', "p.sector", 'sector "Energy" uses only a-z, 0-9 and _'),
 ]
 
 
@@ -577,6 +691,63 @@ def test_purpose_optional_keys(tmp_path: Path) -> None:
     assert (purpose.opposition_max_age_days, purpose.opposition_lists) == (30, ())
     assert purpose.description == "d"
     assert purpose.fields == ("name", "email")
+    assert purpose.allow_private_mailboxes is False and purpose.sector is None
+
+
+def test_purpose_use_keys(tmp_path: Path) -> None:
+    text = (
+        PURPOSE.replace(
+            'dpia_not_required = "One source, small scale"\n', 'dpia = "assessments/dpia.md"\n'
+        )
+        + 'allow_private_mailboxes = true\nsector = "legal_services"\n'
+        + 'notice.de = { description = "Zweck", legal_basis = "Grundlage", '
+        + 'legitimate_interest = "Interesse" }\n'
+    )
+    root = _write(tmp_path, {"purposes.toml": text, "assessments/dpia.md": "# DPIA\n"})
+    registry = load_registry(root, today=TODAY)
+    purpose = registry.purposes["p"]
+    assert purpose.offer == "Software for law firms"
+    assert purpose.legitimate_interest == "Selling to law firms"
+    assert purpose.target_professions == ("avocat",)
+    assert purpose.allow_private_mailboxes is True
+    assert (purpose.lia, purpose.dpia, purpose.dpia_not_required) == (
+        "assessments/lia.md",
+        "assessments/dpia.md",
+        None,
+    )
+    assert purpose.sector == "legal_services"
+    assert [lang for lang, _ in purpose.notice] == ["fr", "en", "de"]
+    assert purpose.notice_texts("de") == NoticeTexts("Zweck", "Grundlage", "Interesse")
+    assert purpose.missing_notice_keys("de") == []
+    assert purpose.missing_notice_keys("es") == [
+        "description",
+        "legal_basis",
+        "legitimate_interest",
+    ]
+    # The assessments are part of what the registry read (and what an auditor can hash).
+    assert {"assessments/lia.md", "assessments/dpia.md"} <= set(registry.files)
+
+
+def test_an_assessment_file_that_does_not_exist(tmp_path: Path) -> None:
+    found = _problems(tmp_path, {"purposes.toml": PURPOSE.replace("lia.md", "none.md")})
+    assert (
+        "purposes.toml",
+        "p.lia",
+        f"file assessments/none.md does not exist in {tmp_path}",
+    ) in found
+
+
+def test_a_consent_purpose_needs_no_assessment(tmp_path: Path) -> None:
+    text = (
+        '[c]\nchannel = "email"\naudience = "b2c"\nlegal_basis = "Consent, Art. 6(1)(a)"\n'
+        'fields = ["email"]\noffer = "Newsletter"\n'
+        'notice.fr = { description = "d", legal_basis = "b" }\n'
+        'notice.en = { description = "d", legal_basis = "b" }\n'
+    )
+    registry = load_registry(_write(tmp_path, {"purposes.toml": text}), today=TODAY)
+    purpose = registry.purposes["c"]
+    assert not purpose.legitimate_interest_basis and purpose.lia is None
+    assert purpose.missing_notice_keys("fr") == []
 
 
 # -- controller.toml and the layout ---------------------------------------------------------

@@ -42,23 +42,62 @@ channel = "email"
 audience = "b2b"
 legal_basis = "Legitimate interest, GDPR Art. 6(1)(f)"
 description = "Emailing professionals about offers related to their activity"
+offer = "Test offer for professionals (email)"
+legitimate_interest = "Test interest (email)"
+target_professions = ["avocat", "architecte", "directeur", "directrice", "gerant", "cabinet"]
+allow_private_mailboxes = true
+lia = "assessments/lia.md"
+dpia_not_required = "Test registry"
 fields = ["name", "given_name", "family_name", "job_title", "organization", "email"]
+
+[b2b_email.notice.fr]
+description = "Vous présenter nos offres par courriel."
+legal_basis = "Intérêt légitime (article 6, paragraphe 1, point f, du RGPD)."
+legitimate_interest = "Faire connaître nos offres aux professionnels concernés."
+
+[b2b_email.notice.en]
+description = "To present our offers by email."
+legal_basis = "Legitimate interest (GDPR Article 6(1)(f))."
+legitimate_interest = "Making our offers known to the professionals concerned."
 
 [b2b_phone]
 channel = "phone"
 audience = "b2b"
 legal_basis = "Legitimate interest, GDPR Art. 6(1)(f)"
 description = "Calling professionals about offers related to their activity"
+offer = "Test offer for professionals (phone)"
+legitimate_interest = "Test interest (phone)"
+lia = "assessments/lia.md"
+dpia_not_required = "Test registry"
 fields = ["name", "organization", "phone"]
 opposition_max_age_days = 30
 opposition_lists = ["bloctel"]
+
+[b2b_phone.notice.fr]
+description = "Vous appeler pour vous présenter nos offres."
+legal_basis = "Intérêt légitime (article 6, paragraphe 1, point f, du RGPD)."
+legitimate_interest = "Faire connaître nos offres aux professionnels concernés."
+
+[b2b_phone.notice.en]
+description = "To call you about our offers."
+legal_basis = "Legitimate interest (GDPR Article 6(1)(f))."
+legitimate_interest = "Making our offers known to the professionals concerned."
 
 [b2c_phone]
 channel = "phone"
 audience = "b2c"
 legal_basis = "Consent"
+offer = "Consumer offers"
 fields = ["name", "phone"]
 opposition_max_age_days = 30
+
+[b2c_phone.notice.fr]
+description = "Vous appeler."
+legal_basis = "Consentement."
+
+[b2c_phone.notice.en]
+description = "To call you."
+legal_basis = "Consent."
 """
 
 
@@ -90,6 +129,8 @@ def write_registry(directory: Path, policies: dict[str, str] | None = None) -> P
     (directory / "domains").mkdir(parents=True, exist_ok=True)
     (directory / "controller.toml").write_text(CONTROLLER)
     (directory / "purposes.toml").write_text(PURPOSES)
+    (directory / "assessments").mkdir(exist_ok=True)
+    (directory / "assessments" / "lia.md").write_text("# LIA (test registry)\n")
     if policies is None:
         policies = {
             "annuaire.test": domain_policy("annuaire.test"),

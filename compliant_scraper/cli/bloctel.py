@@ -9,7 +9,9 @@ from pathlib import Path
 
 import click
 
+from ..clock import today_utc
 from ..config import DEFAULTS, default_key_file
+from ..law import check_list_date, list_age
 from ..opposition.lists import (
     ImportReport,
     InvalidLinesError,
@@ -149,11 +151,11 @@ def status_command(db: str, key_file: str | None) -> None:
         database.close()
     if not lists:
         click.echo(f"No opposition list imported in {db}.")
+    today = today_utc()
     for info in lists:
-        age = info.age_days()
         click.echo(
             f"{display_name(info.name)} ({info.jurisdiction}): dated "
-            f"{info.list_date.isoformat()} ({_count(age, 'day')} old), "
+            f"{info.list_date.isoformat()} ({_age(info.name, info.list_date, today)}), "
             f"{_count(info.count, 'number')}, imported {info.imported_at}, "
             f"sha256 {info.file_sha256}"
         )
@@ -161,6 +163,20 @@ def status_command(db: str, key_file: str | None) -> None:
     click.echo(
         f"Suppression list: {_count(entries, 'entry', 'entries')}; "
         f"key file {key} ({'present' if key.is_file() else 'missing'})"
+    )
+
+
+def _age(name: str, list_date: date, today: date) -> str:
+    """``12 days old``, or for a closed register ``final list (register closed on ...)``."""
+    age = list_age(name, list_date, today)
+    closed = age.closed
+    if check_list_date(name, list_date) is not None:
+        return f"{_count(age.days, 'day')} old; dated after its register closed: check the date"
+    if closed is None or closed.closed_on is None:
+        return f"{_count(age.days, 'day')} old"
+    return (
+        f"final list (register closed on {closed.closed_on.isoformat()}); "
+        f"{_count(age.days, 'day')} old at the closing date"
     )
 
 

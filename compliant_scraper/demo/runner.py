@@ -1,9 +1,12 @@
 """``make demo``: a full compliant crawl of the bundled demo directory, offline.
 
 Serves the demo world (virtual hosts behind a forward proxy on 127.0.0.1), imports the demo
-Bloctel list, runs ``scrapy crawl directory`` under a B2B phone purpose with the bundled
-policies, prints a summary from the database, writes the HTML audit report, and stops the
-server. No request leaves 127.0.0.1: every host the demo links to is played by the proxy.
+Bloctel list as the register's final list (Bloctel closed on 10 August 2026, law.py), runs
+``scrapy crawl directory`` under the bundled B2B phone purpose and then the B2B email
+purpose (whose target professions and professional-mailbox rule show the drop reasons
+``unrelated_to_offer``, ``no_profession`` and ``private_mailbox``), prints a summary from the
+database, writes the HTML audit report, and stops the server. No request leaves 127.0.0.1:
+every host the demo links to is played by the proxy.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
+from ..law import opposition_register
 from ..policy.decide import decide
 from ..policy.loader import load_registry
 from ..policy.model import Registry
@@ -30,6 +34,7 @@ from ..tooling.opposition_import import import_list
 from .world import DEMO_BLOCTEL, DEMO_SITE, VirtualWorld
 
 PURPOSE: Final = "b2b_phone_prospecting"
+PURPOSES: Final = (PURPOSE, "b2b_email_prospecting")
 START_URL: Final = "http://annuaire-demo.test/,http://pros-demo.test/"
 CRAWL_TIMEOUT: Final = 300  # seconds; the demo crawl takes a few
 LINKED_ELSEWHERE: Final = (
@@ -61,15 +66,25 @@ def fresh_output(paths: DemoPaths) -> None:
 
 def import_demo_bloctel(db_path: Path) -> str:
     today = datetime.now(UTC).date()
+    register = opposition_register("bloctel")
+    closed_on = register.closed_on if register is not None else None
+    # After the closing date the last list is dated as it was: the closing day.
+    list_date = min(today, closed_on) if closed_on is not None else today
     db = open_database(db_path)
     try:
-        report = import_list(db, DEMO_BLOCTEL, name="bloctel", jurisdiction="FR", list_date=today)
+        report = import_list(
+            db, DEMO_BLOCTEL, name="bloctel", jurisdiction="FR", list_date=list_date
+        )
     finally:
         db.close()
-    return f"imported the demo Bloctel list dated {today.isoformat()}: {report.info.count} numbers"
+    final = " (its final list: the register closed)" if list_date < today else ""
+    return (
+        f"imported the demo Bloctel list dated {list_date.isoformat()}{final}: "
+        f"{report.info.count} numbers"
+    )
 
 
-def crawl(world: VirtualWorld, paths: DemoPaths, policy_dir: Path) -> int:
+def crawl(world: VirtualWorld, paths: DemoPaths, policy_dir: Path, purpose: str = PURPOSE) -> int:
     command = [
         sys.executable,
         "-m",
@@ -79,7 +94,7 @@ def crawl(world: VirtualWorld, paths: DemoPaths, policy_dir: Path) -> int:
         "-a",
         f"start_url={START_URL}",
         "-s",
-        f"COMPLIANCE_PURPOSE={PURPOSE}",
+        f"COMPLIANCE_PURPOSE={purpose}",
         "-s",
         f"COMPLIANCE_DB={paths.db}",
         "-s",
@@ -90,6 +105,8 @@ def crawl(world: VirtualWorld, paths: DemoPaths, policy_dir: Path) -> int:
         "LOG_LEVEL=INFO",
         "-s",
         f"LOG_FILE={paths.log}",
+        "-s",
+        "LOG_FILE_APPEND=True",
     ]
     env = {**os.environ, **world.env(), "SCRAPY_SETTINGS_MODULE": "compliant_scraper.settings"}
     return subprocess.run(command, env=env, timeout=CRAWL_TIMEOUT, check=False).returncode
@@ -123,7 +140,10 @@ def summary(db: Db, world: VirtualWorld, paths: DemoPaths, registry: Registry) -
 
     kept, held = contacts.count(db), sources.count(db)
     lines.append(f"Contacts kept: {kept} (from {held} source rows, each with its provenance)")
-    table("  name | organization | phone | phone type | email | sources", contacts.summary(db))
+    table(
+        "  purpose | name | job title | organization | phone | email | sources",
+        contacts.summary(db),
+    )
     table(
         "Refusals by stage and rule (requests never sent or never used):",
         runs.refusals_by_stage_and_rule(db),
@@ -163,13 +183,15 @@ def main(out: Path | None = None) -> int:
             f"- serving the demo world on {world.proxy_url} (hosts: "
             f"{', '.join(sorted(world.hosts_served))})"
         )
-        print(
-            f"- scrapy crawl directory -a start_url={START_URL} -s COMPLIANCE_PURPOSE={PURPOSE} ..."
-        )
-        code = crawl(world, paths, policy_dir)
-        if code != 0:
-            print(f"Error: the crawl exited with code {code}; see {paths.log}")
-            return code
+        for purpose in PURPOSES:
+            print(
+                f"- scrapy crawl directory -a start_url={START_URL} "
+                f"-s COMPLIANCE_PURPOSE={purpose} ..."
+            )
+            code = crawl(world, paths, policy_dir, purpose)
+            if code != 0:
+                print(f"Error: the crawl exited with code {code}; see {paths.log}")
+                return code
         db = SqliteDb(paths.db)
         try:
             print()

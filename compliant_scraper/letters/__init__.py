@@ -22,7 +22,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Final
 
-LANGS: Final = ("fr", "en", "de", "es", "it")
+from ..policy.model import NOTICE_LANGS as LANGS
+
 # The Babel locale that writes each language's dates as its readers expect in the EU.
 _LOCALES: Final = {"fr": "fr_FR", "en": "en_IE", "de": "de_DE", "es": "es_ES", "it": "it_IT"}
 # The contact's language from its country (ISO alpha-2); other countries read English.

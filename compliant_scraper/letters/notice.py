@@ -16,11 +16,9 @@ from datetime import date
 from typing import Any, Final
 
 from ..law import EEA
-from ..policy.model import Controller
+from ..policy.model import Controller, NoticeTexts, Recipient
 from ..values.fields import CATEGORIES
 from . import render
-
-NOTICE_TEXT_KEYS: Final = ("description", "legal_basis", "legitimate_interest")
 
 
 def categories_of(contact: dict[str, Any]) -> tuple[str, ...]:
@@ -45,30 +43,6 @@ CNIL: Final = Authority(
 
 
 @dataclass(frozen=True)
-class PurposeTexts:
-    """``[NAME.notice.LANG]`` in purposes.toml: the purpose in the reader's language."""
-
-    description: str
-    legal_basis: str
-    legitimate_interest: str | None = None
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """One recipient from recipients.toml, as a notice names it (R11)."""
-
-    name: str
-    role: str  # processor | joint_controller | controller
-    country: str  # ISO 3166 alpha-2
-    transfer_mechanism: str | None = None  # adequacy | scc | bcr, outside the EEA
-    transfer_reference: str | None = None
-
-    @property
-    def outside_eea(self) -> bool:
-        return self.country.upper() not in EEA
-
-
-@dataclass(frozen=True)
 class Source:
     """A page the data came from; ``public`` is False when its domain's policy accepts
     collection behind a login (``authenticated = true``): such a page is not "publicly
@@ -83,13 +57,13 @@ class Source:
 class NoticeData:
     contact_id: int
     controller: Controller
-    texts: PurposeTexts
+    texts: NoticeTexts  # [NAME.notice.LANG] of the purpose, in the notice's language
     categories: tuple[str, ...]  # keys of values.fields.CATEGORIES
     sources: tuple[Source, ...]
     first_seen: date
     retention_until: date
     retention_years: int  # from the law table (law.RETENTION_YEARS)
-    recipients: tuple[Recipient, ...]
+    recipients: tuple[Recipient, ...]  # from recipients.toml, those that received the data
     # What the suppression list keeps (keyed hashes) once the person objects (R8).
     suppression_identifiers: tuple[str, ...]
     authority: Authority = CNIL
@@ -110,7 +84,7 @@ class NoticeData:
             "retention_until": self.retention_until,
             "retention_years": self.retention_years,
             "recipients": self.recipients,
-            "transfers": [r for r in self.recipients if r.outside_eea],
+            "transfers": [r for r in self.recipients if r.country.upper() not in EEA],
             "authority": self.authority,
             "automated_decisions": self.automated_decisions,
             "suppression_identifiers": self.suppression_identifiers,

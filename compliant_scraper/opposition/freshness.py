@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 
 from ..errors import ComplianceConfigError
+from ..law import list_age
 from ..policy.model import Purpose
 from .lists import ListInfo, display_name
 
@@ -32,11 +33,19 @@ def check_fresh(purpose: Purpose, active: Callable[[str], ListInfo | None], toda
                 f"{_days(max_age)} (R7); import one with "
                 f"`compliant-scraper bloctel import FILE --date YYYY-MM-DD{option}`"
             )
-        age = info.age_days(today)
-        if age > max_age:
+        # A closed register's final list ages only while the register was open (law.py).
+        age = list_age(name, info.list_date, today)
+        if age.days > max_age:
+            closed = age.closed
+            when = (
+                f"{_days(age.days)} old when {closed.title} closed on "
+                f"{closed.closed_on.isoformat()}, so it is not its final list"
+                if closed is not None and closed.closed_on is not None
+                else f"{_days(age.days)} old"
+            )
             raise ComplianceConfigError(
                 f"the active {shown} list is dated {info.list_date.isoformat()} "
-                f"({_days(age)} old); purpose {purpose.name!r} accepts at most {_days(max_age)}: "
+                f"({when}); purpose {purpose.name!r} accepts at most {_days(max_age)}: "
                 "not screened is not clean (R7)"
             )
 

@@ -9,10 +9,9 @@ The format is documented for legal in docs/policy-format.md; keep the two in ste
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import tomllib
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -23,14 +22,24 @@ from ..errors import PolicyError, Problem
 from ..values.fields import CONTACT_FIELDS
 from .decide import normalise_path
 from .hosts import is_ip, normalise_host
-from .model import AUDIENCES, CHANNELS, Controller, DomainPolicy, Purpose, Registry
+from .model import AUDIENCES, CHANNELS, Controller, DomainPolicy, Purpose, Recipient, Registry
+from .purpose_use import UseReader
+from .recipients import RECIPIENTS_FILE, read_recipients
+from .tables import (
+    NAME_CHARS,
+    PURPOSES_FILE,
+    Table,
+    kind_of,
+    known,
+    list_name,
+    one_of,
+    quote,
+)
 
 DOMAINS_DIR: Final = "domains"
-PURPOSES_FILE: Final = "purposes.toml"
 CONTROLLER_FILE: Final = "controller.toml"
 WHOLE_FILE: Final = "-"
 EXTRACTION: Final = ("allowed", "forbidden")
-_NAME_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 T = TypeVar("T")
 
@@ -71,6 +80,7 @@ class _Loader:
             return None, self.problems
         controller = self._controller()
         purposes, purpose_names = self._purposes()
+        recipients = self._recipients(purpose_names)
         policies = self._domains(purpose_names)
         if self.problems or controller is None:
             return None, self.problems
@@ -80,6 +90,7 @@ class _Loader:
             purposes=purposes,
             controller=controller,
             files=self.files,
+            recipients=recipients,
         )
         return registry, self.problems
 
@@ -89,7 +100,7 @@ class _Loader:
         source = self._read(CONTROLLER_FILE)
         if source is None:
             return None
-        table = _Table(self.problems, source.file, source.data)
+        table = Table(self.problems, source.file, source.data)
         name = table.text("name")
         address = table.text("address")
         contact = table.text("contact")
@@ -117,18 +128,23 @@ class _Loader:
 
     def _purpose(self, file: str, name: str, data: Any) -> Purpose | None:
         if not isinstance(data, dict):
-            self._problem(file, name, f"must be a table ([{name}] and its keys), not {_kind(data)}")
+            self._problem(
+                file, name, f"must be a table ([{name}] and its keys), not {kind_of(data)}"
+            )
             return None
-        if not name or not _NAME_CHARS.issuperset(name):
+        if not name or not NAME_CHARS.issuperset(name):
             self._problem(file, name, "a purpose name uses only a-z, 0-9 and _")
-        table = _Table(self.problems, file, data, prefix=f"{name}.")
+        table = Table(self.problems, file, data, prefix=f"{name}.")
         channel = table.choice("channel", CHANNELS)
         audience = table.choice("audience", AUDIENCES)
         legal_basis = table.text("legal_basis")
-        fields = table.texts("fields", check=_one_of("contact field", CONTACT_FIELDS))
+        fields = table.texts("fields", check=one_of("contact field", CONTACT_FIELDS))
         max_age = table.positive("opposition_max_age_days", required=False)
-        lists = table.texts("opposition_lists", required=False, empty_ok=True, check=_list_name)
+        lists = table.texts("opposition_lists", required=False, empty_ok=True, check=list_name)
         description = table.text("description", required=False)
+        use = UseReader(self.directory, self.files).read(
+            table, name, channel, audience, legal_basis or ""
+        )
         table.finish()
         if table.failed:
             return None
@@ -142,7 +158,17 @@ class _Loader:
             opposition_max_age_days=max_age,
             opposition_lists=("bloctel",) if lists is None else lists,
             description=description,
+            **use,
         )
+
+    def _recipients(self, purpose_names: set[str] | None) -> dict[str, Recipient]:
+        """``recipients.toml``, when present (without it, only internal exports run)."""
+        if not (self.directory / RECIPIENTS_FILE).exists():
+            return {}
+        source = self._read(RECIPIENTS_FILE)
+        if source is None:
+            return {}
+        return read_recipients(self.problems, source.file, source.data, purpose_names)
 
     def _domains(self, purpose_names: set[str] | None) -> list[DomainPolicy]:
         folder = self.directory / DOMAINS_DIR
@@ -170,7 +196,7 @@ class _Loader:
         return policies
 
     def _domain(self, source: _Source, purpose_names: set[str] | None) -> DomainPolicy | None:
-        table = _Table(self.problems, source.file, source.data)
+        table = Table(self.problems, source.file, source.data)
         domain = table.value("domain", str, _domain_check)
         extraction = table.choice("extraction", EXTRACTION)
         reason = table.text("reason")
@@ -180,7 +206,7 @@ class _Loader:
         every = table.positive("review_every_days", required=False)
         clause = table.text("clause", required=False)
         paths = table.texts("paths", required=False, check=_path_check)
-        purposes = table.texts("purposes", required=False, check=_known(purpose_names))
+        purposes = table.texts("purposes", required=False, check=known(purpose_names))
         authenticated = table.boolean("authenticated")
         tdm_licence = table.text("tdm_licence", required=False)
         notes = table.text("notes", required=False)
@@ -246,145 +272,6 @@ class _Loader:
         self.problems.append(Problem(file, key, message))
 
 
-# -- one table's keys --------------------------------------------------------------------
-
-Check = Callable[[T], tuple[T | None, str]]
-
-
-class _Table:
-    """Reads the keys of one TOML table, recording one Problem per bad, missing or unknown key."""
-
-    def __init__(
-        self, problems: list[Problem], file: str, data: dict[str, Any], prefix: str = ""
-    ) -> None:
-        self.problems = problems
-        self.file = file
-        self.data = data
-        self.prefix = prefix
-        self.known: list[str] = []
-        self.failed = False
-
-    def problem(self, key: str, message: str) -> None:
-        self.failed = True
-        self.problems.append(Problem(self.file, self.prefix + key, message))
-
-    def value(
-        self, key: str, kind: type[T], check: Check[T] | None = None, required: bool = True
-    ) -> T | None:
-        self.known.append(key)
-        if key not in self.data:
-            if required:
-                self.problem(key, "required key is missing")
-            return None
-        value = self.data[key]
-        if not _is(value, kind):
-            self.problem(key, f"must be {_EXPECTED[kind]}, not {_kind(value)}")
-            return None
-        if check is not None:
-            checked, message = check(value)
-            if checked is None:
-                self.problem(key, message)
-            return checked
-        return value  # type: ignore[no-any-return]
-
-    def text(self, key: str, required: bool = True) -> str | None:
-        return self.value(key, str, _non_empty, required)
-
-    def url(self, key: str) -> str | None:
-        return self.value(key, str, _url_check)
-
-    def boolean(self, key: str) -> bool:
-        return bool(self.value(key, bool, required=False))
-
-    def positive(self, key: str, required: bool = True) -> int | None:
-        return self.value(key, int, _positive, required)
-
-    def choice(self, key: str, options: tuple[str, ...]) -> str | None:
-        return self.value(key, str, _one_of("value", options))
-
-    def texts(
-        self,
-        key: str,
-        required: bool = True,
-        empty_ok: bool = False,
-        check: Check[str] | None = None,
-    ) -> tuple[str, ...] | None:
-        items = self.value(key, list, required=required)
-        if items is None:
-            return None
-        if not items and not empty_ok:
-            hint = "list at least one" if required else "leave the key out for the default"
-            self.problem(key, f"must not be an empty list ({hint})")
-            return None
-        result: list[str] = []
-        for item in items:
-            if not isinstance(item, str):
-                self.problem(key, f"must be a list of texts, but has {_kind(item)}")
-                return None
-            if item in result:
-                self.problem(key, f"lists {_q(item)} more than once")
-                continue
-            checked, message = check(item) if check else (item, "")
-            if checked is None:
-                self.problem(key, message)
-                continue
-            result.append(checked)
-        return None if self.failed else tuple(result)
-
-    def finish(self) -> None:
-        """Report every key that was not read: unknown keys."""
-        for key in self.data:
-            if key not in self.known:
-                close = difflib.get_close_matches(key, self.known, n=1)
-                hint = f" (did you mean {_q(close[0])}?)" if close else ""
-                self.problem(key, f"unknown key{hint}")
-
-
-# -- checks: each returns (value or None, message) ----------------------------------------
-
-
-def _non_empty(value: str) -> tuple[str | None, str]:
-    return (value, "") if value.strip() else (None, "must not be empty")
-
-
-def _positive(value: int) -> tuple[int | None, str]:
-    return (value, "") if value > 0 else (None, f"must be a whole number above 0, not {value}")
-
-
-def _url_check(value: str) -> tuple[str | None, str]:
-    scheme, _, rest = value.partition("://")
-    if scheme in ("http", "https") and rest and not rest.startswith("/") and " " not in value:
-        return value, ""
-    return None, f"must be an http(s) URL such as https://example.com/terms, not {_q(value)}"
-
-
-def _one_of(what: str, options: Collection[str]) -> Check[str]:
-    def check(value: str) -> tuple[str | None, str]:
-        if value in options:
-            return value, ""
-        return None, f"unknown {what} {_q(value)}: use one of {', '.join(map(_q, options))}"
-
-    return check
-
-
-def _known(names: set[str] | None) -> Check[str]:
-    """Purpose names must be defined in purposes.toml (not checked when it is unusable)."""
-
-    def check(value: str) -> tuple[str | None, str]:
-        if names is None or value in names:
-            return value, ""
-        known = ", ".join(sorted(names)) or "none"
-        return None, f"unknown purpose {_q(value)}: {PURPOSES_FILE} defines {known}"
-
-    return check
-
-
-def _list_name(value: str) -> tuple[str | None, str]:
-    if value and _NAME_CHARS.issuperset(value):
-        return value, ""
-    return None, f"list name {_q(value)} uses only a-z, 0-9 and _"
-
-
 def _domain_check(value: str) -> tuple[str | None, str]:
     """A bare host or domain: normalised, or (None, why not)."""
     why = ""
@@ -412,7 +299,7 @@ def _domain_check(value: str) -> tuple[str | None, str]:
                 why = "a label starts or ends with a hyphen"
             else:
                 return host, ""
-    return None, f"{_q(value)} is not a host name: {why}"
+    return None, f"{quote(value)} is not a host name: {why}"
 
 
 def _path_check(value: str) -> tuple[str | None, str]:
@@ -426,10 +313,10 @@ def _path_check(value: str) -> tuple[str | None, str]:
     elif any(c.isspace() for c in value):
         why = "contains spaces"
     elif normalise_path(value) != value:
-        why = f"is not in normal form: write {_q(normalise_path(value))}"
+        why = f"is not in normal form: write {quote(normalise_path(value))}"
     else:
         return value, ""
-    return None, f"path {_q(value)} {why}"
+    return None, f"path {quote(value)} {why}"
 
 
 @lru_cache(maxsize=1)
@@ -452,48 +339,3 @@ def _public_suffix(domain: str) -> bool:
         return False
     result = extract(domain)
     return not result.domain and bool(result.suffix)
-
-
-# -- messages -----------------------------------------------------------------------------
-
-_EXPECTED: Final[dict[type, str]] = {
-    str: 'text in quotes, such as "example"',
-    int: "a whole number such as 365",
-    bool: "true or false",
-    date: "a date such as 2026-11-01 (no quotes)",
-    list: 'a list such as ["a", "b"]',
-}
-
-
-def _is(value: Any, kind: type) -> bool:
-    if kind is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind is date:
-        return type(value) is date  # a datetime is a date subclass: not accepted
-    return isinstance(value, kind)
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (true/false)"
-    if isinstance(value, int):
-        return f"the number {value}"
-    if isinstance(value, float):
-        return f"the decimal number {value}"
-    if isinstance(value, str):
-        return f"the text {_q(value)}"
-    if isinstance(value, datetime):
-        return "a date and time"
-    if isinstance(value, date):
-        return "a date"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    return "a time"
-
-
-def _q(text: str) -> str:
-    """Quote a value as TOML writes it: double quotes."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'

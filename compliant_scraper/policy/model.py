@@ -5,6 +5,7 @@ Field names are a contract (docs/policy-format.md); loader.py maps TOML onto the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -56,9 +57,29 @@ class DomainPolicy:
         )
 
 
+NOTICE_LANGS: Final = ("fr", "en", "de", "es", "it")  # the languages letters/ ships
+REQUIRED_NOTICE_LANGS: Final = ("fr", "en")
+RECIPIENT_ROLES: Final = ("processor", "joint_controller", "controller")
+
+
+@dataclass(frozen=True)
+class NoticeTexts:
+    """``[NAME.notice.LANG]``: the purpose as a notice in that language states it (R5)."""
+
+    description: str
+    legal_basis: str
+    legitimate_interest: str | None = None
+
+
 @dataclass(frozen=True)
 class Purpose:
-    """One table of ``policies/purposes.toml``: the declared purpose of a crawl (R4, R6)."""
+    """One table of ``policies/purposes.toml``: the declared purpose of a crawl (R4, R6).
+
+    Issue 12 keys: what is offered and to whom (``offer``, ``target_professions``), the
+    legitimate interest and its assessments (``legitimate_interest``, ``lia``, ``dpia`` or
+    ``dpia_not_required``, R13), the notice texts per language, whether consumer mailboxes
+    may be kept, and the sector (the law bans some sectors outright).
+    """
 
     name: str
     channel: str  # one of CHANNELS
@@ -68,6 +89,51 @@ class Purpose:
     opposition_max_age_days: int | None = None
     opposition_lists: tuple[str, ...] = ("bloctel",)  # consulted when channel == "phone"
     description: str | None = None
+    offer: str | None = None  # what is offered (required in purposes.toml)
+    legitimate_interest: str | None = None  # the interest pursued (Art. 6(1)(f))
+    notice: tuple[tuple[str, NoticeTexts], ...] = ()  # (lang, texts), from [NAME.notice.LANG]
+    target_professions: tuple[str, ...] = ()  # job_title or organization must contain one
+    allow_private_mailboxes: bool = False
+    lia: str | None = None  # file under policies/: the legitimate-interests assessment
+    dpia: str | None = None  # file under policies/: the DPIA
+    dpia_not_required: str | None = None  # or why no DPIA is needed
+    sector: str | None = None
+
+    @property
+    def legitimate_interest_basis(self) -> bool:
+        """Whether ``legal_basis`` is a legitimate interest (GDPR Art. 6(1)(f))."""
+        return bool(_LEGITIMATE_INTEREST.search(self.legal_basis))
+
+    def notice_texts(self, lang: str) -> NoticeTexts | None:
+        return dict(self.notice).get(lang)
+
+    def missing_notice_keys(self, lang: str) -> list[str]:
+        """The ``[NAME.notice.LANG]`` keys a notice in ``lang`` lacks (empty: it can be sent)."""
+        texts = self.notice_texts(lang)
+        needed = ["description", "legal_basis"]
+        if self.legitimate_interest_basis:
+            needed.append("legitimate_interest")
+        if texts is None:
+            return needed
+        return [k for k in needed if not getattr(texts, k)]
+
+
+_LEGITIMATE_INTEREST: Final = re.compile(r"6\s*\(1\)\s*\(f\)|legitimate interest", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One table of ``policies/recipients.toml``: who may receive exports, and how (R10, R11)."""
+
+    key: str
+    name: str
+    role: str  # one of RECIPIENT_ROLES
+    country: str  # ISO 3166 alpha-2
+    purposes: tuple[str, ...]  # the purposes it may receive
+    contract: str | None = None  # Art. 28 or Art. 26 agreement (processor, joint controller)
+    transfer_mechanism: str | None = None  # adequacy | scc | bcr (outside the EEA)
+    transfer_reference: str | None = None
+    notes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +156,7 @@ class Registry:
     purposes: Mapping[str, Purpose]
     controller: Controller
     files: Mapping[str, str] = field(default_factory=dict)  # relative file -> sha256
+    recipients: Mapping[str, Recipient] = field(default_factory=dict)  # recipients.toml
     # normalised domain -> policy; and host -> most specific policy (a bounded cache)
     _by_domain: dict[str, DomainPolicy] = field(init=False, repr=False, compare=False)
     _matches: dict[str, DomainPolicy | None] = field(

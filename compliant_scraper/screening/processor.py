@@ -4,6 +4,11 @@ benchmarked and tested alone:
     provenance check -> normalise (and find numbers and addresses in text) -> suppression
     list -> purpose rules -> minimise -> sensitive scan -> opposition lists -> usable?
 
+The purpose rules (R6) are, in order: the law of the contact's country (``law.COUNTRY_RULES``;
+the country read from the address, else the phone, else the email or website domain), the
+target professions (``no_profession``, ``unrelated_to_offer``) and, for a B2B electronic
+purpose, professional mailboxes only (``private_mailbox``).
+
 Each value not kept is reported through ``on_drop(url, field, reason, rule)`` (the caller
 records a ``drops`` row, never the value); a whole item not kept raises ``ContactDropped``
 (the crawl's pipeline raises it again as Scrapy's ``ComplianceDrop``).
@@ -25,14 +30,17 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import ContactDropped
-from ..law import b2b_consent_country
+from ..law import ELECTRONIC_CHANNELS, b2b_consent_country
 from ..policy.model import Purpose
 from ..provenance import ITEM_KEY, Provenance
 from ..rules import Rule
+from ..values.countries import infer_country
 from ..values.emails import normalise_email
 from ..values.fields import DERIVED_OF, TEXT_FIELDS
 from ..values.identifiers import Found, find_identifiers
+from ..values.mailboxes import provider_of
 from ..values.phones import normalise_phone
+from ..values.professions import ProfessionMatcher
 from .checks import (
     Suppression,
     found_in_text,
@@ -81,6 +89,13 @@ class ContactProcessor:
         self.on_drop = on_drop
         self.suppression = suppression
         self.opposition = opposition  # every purpose: a listed number is never stored (R7)
+        terms = purpose.target_professions
+        self.professions = ProfessionMatcher(terms) if terms else None
+        self.check_mailbox = (
+            purpose.audience == "b2b"
+            and purpose.channel in ELECTRONIC_CHANNELS
+            and not purpose.allow_private_mailboxes
+        )
 
     def process(self, item: Mapping[str, Any]) -> Processed:
         provenance = item.get(ITEM_KEY)
@@ -146,10 +161,57 @@ class ContactProcessor:
 
     def _purpose_rules(self, contact: dict[str, Any], url: str) -> None:
         region = contact.pop("_phone_region", None)
-        country = _country_code(contact.get("country")) or region
-        why = b2b_consent_country(self.purpose, country)
-        if why:
-            raise self._drop_item(url, "b2b_consent_country", Rule.R6, why)
+        country = infer_country(
+            country=contact.get("country"),
+            phone_region=region,
+            email=contact.get("email"),
+            website=contact.get("website"),
+        )
+        why = b2b_consent_country(self.purpose, country.code if country else None)
+        if why and country is not None:
+            detail = f"{why} [country {country.describe()}]"
+            raise self._drop_item(url, "b2b_consent_country", Rule.R6, detail)
+        self._check_profession(contact, url)
+        self._check_mailbox(contact, url)
+
+    def _check_profession(self, contact: dict[str, Any], url: str) -> None:
+        """R6 (NESTOR): the message must relate to the person's profession."""
+        if self.professions is None:
+            return
+        texts = [contact.get("job_title"), contact.get("organization")]
+        if contact.get("kind") == "organization":
+            texts.append(contact.get("name"))  # an organisation's own record names it
+        if not any(isinstance(t, str) and t.strip() for t in texts):
+            raise self._drop_item(
+                url,
+                "no_profession",
+                Rule.R6,
+                "neither a job title nor an organization: the contact's profession is "
+                f"unknown, so it is not a prospect for {self.purpose.name!r}",
+            )
+        if self.professions.match(*texts) is None:
+            raise self._drop_item(
+                url,
+                "unrelated_to_offer",
+                Rule.R6,
+                f"job title and organization name none of the target professions of "
+                f"{self.purpose.name!r} ({self.purpose.offer or 'its offer'})",
+            )
+
+    def _check_mailbox(self, contact: dict[str, Any], url: str) -> None:
+        """R6: the B2B exception covers professional addresses, not a person's own mailbox."""
+        email = contact.get("email")
+        if not self.check_mailbox or not isinstance(email, str):
+            return
+        provider = provider_of(email)
+        if provider is None:
+            return
+        detail = f"an address at a consumer mailbox provider ({provider}) is the person's own"
+        if self.purpose.channel == "email":
+            raise self._drop_item(url, "private_mailbox", Rule.R6, detail)
+        del contact["email"]
+        contact.pop("email_kind", None)
+        self.on_drop(url, "email", "private_mailbox", Rule.R6)
 
     def _scan(self, contact: dict[str, Any], url: str) -> None:
         # Codes (a number, a country) hold nothing to scan: only the text fields are read.
@@ -200,23 +262,3 @@ def _as_text(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}: {_as_text(v)}" for k, v in value.items())
     return str(value)
-
-
-_COUNTRY_NAMES = {
-    "france": "FR",
-    "germany": "DE",
-    "deutschland": "DE",
-    "allemagne": "DE",
-    "italy": "IT",
-    "italia": "IT",
-    "italie": "IT",
-}
-
-
-def _country_code(value: Any) -> str | None:
-    if not value or not isinstance(value, str):
-        return None
-    text = value.strip()
-    if len(text) == 2 and text.isalpha():
-        return text.upper()
-    return _COUNTRY_NAMES.get(text.casefold())

@@ -191,15 +191,16 @@ def filled(db: Db, columns: Sequence[str]) -> dict[str, int]:
     return {c: int(n) for c, n in zip(columns, row, strict=True)}
 
 
-def summary(db: Db) -> list[tuple[str, str, str, str, str, int]]:
-    """(name, organization, phone, phone type, email, sources) of every contact, by id."""
+def summary(db: Db) -> list[tuple[str, str, str, str, str, str, int]]:
+    """(purpose, name, job title, organization, phone, email, sources) of every contact, by
+    purpose and id (the demo's summary)."""
     rows = db.execute(
-        "SELECT coalesce(name, ''), coalesce(organization, ''), coalesce(phone, ''), "
-        "coalesce(phone_type, ''), coalesce(email, ''), "
+        "SELECT purpose, coalesce(name, ''), coalesce(job_title, ''), "
+        "coalesce(organization, ''), coalesce(phone, ''), coalesce(email, ''), "
         "(SELECT count(*) FROM sources s WHERE s.contact_id = c.id) "
-        "FROM contacts c ORDER BY id"
+        "FROM contacts c ORDER BY purpose, id"
     ).fetchall()
-    return [(r[0], r[1], r[2], r[3], r[4], int(r[5])) for r in rows]
+    return [(r[0], r[1], r[2], r[3], r[4], r[5], int(r[6])) for r in rows]
 
 
 # -- changing and deleting ------------------------------------------------------------------

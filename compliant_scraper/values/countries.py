@@ -161,6 +161,11 @@ def _index() -> dict[str, str]:
     return index
 
 
+def is_country_code(code: str) -> bool:
+    """Whether ``code`` is an assigned ISO 3166 alpha-2 code, in upper case (``"DE"``)."""
+    return code in _codes()
+
+
 @lru_cache(maxsize=4096)
 def country_code(value: object) -> str | None:
     """The alpha-2 code for an address country in any common form, else None."""
