@@ -98,14 +98,14 @@ def measure(db_path: Path, items: int, repeat: int, profile: Path | None) -> dic
     store = SqliteStore.open(db_path, config.write_batch_size)
     stats = get_crawler().stats  # a real stats collector, as in a crawl
     assert stats is not None
-    ctx = ComplianceContext(config, registry, purpose, store, stats, today)
-    store.start_run(ctx.run_id, "directory", purpose.name, utcnow())
+    ctx = ComplianceContext.build(config, registry, purpose, store, stats, today=today)
+    store.start_run(ctx.facts.run_id, "directory", purpose.name, utcnow())
     screening = open_screening(store.db, purpose, today, config.key_file)
     total = items * (len(VARIANTS) * repeat + 2)
     for index in range(0, total, SUPPRESSED_EVERY):
         screening.suppression.add("email", contact(index).email, "objection")
     processor = ContactProcessor(
-        purpose, "FR", ctx.drop, screening.suppression, screening.opposition
+        purpose, "FR", ctx.recorder.drop, screening.suppression, screening.opposition
     )
     writer = ContactWriter(store.db, purpose.name, purpose.legal_basis, config.write_batch_size)
     outcome: dict[str, int] = {"kept": 0, "dropped": 0}
@@ -114,10 +114,10 @@ def measure(db_path: Path, items: int, repeat: int, profile: Path | None) -> dic
     real_scan = processor_module.scan
 
     def count_only(url: str, field: str, reason: str, rule: str) -> None:
-        ctx.inc_stat(f"compliance/dropped/{reason}")
+        ctx.recorder.inc_stat(f"compliance/dropped/{reason}")
 
     def one_pass(batch: list[dict[str, Any]], variant: str) -> dict[str, float]:
-        processor.on_drop = count_only if variant == "drops_not_written" else ctx.drop
+        processor.on_drop = count_only if variant == "drops_not_written" else ctx.recorder.drop
         processor_module.scan = _no_scan if variant == "no_scan" else real_scan  # type: ignore[assignment]
         process_s = store_s = 0.0
         clock = time.perf_counter
@@ -144,7 +144,7 @@ def measure(db_path: Path, items: int, repeat: int, profile: Path | None) -> dic
         return {"wall_s": wall, "process_s": process_s, "store_s": store_s}
 
     def batch(number: int) -> list[dict[str, Any]]:
-        return [item(i, ctx.run_id) for i in range(number * items, (number + 1) * items)]
+        return [item(i, ctx.facts.run_id) for i in range(number * items, (number + 1) * items)]
 
     one_pass(batch(0), "full")  # warm-up: imports, compiled expressions, SQLite page cache
     passes: dict[str, list[dict[str, float]]] = {v: [] for v in VARIANTS}

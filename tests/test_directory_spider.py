@@ -211,12 +211,17 @@ def hostile_page(depth: int) -> bytes:
     return f"<html><body>{HELENE}{chain}{'</div>' * depth}</body></html>".encode()
 
 
-class FakeContext:
+class FakeRecorder:
     def __init__(self) -> None:
         self.drops: list[tuple[str, str, str, str]] = []
 
     def drop(self, url: str, field: str, reason: str, rule: str) -> None:
         self.drops.append((url, field, reason, rule))
+
+
+class FakeContext:
+    def __init__(self) -> None:
+        self.recorder = FakeRecorder()
 
 
 def test_a_page_over_a_bound_is_recorded_in_drops_and_the_rest_is_yielded(
@@ -228,7 +233,7 @@ def test_a_page_over_a_bound_is_recorded_in_drops_and_the_rest_is_yielded(
     page = HtmlResponse(INDEX, body=hostile_page(3000), encoding="utf-8")
     items, _ = split(list(s.parse(page)))
     assert [(i["name"], i["email"]) for i in items] == [("Hélène Dupré", "helene@dupre.example")]
-    assert ctx.drops == [(INDEX, "*", "extract_too_deep", "R10")]
+    assert ctx.recorder.drops == [(INDEX, "*", "extract_too_deep", "R10")]
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,6 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from compliant_scraper.config import Config
-from compliant_scraper.crawl import context as context_module
 from compliant_scraper.crawl.context import ComplianceContext
 from compliant_scraper.crawl.refusals import LoginWallRefusal, RobotsRefusal, TdmRefusal
 from compliant_scraper.crawl.response_checks import (
@@ -79,9 +78,9 @@ def crawler(tmp_path: Path) -> Iterator[Crawler]:
         controller=Controller("Acme", "1 rue de la Paix, Paris", "dpo@acme.test", "https://a.t"),
     )
     store = SqliteStore.open(config.db_path)
-    ctx = ComplianceContext(config, registry, PURPOSE, store, stats=crawler.stats)
-    store.start_run(ctx.run_id, "test", PURPOSE.name, "2026-11-23T10:00:00Z")
-    setattr(crawler, context_module._ATTR, ctx)
+    ctx = ComplianceContext.build(config, registry, PURPOSE, store, stats=crawler.stats)
+    store.start_run(ctx.facts.run_id, "test", PURPOSE.name, "2026-11-23T10:00:00Z")
+    ctx.attach(crawler)
     crawler.engine = FakeEngine()  # type: ignore[assignment]
     yield crawler
     store.close()
@@ -93,7 +92,7 @@ def mw(crawler: Crawler) -> ResponseChecksMiddleware:
 
 
 def engine(mw: ResponseChecksMiddleware) -> FakeEngine:
-    fake = mw.crawler.engine
+    fake = mw.fetcher.crawler.engine
     assert isinstance(fake, FakeEngine)
     return fake
 
@@ -105,14 +104,14 @@ def request(url: str, pol: DomainPolicy | None = PLAIN, **meta: Any) -> Request:
 
 
 def refusals(mw: ResponseChecksMiddleware) -> list[dict[str, Any]]:
-    mw.ctx.store.flush()
-    store = mw.ctx.store
+    store = mw.recorder.store
     assert isinstance(store, SqliteStore)
+    store.flush()
     return list(store.db["refusals"].rows)
 
 
 def stat(mw: ResponseChecksMiddleware, key: str) -> Any:
-    return mw.crawler.stats.get_value(key)
+    return mw.fetcher.crawler.stats.get_value(key)
 
 
 def run_request(mw: ResponseChecksMiddleware, req: Request) -> None:
@@ -245,7 +244,12 @@ TDMREP = "https://example.test/.well-known/tdmrep.json"
         (Response(TDMREP, status=404), "/private/x", "absent", None),
         (Response(TDMREP, status=410), "/private/x", "absent", None),
         (Response(TDMREP, status=403), "/private/x", "absent", None),
-        (Response(TDMREP, status=301, headers={"Location": "/x"}), "/x", "absent", None),
+        (
+            Response(TDMREP, status=301, headers={"Location": "/x"}),
+            "/x",
+            "unreadable",
+            "could not be read (HTTP 301)",
+        ),
         (Response(TDMREP, status=200, body=b"<html>Not found</html>"), "/x", "invalid", None),
         (Response(TDMREP, status=500), "/x", "unreadable", "could not be read (HTTP 500)"),
         (Response(TDMREP, status=503), "/x", "unreadable", "could not be read (HTTP 503)"),
@@ -253,7 +257,7 @@ TDMREP = "https://example.test/.well-known/tdmrep.json"
         (TimeoutError("timed out"), "/x", "unreadable", "TimeoutError: timed out"),
         (ConnectionRefusedError("refused"), "/x", "unreadable", "ConnectionRefusedError"),
         (
-            RobotsRefusal(TDMREP, "example.test", "R3", "disallowed"),
+            RobotsRefusal(TDMREP, "example.test", "disallowed"),
             "/x",
             "unreadable",
             "request refused",
@@ -354,7 +358,7 @@ def test_concurrent_requests_share_one_fetch(mw: ResponseChecksMiddleware) -> No
 )
 def test_tdmrep_cache_expires(mw: ResponseChecksMiddleware, answer: Response, ttl: int) -> None:
     now = [1000.0]
-    mw.clock = lambda: now[0]
+    mw.tdmrep.clock = lambda: now[0]
     engine(mw).answers[TDMREP] = answer
     for delay in (0, ttl - 1, ttl + 1):
         now[0] = 1000.0 + delay

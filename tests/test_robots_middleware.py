@@ -25,7 +25,6 @@ from twisted.internet.error import ConnectionLost
 from twisted.python.failure import Failure
 
 from compliant_scraper.config import Config
-from compliant_scraper.crawl import context as context_module
 from compliant_scraper.crawl.context import ComplianceContext
 from compliant_scraper.crawl.policy_gate import META_INTERNAL
 from compliant_scraper.crawl.refusals import PolicyRefusal, RobotsRefusal
@@ -122,9 +121,9 @@ def make_crawler(tmp_path: Path, settings: dict[str, Any] | None = None) -> Craw
         controller=Controller("Acme", "1 rue de la Paix, Paris", "dpo@acme.test", "https://a.t"),
     )
     store = SqliteStore.open(config.db_path)
-    ctx = ComplianceContext(config, registry, PURPOSE, store, stats=crawler.stats)
-    store.start_run(ctx.run_id, "test", PURPOSE.name, "2026-11-23T10:00:00Z")
-    setattr(crawler, context_module._ATTR, ctx)
+    ctx = ComplianceContext.build(config, registry, PURPOSE, store, stats=crawler.stats)
+    store.start_run(ctx.facts.run_id, "test", PURPOSE.name, "2026-11-23T10:00:00Z")
+    ctx.attach(crawler)
     crawler.engine = FakeEngine()  # type: ignore[assignment]
     return crawler
 
@@ -136,13 +135,13 @@ def clock() -> Clock:
 
 @pytest.fixture
 def mw(tmp_path: Path, clock: Clock) -> Iterator[StrictRobotsMiddleware]:
-    middleware = StrictRobotsMiddleware(make_crawler(tmp_path), clock=clock)
+    middleware = StrictRobotsMiddleware.from_crawler(make_crawler(tmp_path), clock=clock)
     yield middleware
-    middleware.ctx.store.close()
+    middleware.store.close()
 
 
 def engine(mw: StrictRobotsMiddleware) -> FakeEngine:
-    fake = mw.crawler.engine
+    fake = mw.fetcher.crawler.engine
     assert isinstance(fake, FakeEngine)
     return fake
 
@@ -167,7 +166,7 @@ def refusal(mw: StrictRobotsMiddleware, url: str) -> RobotsRefusal:
 
 
 def store(mw: StrictRobotsMiddleware) -> SqliteStore:
-    st = mw.ctx.store
+    st = mw.store
     assert isinstance(st, SqliteStore)
     st.flush()
     return st
@@ -178,8 +177,8 @@ def snapshots(mw: StrictRobotsMiddleware) -> list[dict[str, Any]]:
 
 
 def stat(mw: StrictRobotsMiddleware, key: str) -> Any:
-    assert mw.crawler.stats is not None
-    return mw.crawler.stats.get_value(key)
+    assert mw.fetcher.crawler.stats is not None
+    return mw.fetcher.crawler.stats.get_value(key)
 
 
 # -- verdicts by answer (RFC 9309 §2.3.1) -------------------------------------------------------
@@ -276,7 +275,7 @@ def test_agent_group_applies_not_a_prefix_group(mw: StrictRobotsMiddleware) -> N
 
 def test_robotstxt_user_agent_setting_names_the_token(tmp_path: Path, clock: Clock) -> None:
     crawler = make_crawler(tmp_path, {"ROBOTSTXT_USER_AGENT": "OtherBot"})
-    mw = StrictRobotsMiddleware(crawler, clock=clock)
+    mw = StrictRobotsMiddleware.from_crawler(crawler, clock=clock)
     engine(mw).script(ROBOTS, robots(200, b"User-agent: otherbot\nDisallow: /o\n"))
     assert mw.agent == "OtherBot"
     assert not allowed(mw, "https://example.test/o")
@@ -315,7 +314,7 @@ def test_redirect_chain_is_followed(mw: StrictRobotsMiddleware, count: int) -> N
     [row] = snapshots(mw)
     assert (row["url"], row["host"], row["status"]) == (ROBOTS, "example.test", 200)
     assert stat(mw, "compliance/robots/redirects") == count
-    assert mw.ctx.robots_sha256[ORIGIN] == sha256_hex(RULES)
+    assert mw.in_force[ORIGIN] == sha256_hex(RULES)
 
 
 def test_more_than_five_redirects_is_unreadable(mw: StrictRobotsMiddleware) -> None:
@@ -341,7 +340,7 @@ def test_relative_redirect_is_resolved(mw: StrictRobotsMiddleware) -> None:
 def test_redirect_refused_by_the_gate_is_unreadable(mw: StrictRobotsMiddleware) -> None:
     forbidden = "https://www.linkedin.com/robots.txt"
     engine(mw).script(ROBOTS, redirect(forbidden))
-    engine(mw).script(forbidden, PolicyRefusal(forbidden, "www.linkedin.com", "R2", "forbidden"))
+    engine(mw).script(forbidden, PolicyRefusal(forbidden, "www.linkedin.com", "forbidden"))
     exc = refusal(mw, "https://example.test/public")
     assert "unreadable (fetch refused: [policy/R2] www.linkedin.com: forbidden)" in exc.reason
     [row] = snapshots(mw)
@@ -381,7 +380,7 @@ def test_unreadable_cached_for_one_hour(mw: StrictRobotsMiddleware, clock: Clock
 
 def test_cache_durations_come_from_settings(tmp_path: Path, clock: Clock) -> None:
     settings = {"COMPLIANCE_ROBOTS_CACHE_SECONDS": 10, "COMPLIANCE_ROBOTS_ERROR_CACHE_SECONDS": 5}
-    mw = StrictRobotsMiddleware(make_crawler(tmp_path, settings), clock=clock)
+    mw = StrictRobotsMiddleware.from_crawler(make_crawler(tmp_path, settings), clock=clock)
     engine(mw).script(ROBOTS, robots(500, b""), robots(200), robots(200))
     allowed(mw, "https://example.test/a")
     clock.now += 5
@@ -420,7 +419,7 @@ def test_http_and_https_have_separate_rules(mw: StrictRobotsMiddleware) -> None:
     engine(mw).script("http://example.test/robots.txt", robots(404, b""))
     assert not allowed(mw, "https://example.test/s")
     assert allowed(mw, "http://example.test/s")
-    assert set(mw.ctx.robots_sha256) == {ORIGIN, "http://example.test:80"}
+    assert set(mw.in_force) == {ORIGIN, "http://example.test:80"}
 
 
 def test_concurrent_requests_wait_for_one_fetch(mw: StrictRobotsMiddleware) -> None:
@@ -518,7 +517,7 @@ def test_snapshot_of_a_readable_file(mw: StrictRobotsMiddleware) -> None:
     request = Request("https://example.test/a")
     asyncio.run(mw.process_request(request))
     [row] = snapshots(mw)
-    assert row["run_id"] == mw.ctx.run_id
+    assert row["run_id"] == mw.facts.run_id
     assert (row["url"], row["host"], row["status"], row["error"]) == (
         ROBOTS,
         "example.test",
@@ -528,7 +527,7 @@ def test_snapshot_of_a_readable_file(mw: StrictRobotsMiddleware) -> None:
     assert row["sha256"] == sha256_hex(RULES)
     assert row["body"] == RULES.decode()
     assert row["fetched_at"].endswith("Z")
-    assert mw.ctx.robots_sha256[ORIGIN] == sha256_hex(RULES)
+    assert mw.in_force[ORIGIN] == sha256_hex(RULES)
     assert request.meta[META_ROBOTS_SHA256] == sha256_hex(RULES)
 
 
@@ -537,7 +536,7 @@ def test_snapshot_of_a_4xx_ignores_its_body(mw: StrictRobotsMiddleware) -> None:
     allowed(mw, "https://example.test/a")
     [row] = snapshots(mw)
     assert (row["status"], row["sha256"], row["body"]) == (404, EMPTY_SHA256, "")
-    assert mw.ctx.robots_sha256[ORIGIN] == EMPTY_SHA256
+    assert mw.in_force[ORIGIN] == EMPTY_SHA256
 
 
 def test_unreadable_sets_no_provenance_sha(mw: StrictRobotsMiddleware) -> None:
@@ -545,14 +544,14 @@ def test_unreadable_sets_no_provenance_sha(mw: StrictRobotsMiddleware) -> None:
     allowed(mw, "https://example.test/a")
     [row] = snapshots(mw)
     assert (row["sha256"], row["body"]) == (EMPTY_SHA256, "")
-    assert ORIGIN not in mw.ctx.robots_sha256
+    assert ORIGIN not in mw.in_force
 
 
 def test_only_max_bytes_are_parsed_and_stored(tmp_path: Path, clock: Clock) -> None:
     head = b"User-agent: *\nDisallow: /a\n"
     body = head + b"Disallow: /b\n"
     crawler = make_crawler(tmp_path, {"COMPLIANCE_ROBOTS_MAX_BYTES": len(head)})
-    mw = StrictRobotsMiddleware(crawler, clock=clock)
+    mw = StrictRobotsMiddleware.from_crawler(crawler, clock=clock)
     engine(mw).script(ROBOTS, robots(200, body))
     assert not allowed(mw, "https://example.test/a")
     assert allowed(mw, "https://example.test/b")
@@ -581,7 +580,7 @@ def test_crawl_delay_sets_the_slot_delay(
     expected: float | None,
 ) -> None:
     crawler = make_crawler(tmp_path, {"DOWNLOAD_DELAY": download_delay})
-    mw = StrictRobotsMiddleware(crawler, clock=clock)
+    mw = StrictRobotsMiddleware.from_crawler(crawler, clock=clock)
     body = b"User-agent: *\n" + (f"Crawl-delay: {crawl_delay}\n".encode() if crawl_delay else b"")
     engine(mw).script(ROBOTS, robots(200, body))
     downloader = engine(mw).downloader
@@ -619,7 +618,7 @@ def test_robotstxt_obey_false_is_ignored_with_a_warning(
     warned: bool,
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="compliant_scraper.crawl.robots"):
-        mw = StrictRobotsMiddleware(make_crawler(tmp_path, settings), clock=clock)
+        mw = StrictRobotsMiddleware.from_crawler(make_crawler(tmp_path, settings), clock=clock)
     messages = [r.getMessage() for r in caplog.records if "ROBOTSTXT_OBEY" in r.getMessage()]
     assert len(messages) == (1 if warned else 0)
     engine(mw).script(ROBOTS, robots(200))

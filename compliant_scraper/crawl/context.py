@@ -1,30 +1,37 @@
-"""The per-crawl compliance state every component shares.
+"""The per-crawl compliance state, built once per crawler and handed to each component.
 
-Built once per crawler, by whichever compliance component is built first, so removing one
-component can never leave the others without their state. Building it validates the whole
-configuration (settings, policy registry, purpose, opposition lists): any problem raises
-``ComplianceConfigError`` before a single request exists.
+Built by whichever compliance component is built first (its ``from_crawler``), so removing
+one component can never leave the others without their state. Building it validates the
+whole configuration (settings, policy registry, purpose, opposition lists): any problem
+raises ``ComplianceConfigError`` before a single request exists.
+
+It holds, and ``from_crawler`` hands each component only what it needs of:
+
+- ``facts``: the frozen ``CrawlFacts`` (config, registry, purpose, run id, today, clock);
+- ``recorder``: the ``Recorder`` (refusals, drops, stats, log throttle);
+- ``store``: the ``ComplianceStore`` (runs, snapshots, contacts);
+- ``screening``: the opposition screen and suppression list the start-up check opened;
+- ``robots_in_force``: ``scheme://host:port`` -> sha256 of the robots.txt in force for that
+  origin (written by the robots middleware, read by the provenance stamp).
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
-from collections import Counter
 from datetime import date
 from typing import TYPE_CHECKING
 
 from scrapy import signals
 
-from ..clock import today_utc, utcnow
+from ..clock import today_utc
 from ..config import Config
 from ..errors import ComplianceConfigError
 from ..law import check_purpose_allowed
 from ..policy.loader import load_registry
 from ..policy.model import Purpose, Registry
-from ..records import Drop, Refusal
 from ..store.sqlite_store import SqliteStore
-from .refusals import ComplianceRefusal
+from .facts import CrawlFacts
+from .recorder import Recorder
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -40,32 +47,37 @@ _ATTR = "_compliance_context"
 
 
 class ComplianceContext:
-    """Config, registry, purpose, store and run id for one crawl; records refusals and drops."""
+    """The facts, recorder, store and screening of one crawl."""
 
     def __init__(
         self,
+        facts: CrawlFacts,
+        store: ComplianceStore,
+        stats: StatsCollector | None = None,
+        screening: Screening | None = None,
+    ) -> None:
+        self.facts = facts
+        self.store = store
+        self.stats = stats
+        self.recorder = Recorder(facts, store, stats)
+        self.screening = screening
+        self.robots_in_force: dict[str, str] = {}
+
+    @classmethod
+    def build(
+        cls,
         config: Config,
         registry: Registry,
         purpose: Purpose,
         store: ComplianceStore,
         stats: StatsCollector | None = None,
+        *,
         today: date | None = None,
-    ) -> None:
-        self.config = config
-        self.registry = registry
-        self.purpose = purpose
-        self.store = store
-        self.stats = stats
-        self.today = today or today_utc()
-        self.run_id = uuid.uuid4().hex
-        self.spider_name = ""
-        self._refused_domains: set[str] = set()
-        self._drop_counts: Counter[str] = Counter()
-        self._drop_counted = 0
-        # scheme://host:port -> sha256 of the robots.txt in force (set by the robots middleware)
-        self.robots_sha256: dict[str, str] = {}
-        # The opposition screen and suppression list, opened by the start-up check.
-        self.screening: Screening | None = None
+        spider_name: str = "",
+    ) -> ComplianceContext:
+        """A context from its parts, without a crawler (tests, benchmarks)."""
+        facts = CrawlFacts(config, registry, purpose, spider_name, today or today_utc())
+        return cls(facts, store, stats)
 
     # -- construction ---------------------------------------------------------------------
 
@@ -83,6 +95,10 @@ class ComplianceContext:
             setattr(crawler, _ATTR, ctx)
         return ctx
 
+    def attach(self, crawler: Crawler) -> None:
+        """Make this the context of ``crawler`` (a context built by hand, in tests)."""
+        setattr(crawler, _ATTR, self)
+
     @classmethod
     def current(cls, crawler: Crawler) -> ComplianceContext | None:
         """The context of ``crawler`` if the compliance add-on built one; never builds it."""
@@ -97,23 +113,20 @@ class ComplianceContext:
         purpose = resolve_purpose(registry, config.purpose)
         check_purpose_allowed(purpose, today)
         store = SqliteStore.open(config.db_path, config.write_batch_size)
-        ctx = cls(config, registry, purpose, store, crawler.stats, today)
         try:
             # Kept: the pipeline screens with the very objects the start-up check opened.
-            ctx.screening = store.open_screening(
-                purpose, today, config.key_file, config.default_region
-            )
+            screening = store.open_screening(purpose, today, config.key_file, config.default_region)
         except ComplianceConfigError:
             store.close()
             raise
-        crawler.signals.connect(ctx._spider_opened, signal=signals.spider_opened)
+        facts = CrawlFacts(config, registry, purpose, crawler.spidercls.name, today)
+        ctx = cls(facts, store, crawler.stats, screening)
         crawler.signals.connect(ctx._spider_closed, signal=signals.spider_closed)
-        ctx.spider_name = crawler.spidercls.name
-        ctx.store.start_run(ctx.run_id, ctx.spider_name, purpose.name, utcnow())
-        ctx.store.record_policy_snapshots(ctx.run_id, registry.snapshots())
+        store.start_run(facts.run_id, facts.spider_name, purpose.name, facts.now())
+        store.record_policy_snapshots(facts.run_id, registry.snapshots())
         logger.info(
             "Compliance run %s: purpose %r (%s, %s), %d domain policies from %s, database %s",
-            ctx.run_id,
+            facts.run_id,
             purpose.name,
             purpose.channel,
             purpose.audience,
@@ -123,70 +136,11 @@ class ComplianceContext:
         )
         return ctx
 
-    def _spider_opened(self, spider: Spider) -> None:
-        self.spider_name = spider.name
-
     def _spider_closed(self, spider: Spider, reason: str) -> None:
-        self.flush_stats()
+        self.recorder.flush_stats()
         stats = self.stats.get_stats() if self.stats is not None else {}
-        self.store.finish_run(self.run_id, utcnow(), reason, stats)
+        self.store.finish_run(self.facts.run_id, self.facts.now(), reason, stats)
         self.store.close()
-
-    # -- recording ------------------------------------------------------------------------
-
-    def inc_stat(self, key: str, count: int = 1) -> None:
-        if self.stats is not None:
-            self.stats.inc_value(key, count)
-
-    def refuse(self, refusal: ComplianceRefusal) -> ComplianceRefusal:
-        """Record a refusal (table, stats, log) and return it, for the caller to raise."""
-        self.store.record_refusal(
-            Refusal(
-                run_id=self.run_id,
-                url=refusal.url,
-                domain=refusal.domain,
-                stage=refusal.stage,
-                rule=refusal.rule,
-                reason=refusal.reason,
-                at=utcnow(),
-            )
-        )
-        self.inc_stat(f"compliance/refused/{refusal.stage}")
-        key = f"{refusal.stage}:{refusal.domain}"
-        if key not in self._refused_domains:
-            self._refused_domains.add(key)
-            logger.info(
-                "Refused %s (%s, %s): %s (further %s refusals for %s logged at DEBUG)",
-                refusal.url,
-                refusal.stage,
-                refusal.rule,
-                refusal.reason,
-                refusal.stage,
-                refusal.domain,
-            )
-        else:
-            logger.debug(
-                "Refused %s (%s, %s): %s", refusal.url, refusal.stage, refusal.rule, refusal.reason
-            )
-        return refusal
-
-    def drop(self, url: str, field: str, reason: str, rule: str) -> None:
-        """Record a value (``field``) or a whole item (``field="*"``) that was not kept."""
-        self.store.record_drop(
-            Drop(run_id=self.run_id, url=url, field=field, reason=reason, rule=rule, at=utcnow())
-        )
-        # Counted locally and added to the stats in bulk: this runs for every dropped value.
-        self._drop_counts[reason] += 1
-        self._drop_counted += 1
-        if self._drop_counted >= 1000:
-            self.flush_stats()
-
-    def flush_stats(self) -> None:
-        """Add the locally counted drops to the crawl's stats (``compliance/dropped/<reason>``)."""
-        for reason, count in self._drop_counts.items():
-            self.inc_stat(f"compliance/dropped/{reason}", count)
-        self._drop_counts.clear()
-        self._drop_counted = 0
 
 
 def resolve_purpose(registry: Registry, name: str | None) -> Purpose:

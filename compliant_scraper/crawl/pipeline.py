@@ -10,37 +10,47 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ContactDropped
+from ..provenance import ITEM_KEY
 from ..screening.processor import ContactProcessor
+from . import meta
 from .context import ComplianceContext
 from .refusals import ComplianceDrop
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+    from ..store.base import ContactSink
+    from .recorder import Recorder
+
 logger = logging.getLogger(__name__)
 
 
 class CompliancePipeline:
-    def __init__(self, crawler: Crawler) -> None:
-        ctx = self.ctx = ComplianceContext.of(crawler)
-        store = ctx.store
-        screening = ctx.screening
-        if screening is None:  # a context built by hand, without the start-up check
-            screening = store.open_screening(
-                ctx.purpose, ctx.today, ctx.config.key_file, ctx.config.default_region
-            )
-        self.writer = store.contact_writer(ctx.purpose.name, ctx.purpose.legal_basis)
-        self.processor = ContactProcessor(
-            ctx.purpose,
-            ctx.config.default_region,
-            ctx.drop,
-            screening.suppression,
-            screening.opposition,
-        )
+    def __init__(
+        self, processor: ContactProcessor, writer: ContactSink, recorder: Recorder
+    ) -> None:
+        self.processor = processor
+        self.writer = writer
+        self.recorder = recorder
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CompliancePipeline:
-        return cls(crawler)
+        ctx = ComplianceContext.of(crawler)
+        facts, store = ctx.facts, ctx.store
+        config, purpose = facts.config, facts.purpose
+        screening = ctx.screening
+        if screening is None:  # a context built by hand, without the start-up check
+            screening = store.open_screening(
+                purpose, facts.today, config.key_file, config.default_region
+            )
+        processor = ContactProcessor(
+            purpose,
+            config.default_region,
+            ctx.recorder.drop,
+            screening.suppression,
+            screening.opposition,
+        )
+        return cls(processor, store.contact_writer(purpose.name, purpose.legal_basis), ctx.recorder)
 
     def process_item(self, item: Any) -> dict[str, Any]:
         try:
@@ -48,8 +58,8 @@ class CompliancePipeline:
         except ContactDropped as dropped:
             raise ComplianceDrop.of(dropped) from None
         self.writer.save(processed.contact, processed.provenance, processed.fields)
-        self.ctx.inc_stat("compliance/kept/contacts")
-        return {**processed.contact, "provenance": processed.provenance}
+        self.recorder.inc_stat(meta.KEPT_CONTACTS)
+        return {**processed.contact, ITEM_KEY: processed.provenance}
 
     def close_spider(self) -> None:
         """Pipelines close before ``spider_closed``, where the context closes the run."""

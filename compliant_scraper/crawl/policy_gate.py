@@ -2,66 +2,77 @@
 
 It sits first in the downloader chain, so start URLs, followed links, redirect targets,
 retries and robots.txt fetches all pass it, whatever their ``dont_filter`` says. It judges
-the target URL, never the proxy a request goes through.
+the target URL, never the proxy a request goes through. Its decision is left on the request
+(``meta.DECISION``, ``meta.POLICY``) for the components after it: the TDM and login checks
+read the policy, the provenance stamp reads the decision instead of deciding again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..policy.decide import decide
-from ..rules import Rule
+from . import meta
 from .context import ComplianceContext
 from .refusals import PolicyRefusal
 
 if TYPE_CHECKING:
-    from scrapy import Request
+    from scrapy import Request, Spider
     from scrapy.crawler import Crawler
 
-# Set on the requests the compliance layer makes itself (robots.txt, tdmrep.json): they are
-# judged like any other request, except that a policy's ``paths`` do not restrict them.
-META_INTERNAL = "compliance_internal"
+    from .facts import CrawlFacts
+    from .recorder import Recorder
+
+META_INTERNAL = meta.INTERNAL  # the name other modules and tests have imported from here
 
 
 class PolicyGateMiddleware:
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.ctx = ComplianceContext.of(crawler)
+    def __init__(
+        self,
+        facts: CrawlFacts,
+        recorder: Recorder,
+        spider: Callable[[], Spider | None] = lambda: None,
+    ) -> None:
+        self.facts = facts
+        self.recorder = recorder
+        self.spider = spider
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PolicyGateMiddleware:
-        return cls(crawler)
+        ctx = ComplianceContext.of(crawler)
+        return cls(ctx.facts, ctx.recorder, lambda: crawler.spider)
 
     def process_request(self, request: Request) -> None:
-        ctx = self.ctx
+        facts = self.facts
         decision = decide(
-            ctx.registry,
+            facts.registry,
             request.url,
-            purpose=ctx.purpose.name,
-            today=ctx.today,
-            internal=bool(request.meta.get(META_INTERNAL)),
+            purpose=facts.purpose.name,
+            today=facts.today,
+            internal=bool(request.meta.get(meta.INTERNAL)),
         )
         if not decision.allowed:
-            raise ctx.refuse(
-                PolicyRefusal(request.url, decision.host, decision.rule, decision.reason)
+            raise self.recorder.refuse(
+                PolicyRefusal(request.url, decision.host, decision.reason, rule=decision.rule)
             )
         assert decision.policy is not None
-        credentials = credentials_of(request, self.crawler)
+        credentials = credentials_of(request, self.spider())
         if credentials and not decision.policy.authenticated:
-            raise ctx.refuse(
+            raise self.recorder.refuse(
                 PolicyRefusal(
                     request.url,
                     decision.host,
-                    Rule.R2,
                     f"request carries credentials ({credentials}) and {decision.policy.file} "
                     "does not set authenticated = true: data behind a login is not collected",
                 )
             )
-        request.meta["compliance_policy"] = decision.policy
+        request.meta[meta.POLICY] = decision.policy
+        request.meta[meta.DECISION] = decision
 
 
-def credentials_of(request: Request, crawler: Crawler) -> str:
+def credentials_of(request: Request, spider: Spider | None) -> str:
     """Describe the credentials a request carries to the site, or "" when it carries none.
 
     Proxy credentials (``Proxy-Authorization``) are for the proxy, not the site: ignored.
@@ -75,7 +86,8 @@ def credentials_of(request: Request, crawler: Crawler) -> str:
         found.append("cookies set by the spider")
     if urlsplit(request.url).username is not None:
         found.append("user info in the URL")
-    spider = crawler.spider
-    if request.meta.get("http_user") or (spider is not None and getattr(spider, "http_user", "")):
+    if request.meta.get(meta.HTTP_USER) or (
+        spider is not None and getattr(spider, "http_user", "")
+    ):
         found.append("HTTP auth (http_user)")
     return ", ".join(found)

@@ -1,38 +1,45 @@
 """Spider middleware: stamps every item with its provenance, from the response that produced it.
 
-A user's own spider gets the same stamp without writing a line. An item with no response
-(yielded from ``start()``) or from a response no policy allows gets no stamp, and the
-compliance pipeline drops it (fail closed).
+A user's own spider gets the same stamp without writing a line. The policy is the one the
+gate allowed the request under (its decision travels on ``request.meta``), the robots.txt the
+one that allowed it. An item with no response (yielded from ``start()``) or from a response
+no policy allows gets no stamp, and the compliance pipeline drops it (fail closed).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter, is_item
 from scrapy import Request
 
-from ..clock import utcnow
-from ..policy.decide import decide
+from ..policy.decide import Decision, decide
 from ..provenance import ITEM_KEY, Provenance, origin_of
+from . import meta
 from .context import ComplianceContext
-from .robots import META_ROBOTS_SHA256
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
+    from .facts import CrawlFacts
+    from .recorder import Recorder
+
 
 class ProvenanceMiddleware:
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.ctx = ComplianceContext.of(crawler)
+    def __init__(
+        self, facts: CrawlFacts, recorder: Recorder, robots_in_force: Mapping[str, str]
+    ) -> None:
+        self.facts = facts
+        self.recorder = recorder
+        self.robots_in_force = robots_in_force
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProvenanceMiddleware:
-        return cls(crawler)
+        ctx = ComplianceContext.of(crawler)
+        return cls(ctx.facts, ctx.recorder, ctx.robots_in_force)
 
     async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any]
@@ -44,7 +51,7 @@ class ProvenanceMiddleware:
                 continue
             if provenance is None:
                 provenance = self.provenance_for(response)
-            yield stamp(obj, provenance, self.ctx)
+            yield self.stamp(obj, provenance)
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
         provenance: Provenance | None = None
@@ -54,7 +61,7 @@ class ProvenanceMiddleware:
                 continue
             if provenance is None:
                 provenance = self.provenance_for(response)
-            yield stamp(obj, provenance, self.ctx)
+            yield self.stamp(obj, provenance)
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         """Items yielded by ``start()`` have no response, hence no source: unstamped."""
@@ -62,40 +69,50 @@ class ProvenanceMiddleware:
             if isinstance(obj, Request) or not is_item(obj):
                 yield obj
             else:
-                yield stamp(obj, None, self.ctx)
+                yield self.stamp(obj, None)
 
     def provenance_for(self, response: Response) -> Provenance | None:
-        ctx = self.ctx
-        decision = decide(ctx.registry, response.url, purpose=ctx.purpose.name, today=ctx.today)
+        facts = self.facts
+        decision = self._decision(response)
         if not decision.allowed or decision.policy is None:
             return None
         # The robots.txt in force when this very response was fetched (set on the request by
         # the robots middleware), else the origin's current one.
-        robots = response.request.meta.get(META_ROBOTS_SHA256) if response.request else None
+        request = response.request
+        robots = request.meta.get(meta.ROBOTS_SHA256) if request is not None else None
         if robots is None:
             parts = urlsplit(response.url)
-            robots = ctx.robots_sha256.get(origin_of(parts.scheme, decision.host, parts.port))
+            robots = self.robots_in_force.get(origin_of(parts.scheme, decision.host, parts.port))
         if robots is None:
             return None
         policy = decision.policy
         return Provenance(
             source_url=response.url,
-            retrieved_at=utcnow(),
-            spider=ctx.spider_name,
-            run_id=ctx.run_id,
+            retrieved_at=facts.now(),
+            spider=facts.spider_name,
+            run_id=facts.run_id,
             policy_file=policy.file,
             policy_sha256=policy.sha256,
             robots_sha256=robots,
             method="",
         )
 
+    def _decision(self, response: Response) -> Decision:
+        """The gate's decision on the request that fetched this response; decided again only
+        for a response whose URL is not that request's (fail closed either way)."""
+        request = response.request
+        found = request.meta.get(meta.DECISION) if request is not None else None
+        if isinstance(found, Decision) and request is not None and request.url == response.url:
+            return found
+        facts = self.facts
+        return decide(facts.registry, response.url, purpose=facts.purpose.name, today=facts.today)
 
-def stamp(item: Any, provenance: Provenance | None, ctx: ComplianceContext) -> dict[str, Any]:
-    """A plain dict copy of ``item`` carrying its provenance (``None`` when it has none)."""
-    data = dict(ItemAdapter(item).items())
-    if provenance is not None:
-        method = str(data.get("method") or "spider")
-        provenance = Provenance(**{**provenance.__dict__, "method": method})
-    data[ITEM_KEY] = provenance
-    ctx.inc_stat("compliance/provenance/stamped" if provenance else "compliance/provenance/missing")
-    return data
+    def stamp(self, item: Any, provenance: Provenance | None) -> dict[str, Any]:
+        """A plain dict copy of ``item`` carrying its provenance (``None`` when it has none)."""
+        data = dict(ItemAdapter(item).items())
+        if provenance is not None:
+            method = str(data.get("method") or "spider")
+            provenance = Provenance(**{**provenance.__dict__, "method": method})
+        data[ITEM_KEY] = provenance
+        self.recorder.inc_stat(meta.PROVENANCE_STAMPED if provenance else meta.PROVENANCE_MISSING)
+        return data

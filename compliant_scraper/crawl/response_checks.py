@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from itertools import pairwise
@@ -27,22 +28,23 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse
 from scrapy.http.request import NO_CALLBACK
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.defer import Deferred
 
 from ..policy.hosts import host_of_url
 from ..policy.model import DomainPolicy
 from ..provenance import origin_of
-from ..reservations import tdm
-from ..rules import Rule
+from ..reservations import answers, tdm
+from . import meta
 from .context import ComplianceContext
-from .policy_gate import META_INTERNAL
+from .fetcher import Fetcher
+from .origin_cache import OriginCache
 from .refusals import LoginWallRefusal, TdmRefusal
-from .robots import NETWORK_META
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+
+    from .facts import CrawlFacts
+    from .recorder import Recorder
 
 logger = logging.getLogger(__name__)
 
@@ -116,51 +118,39 @@ def has_password_field(response: HtmlResponse) -> bool:
 
 @dataclass(frozen=True)
 class TdmrepState:
-    """What an origin's ``/.well-known/tdmrep.json`` says, until ``expires`` (monotonic)."""
+    """What an origin's ``/.well-known/tdmrep.json`` says (cached per origin)."""
 
     url: str
     verdict: str  # "rules", "absent", "invalid", "unreadable"
     detail: str
-    expires: float
     rules: tuple[tdm.TdmRule, ...] = ()
 
 
-class _Pending:
-    """A tdmrep.json fetch in flight. Each waiter gets its own Deferred: adapting a Deferred
-    to an asyncio Future consumes its result, so one Deferred cannot serve two waiters."""
-
-    def __init__(self) -> None:
-        self._waiters: list[Deferred[TdmrepState]] = []
-
-    def wait(self) -> Deferred[TdmrepState]:
-        waiter: Deferred[TdmrepState] = Deferred()
-        self._waiters.append(waiter)
-        return waiter
-
-    def fire(self, state: TdmrepState) -> None:
-        for waiter in self._waiters:
-            if not waiter.called:  # a cancelled waiter has already fired
-                waiter.callback(state)
-
-
 class ResponseChecksMiddleware:
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.ctx = ComplianceContext.of(crawler)
-        self.clock = time.monotonic
-        self._tdmrep: dict[str, TdmrepState | _Pending] = {}
+    def __init__(
+        self,
+        facts: CrawlFacts,
+        recorder: Recorder,
+        fetcher: Fetcher,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.facts = facts
+        self.recorder = recorder
+        self.fetcher = fetcher
+        self.tdmrep: OriginCache[TdmrepState] = OriginCache(clock)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ResponseChecksMiddleware:
-        return cls(crawler)
+        ctx = ComplianceContext.of(crawler)
+        return cls(ctx.facts, ctx.recorder, Fetcher(crawler))
 
     # -- requests -----------------------------------------------------------------------------
 
     async def process_request(self, request: Request) -> None:
-        if request.meta.get(META_INTERNAL):
+        if request.meta.get(meta.INTERNAL):
             return
         policy = _policy(request)
-        if request.meta.get("redirect_urls"):
+        if request.meta.get(meta.REDIRECT_URLS):
             matched = login_url_match(request.url)
             if matched:
                 self._login_wall(
@@ -186,65 +176,52 @@ class ResponseChecksMiddleware:
         """The cached verdict on the request's origin's tdmrep.json, fetched once per origin."""
         parts = urlsplit(request.url)
         origin = origin_of(parts.scheme, (parts.hostname or "").lower(), parts.port)
-        cached = self._tdmrep.get(origin)
-        if isinstance(cached, _Pending):
-            return await maybe_deferred_to_future(cached.wait())
-        if cached is not None and cached.expires > self.clock():
-            return cached
         url = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{TDMREP_PATH}"
-        pending = _Pending()
-        self._tdmrep[origin] = pending
-        state = self._state(url, "unreadable", "fetch interrupted")
-        try:
-            state = await self._fetch_tdmrep(url, request)
-        finally:
-            self._tdmrep[origin] = state
-            pending.fire(state)
-        self.ctx.inc_stat(f"compliance/tdm/tdmrep/{state.verdict}")
+        return await self.tdmrep.get(origin, lambda: self._fetch(url, request))
+
+    async def _fetch(self, url: str, page: Request) -> tuple[TdmrepState, float]:
+        state = await self._fetch_tdmrep(url, page)
+        self.recorder.inc_stat(meta.TDMREP.format(state.verdict))
         logger.debug("%s: %s (%s)", url, state.verdict, state.detail)
-        return state
+        config = self.facts.config
+        unreadable = state.verdict == answers.UNREADABLE
+        ttl = config.robots_error_cache_seconds if unreadable else config.robots_cache_seconds
+        return state, ttl
 
     async def _fetch_tdmrep(self, url: str, page: Request) -> TdmrepState:
-        """Read like robots.txt (RFC 9309, R3): 2xx parsed, 4xx none, 5xx/429/errors unreadable.
+        """Read like robots.txt (``reservations.answers``, R3): 2xx parsed, 4xx none, 5xx,
+        429, other statuses and errors unreadable.
 
         Fetched the way the page would be: through its ``meta["proxy"]`` and bind address.
         """
-        meta: dict[str, object] = {META_INTERNAL: True}
-        meta.update({k: page.meta[k] for k in NETWORK_META if k in page.meta})
-        request = Request(url, meta=meta, priority=1000, callback=NO_CALLBACK)
+        request_meta: dict[str, object] = {meta.INTERNAL: True}
+        request_meta.update({k: page.meta[k] for k in meta.NETWORK if k in page.meta})
+        request = Request(url, meta=request_meta, priority=1000, callback=NO_CALLBACK)
         try:
-            response = await self.crawler.engine.download_async(request)
+            response = await self.fetcher.download(request)
         except IgnoreRequest as exc:
-            return self._state(url, "unreadable", f"request refused: {tdm.clip(str(exc))}")
+            return TdmrepState(url, "unreadable", f"request refused: {tdm.clip(str(exc))}")
         except Exception as exc:
-            return self._state(url, "unreadable", f"{type(exc).__name__}: {tdm.clip(str(exc))}")
-        status = response.status
-        if status == 429 or status >= 500:
-            return self._state(url, "unreadable", f"HTTP {status}")
-        if not 200 <= status < 300:
-            return self._state(url, "absent", f"HTTP {status}")
-        if len(response.body) > self.ctx.config.robots_max_bytes:
-            size = f"larger than {self.ctx.config.robots_max_bytes} bytes"
-            return self._state(url, "unreadable", size)
+            detail = f"{type(exc).__name__}: {tdm.clip(str(exc))}"
+            return TdmrepState(url, "unreadable", detail)
+        reading = answers.read_status(response.status)
+        if reading.unreadable:
+            return TdmrepState(url, "unreadable", reading.detail)
+        if not reading.parse:
+            return TdmrepState(url, "absent", reading.detail)
+        if len(response.body) > self.facts.config.robots_max_bytes:
+            size = f"larger than {self.facts.config.robots_max_bytes} bytes"
+            return TdmrepState(url, "unreadable", size)
         try:
             rules = tdm.parse_tdmrep(response.body)
         except tdm.TdmrepError as exc:
-            return self._state(url, "invalid", str(exc))
-        return self._state(url, "rules", f"{len(rules)} rule(s)", rules)
-
-    def _state(
-        self, url: str, verdict: str, detail: str, rules: tuple[tdm.TdmRule, ...] = ()
-    ) -> TdmrepState:
-        config = self.ctx.config
-        ttl = config.robots_error_cache_seconds
-        if verdict != "unreadable":
-            ttl = config.robots_cache_seconds
-        return TdmrepState(url, verdict, detail, self.clock() + ttl, rules)
+            return TdmrepState(url, "invalid", str(exc))
+        return TdmrepState(url, "rules", f"{len(rules)} rule(s)", rules)
 
     # -- responses ----------------------------------------------------------------------------
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if request.meta.get(META_INTERNAL):
+        if request.meta.get(meta.INTERNAL):
             return response
         policy = _policy(request)
         status = response.status
@@ -281,7 +258,7 @@ class ResponseChecksMiddleware:
         self, request: Request, policy: DomainPolicy | None, signals: list[tdm.TdmSignal]
     ) -> None:
         if policy is not None and policy.tdm_licence:
-            self.ctx.inc_stat("compliance/tdm/licensed")
+            self.recorder.inc_stat(meta.TDM_LICENSED)
             logger.debug(
                 "%s: TDM reservation lifted by %s tdm_licence %r: %s",
                 request.url,
@@ -293,20 +270,20 @@ class ResponseChecksMiddleware:
         where = f"{policy.file} has no tdm_licence" if policy else "no policy with a tdm_licence"
         found = "; ".join(s.explain() for s in signals)
         reason = f"TDM reserved by the rightsholder (DSM Directive Art. 4): {found}; {where}"
-        raise self.ctx.refuse(TdmRefusal(request.url, _domain(request.url), Rule.R3, reason))
+        raise self.recorder.refuse(TdmRefusal(request.url, _domain(request.url), reason))
 
     def _login_wall(self, request: Request, policy: DomainPolicy | None, reason: str) -> None:
         if policy is not None and policy.authenticated:
-            self.ctx.inc_stat("compliance/login/authenticated")
+            self.recorder.inc_stat(meta.LOGIN_AUTHENTICATED)
             logger.debug(
                 "%s: %s; allowed by %s authenticated = true", request.url, reason, policy.file
             )
             return
-        raise self.ctx.refuse(LoginWallRefusal(request.url, _domain(request.url), Rule.R2, reason))
+        raise self.recorder.refuse(LoginWallRefusal(request.url, _domain(request.url), reason))
 
 
 def _policy(request: Request) -> DomainPolicy | None:
-    policy = request.meta.get("compliance_policy")
+    policy = request.meta.get(meta.POLICY)
     return policy if isinstance(policy, DomainPolicy) else None
 
 

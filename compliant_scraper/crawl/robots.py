@@ -30,21 +30,20 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http.request import NO_CALLBACK
 from scrapy.settings import SETTINGS_PRIORITIES
-from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
-from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 from w3lib.url import safe_url_string
 
-from ..clock import utcnow
 from ..hashing import sha256_hex
 from ..policy.hosts import host_of_url
 from ..provenance import origin_of
 from ..records import RobotsSnapshot
+from ..reservations import answers
 from ..reservations.robots_rules import RobotsRules, product_token
-from ..rules import Rule
+from . import meta
 from .context import ComplianceContext
-from .policy_gate import META_INTERNAL
+from .fetcher import Fetcher
+from .origin_cache import OriginCache
 from .refusals import RobotsRefusal
 
 if TYPE_CHECKING:
@@ -52,32 +51,31 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from scrapy.settings import BaseSettings
 
+    from ..store.base import ComplianceStore
+    from .facts import CrawlFacts
+    from .recorder import Recorder
+
 logger = logging.getLogger(__name__)
 
-META_ROBOTS_FETCH: Final = "compliance_robots_fetch"
-"""Marks this middleware's own robots.txt requests (holding a per-crawl object, so a spider
-cannot set it to skip the check)."""
-META_ROBOTS_SHA256: Final = "compliance_robots_sha256"
-"""Set on every request robots.txt allowed: the sha256 of the robots.txt that allowed it."""
+# Names other modules and tests have imported from here; meta.py is their home.
+META_ROBOTS_FETCH: Final = meta.ROBOTS_FETCH
+META_ROBOTS_SHA256: Final = meta.ROBOTS_SHA256
+NETWORK_META: Final = meta.NETWORK
 CRAWL_DELAY_CAP: Final = 60.0
 """Largest ``Crawl-delay`` honoured, in seconds: beyond it, a site could stall the crawl."""
 DOWNLOAD_PRIORITY: Final = 1000
 EMPTY_SHA256: Final = sha256_hex(b"")
-_REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
-# Copied from the request that triggers a fetch, so robots.txt travels the same way.
-NETWORK_META: Final = ("proxy", "bindaddress")
 _UNREACHABLE: Final = "RFC 9309 §2.3.1.4"
 
 
 @dataclass(frozen=True)
 class RobotsState:
-    """What one origin's robots.txt says, until ``expires_at`` (the middleware's clock)."""
+    """What one origin's robots.txt says (cached per origin by the ``OriginCache``)."""
 
     origin: str  # scheme://host:port
     rules: RobotsRules | None  # None: unreadable, every URL of the origin is refused
     detail: str  # "HTTP 200", "HTTP 404", "HTTP 503", "TimeoutError: ...", "more than 5 ..."
     sha256: str  # of the bytes parsed; of b"" when none were (4xx, unreadable)
-    expires_at: float
 
 
 @dataclass(frozen=True)
@@ -94,19 +92,28 @@ class _Unreadable(Exception):
 
 
 class StrictRobotsMiddleware:
-    def __init__(self, crawler: Crawler, clock: Callable[[], float] = time.monotonic) -> None:
-        self.crawler = crawler
-        self.ctx = ComplianceContext.of(crawler)
-        self.clock = clock
-        settings = crawler.settings
-        self.agent = product_token(
-            str(settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT") or "")
-        )
-        self._base_delay = settings.getfloat("DOWNLOAD_DELAY")
+    def __init__(
+        self,
+        facts: CrawlFacts,
+        recorder: Recorder,
+        store: ComplianceStore,
+        fetcher: Fetcher,
+        *,
+        agent: str,
+        base_delay: float = 0.0,
+        in_force: dict[str, str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.facts = facts
+        self.recorder = recorder
+        self.store = store
+        self.fetcher = fetcher
+        self.agent = agent
+        self._base_delay = base_delay
+        # scheme://host:port -> sha256 of the robots.txt in force (read by the provenance stamp)
+        self.in_force = in_force if in_force is not None else {}
+        self.cache: OriginCache[RobotsState] = OriginCache(clock)
         self._fetch_mark = object()
-        self._states: dict[str, RobotsState] = {}
-        self._waiters: dict[str, list[Deferred[None]]] = {}
-        _warn_if_obey_off(settings)
         if not self.agent:
             logger.warning(
                 "No robots.txt product token in USER_AGENT or ROBOTSTXT_USER_AGENT: only the "
@@ -114,11 +121,26 @@ class StrictRobotsMiddleware:
             )
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> StrictRobotsMiddleware:
-        return cls(crawler)
+    def from_crawler(
+        cls, crawler: Crawler, clock: Callable[[], float] = time.monotonic
+    ) -> StrictRobotsMiddleware:
+        ctx = ComplianceContext.of(crawler)
+        settings = crawler.settings
+        _warn_if_obey_off(settings)
+        agent = str(settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT") or "")
+        return cls(
+            ctx.facts,
+            ctx.recorder,
+            ctx.store,
+            Fetcher(crawler),
+            agent=product_token(agent),
+            base_delay=settings.getfloat("DOWNLOAD_DELAY"),
+            in_force=ctx.robots_in_force,
+            clock=clock,
+        )
 
     async def process_request(self, request: Request) -> None:
-        if request.meta.get(META_ROBOTS_FETCH) is self._fetch_mark:
+        if request.meta.get(meta.ROBOTS_FETCH) is self._fetch_mark:
             return  # our own robots.txt fetch (tdmrep.json and others are checked)
         parts = urlparse_cached(request)
         if parts.scheme in ("data", "file"):
@@ -127,27 +149,26 @@ class StrictRobotsMiddleware:
             host = host_of_url(request.url)
             port = parts.port
         except ValueError as exc:
-            raise self.ctx.refuse(
-                RobotsRefusal(request.url, parts.hostname or "", Rule.R3, f"no robots.txt: {exc}")
+            raise self.recorder.refuse(
+                RobotsRefusal(request.url, parts.hostname or "", f"no robots.txt: {exc}")
             ) from None
         scheme = parts.scheme.lower()
         netloc = host if port is None else f"{host}:{port}"
         target = _Target(origin_of(scheme, host, port), host, f"{scheme}://{netloc}/robots.txt")
-        network = {k: request.meta[k] for k in NETWORK_META if request.meta.get(k)}
-        state = await self._state(target, network)
+        network = {k: request.meta[k] for k in meta.NETWORK if request.meta.get(k)}
+        state = await self.cache.get(target.origin, lambda: self._fetch(target, network))
         self._check(request, target, state)
 
     # -- verdicts -------------------------------------------------------------------------
 
     def _check(self, request: Request, target: _Target, state: RobotsState) -> None:
-        ctx = self.ctx
+        recorder = self.recorder
         if state.rules is None:
-            ctx.inc_stat("compliance/robots/refused/unreadable")
-            raise ctx.refuse(
+            recorder.inc_stat(meta.ROBOTS_REFUSED_UNREADABLE)
+            raise recorder.refuse(
                 RobotsRefusal(
                     request.url,
                     target.host,
-                    Rule.R3,
                     f"robots.txt of {target.origin} unreadable ({state.detail}): the whole host "
                     f"is refused on this scheme and port until it can be read ({_UNREACHABLE})",
                 )
@@ -157,20 +178,21 @@ class StrictRobotsMiddleware:
             verdict = state.rules.verdict(request.url, agent)
             if not verdict.allowed:
                 rule = f" ({_shorten(verdict.rule.line)})" if verdict.rule else ""
-                ctx.inc_stat("compliance/robots/refused/disallowed")
-                raise ctx.refuse(
+                recorder.inc_stat(meta.ROBOTS_REFUSED_DISALLOWED)
+                raise recorder.refuse(
                     RobotsRefusal(
                         request.url,
                         target.host,
-                        Rule.R3,
                         f"robots.txt of {target.origin} disallows {_path(request.url)} "
                         f"for agent {agent or '*'}{rule}",
                     )
                 )
-        request.meta[META_ROBOTS_SHA256] = state.sha256
+        request.meta[meta.ROBOTS_SHA256] = state.sha256
         delays = [d for d in (state.rules.crawl_delay(a) for a in agents) if d is not None]
         if delays:
-            self._apply_crawl_delay(request, max(delays))
+            # The larger of Crawl-delay (at most CRAWL_DELAY_CAP) and DOWNLOAD_DELAY.
+            wanted = max(min(max(delays), CRAWL_DELAY_CAP), self._base_delay)
+            self.fetcher.slow_slot(request, wanted)
 
     def _agents(self, request: Request) -> list[str]:
         """Our product token, plus the one a spider's own User-Agent header names, if other:
@@ -183,72 +205,30 @@ class StrictRobotsMiddleware:
                 agents.append(other)
         return agents
 
-    def _apply_crawl_delay(self, request: Request, crawl_delay: float) -> None:
-        """Raise the delay of the request's downloader slot to the larger of ``Crawl-delay``
-        (at most ``CRAWL_DELAY_CAP``) and ``DOWNLOAD_DELAY``, now and for slots made later."""
-        engine = self.crawler.engine
-        downloader = getattr(engine, "downloader", None)
-        if downloader is None:
-            return
-        wanted = max(min(crawl_delay, CRAWL_DELAY_CAP), self._base_delay)
-        key = downloader.get_slot_key(request)
-        slot_settings = downloader.per_slot_settings.setdefault(key, {})
-        if float(slot_settings.get("delay", 0.0)) < wanted:
-            slot_settings["delay"] = wanted
-        slot = downloader.slots.get(key)
-        if slot is not None and slot.delay < wanted:  # AutoThrottle may have lowered it
-            slot.delay = wanted
-
-    # -- cache ----------------------------------------------------------------------------
-
-    async def _state(self, target: _Target, network: dict[str, Any]) -> RobotsState:
-        """The origin's state: cached, or fetched once while concurrent requests wait."""
-        while True:
-            state = self._states.get(target.origin)
-            if state is not None and self.clock() < state.expires_at:
-                return state
-            waiters = self._waiters.get(target.origin)
-            if waiters is None:
-                return await self._refresh(target, network)
-            # One Deferred per waiter: adapting a Deferred to a Future consumes its result.
-            waiter: Deferred[None] = Deferred()
-            waiters.append(waiter)
-            await maybe_deferred_to_future(waiter)
-
-    async def _refresh(self, target: _Target, network: dict[str, Any]) -> RobotsState:
-        self._waiters[target.origin] = []
-        try:
-            state = await self._fetch(target, network)
-            self._states[target.origin] = state
-            return state
-        finally:  # waiters re-check the cache; if the fetch was cancelled, one fetches again
-            for waiter in self._waiters.pop(target.origin):
-                if not waiter.called:
-                    waiter.callback(None)
-
     # -- fetching -------------------------------------------------------------------------
 
-    async def _fetch(self, target: _Target, network: dict[str, Any]) -> RobotsState:
-        ctx = self.ctx
-        ctx.inc_stat("compliance/robots/fetched")
-        fetched_at = utcnow()
+    async def _fetch(self, target: _Target, network: dict[str, Any]) -> tuple[RobotsState, float]:
+        recorder = self.recorder
+        recorder.inc_stat(meta.ROBOTS_FETCHED)
+        fetched_at = self.facts.now()
         try:
             response = await self._follow(target.robots_url, network)
         except _Unreadable as exc:
             return self._record(target, fetched_at, exc.status, str(exc), None)
         except IgnoreRequest as exc:  # the gate refused a redirect hop (it recorded why)
-            ctx.inc_stat("compliance/robots/error/refused")
+            recorder.inc_stat(meta.ROBOTS_ERROR.format("refused"))
             return self._record(target, fetched_at, None, f"fetch refused: {exc}", None)
         except Exception as exc:  # timeout, DNS, connection refused or reset, TLS, ...
-            ctx.inc_stat(f"compliance/robots/error/{type(exc).__name__}")
+            recorder.inc_stat(meta.ROBOTS_ERROR.format(type(exc).__name__))
             return self._record(target, fetched_at, None, _describe(exc), None)
         status = response.status
-        ctx.inc_stat(f"compliance/robots/status/{status}")
-        if 200 <= status < 300:
-            max_bytes = ctx.config.robots_max_bytes
+        recorder.inc_stat(meta.ROBOTS_STATUS.format(status))
+        reading = answers.read_status(status)
+        if reading.parse:
+            max_bytes = self.facts.config.robots_max_bytes
             rules = RobotsRules.parse(response.body, max_bytes)
             if rules.truncated:
-                ctx.inc_stat("compliance/robots/truncated")
+                recorder.inc_stat(meta.ROBOTS_TRUNCATED)
                 logger.info(
                     "robots.txt of %s is larger than %d bytes: only those are parsed "
                     "(RFC 9309 §2.5)",
@@ -256,16 +236,16 @@ class StrictRobotsMiddleware:
                     max_bytes,
                 )
             return self._record(target, fetched_at, status, None, rules, response.body[:max_bytes])
-        if 400 <= status < 500 and status != 429:  # RFC 9309 §2.3.1.3: "unavailable"
-            return self._record(target, fetched_at, status, None, RobotsRules.allow_all())
-        return self._record(target, fetched_at, status, None, None)  # 5xx, 429, other
+        if reading.unreadable:  # 5xx, 429, other
+            return self._record(target, fetched_at, status, None, None)
+        return self._record(target, fetched_at, status, None, RobotsRules.allow_all())
 
     async def _follow(self, url: str, network: dict[str, Any]) -> Response:
         """Download ``url``, following redirects ourselves so each hop passes the gate."""
-        limit = self.ctx.config.robots_max_redirects
+        limit = self.facts.config.robots_max_redirects
         for _ in range(limit + 1):
             response = await self._download(url, network)
-            if response.status not in _REDIRECT_STATUSES:
+            if response.status not in answers.REDIRECT_STATUSES:
                 return response
             location = response.headers.get(b"Location")
             if not location:
@@ -273,13 +253,10 @@ class StrictRobotsMiddleware:
             url = urljoin(response.url, safe_url_string(location))
             if urlsplit(url).scheme not in ("http", "https"):
                 raise _Unreadable(response.status, f"redirect to a non-HTTP URL: {url}")
-            self.ctx.inc_stat("compliance/robots/redirects")
+            self.recorder.inc_stat(meta.ROBOTS_REDIRECTS)
         raise _Unreadable(response.status, f"more than {limit} redirects")
 
     async def _download(self, url: str, network: dict[str, Any]) -> Response:
-        engine = self.crawler.engine
-        if engine is None:
-            raise RuntimeError("the engine is not running")
         request = Request(
             url,
             priority=DOWNLOAD_PRIORITY,
@@ -287,15 +264,15 @@ class StrictRobotsMiddleware:
             dont_filter=True,
             meta={
                 **network,
-                META_INTERNAL: True,
-                META_ROBOTS_FETCH: self._fetch_mark,
-                "dont_redirect": True,
-                "handle_httpstatus_all": True,
-                "dont_cache": True,  # HttpCacheMiddleware must not outlive the 24 h limit
-                "dont_obey_robotstxt": True,  # should Scrapy's own middleware be re-enabled
+                meta.INTERNAL: True,
+                meta.ROBOTS_FETCH: self._fetch_mark,
+                meta.DONT_REDIRECT: True,
+                meta.HANDLE_ALL_STATUSES: True,
+                meta.DONT_CACHE: True,  # HttpCacheMiddleware must not outlive the 24 h limit
+                meta.DONT_OBEY_ROBOTSTXT: True,  # should Scrapy's own middleware be re-enabled
             },
         )
-        return await engine.download_async(request)
+        return await self.fetcher.download(request)
 
     def _record(
         self,
@@ -305,14 +282,13 @@ class StrictRobotsMiddleware:
         error: str | None,
         rules: RobotsRules | None,
         parsed: bytes = b"",
-    ) -> RobotsState:
-        """Store the snapshot, count it, log it, and build the cached state."""
-        ctx = self.ctx
-        config = ctx.config
+    ) -> tuple[RobotsState, float]:
+        """Store the snapshot, count it, log it; the state and how long it holds."""
+        config = self.facts.config
         sha256 = sha256_hex(parsed)
-        ctx.store.record_robots_snapshot(
+        self.store.record_robots_snapshot(
             RobotsSnapshot(
-                run_id=ctx.run_id,
+                run_id=self.facts.run_id,
                 url=target.robots_url,
                 host=target.host,
                 fetched_at=fetched_at,
@@ -325,7 +301,7 @@ class StrictRobotsMiddleware:
         detail = error or f"HTTP {status}"
         if rules is None:
             ttl = config.robots_error_cache_seconds
-            ctx.inc_stat("compliance/robots/unreadable")
+            self.recorder.inc_stat(meta.ROBOTS_UNREADABLE)
             logger.warning(
                 "robots.txt of %s unreadable (%s): every request to it is refused for up to "
                 "%d s, then it is fetched again (%s)",
@@ -336,11 +312,11 @@ class StrictRobotsMiddleware:
             )
         else:
             ttl = config.robots_cache_seconds
-            ctx.robots_sha256[target.origin] = sha256
-            readable = status is not None and 200 <= status < 300
-            ctx.inc_stat("compliance/robots/readable" if readable else "compliance/robots/no_rules")
+            self.in_force[target.origin] = sha256
+            readable = status is not None and answers.read_status(status).parse
+            self.recorder.inc_stat(meta.ROBOTS_READABLE if readable else meta.ROBOTS_NO_RULES)
             self._log_readable(target, detail, rules, len(parsed))
-        return RobotsState(target.origin, rules, detail, sha256, self.clock() + ttl)
+        return RobotsState(target.origin, rules, detail, sha256), ttl
 
     def _log_readable(self, target: _Target, detail: str, rules: RobotsRules, size: int) -> None:
         logger.debug(
@@ -352,7 +328,7 @@ class StrictRobotsMiddleware:
         )
         delay = rules.crawl_delay(self.agent)
         if delay is not None and delay > CRAWL_DELAY_CAP:
-            self.ctx.inc_stat("compliance/robots/crawl_delay_capped")
+            self.recorder.inc_stat(meta.ROBOTS_CRAWL_DELAY_CAPPED)
             logger.info(
                 "robots.txt of %s asks a Crawl-delay of %s s: %s s is used (the cap)",
                 target.origin,

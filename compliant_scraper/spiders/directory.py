@@ -139,7 +139,7 @@ class DirectorySpider(Spider):
         """Where a page over a bound is recorded: the compliance context's ``drops``."""
         crawler = getattr(self, "crawler", None)
         ctx = ComplianceContext.current(crawler) if crawler is not None else None
-        return ctx.drop if ctx is not None else None
+        return ctx.recorder.drop if ctx is not None else None
 
     def follow_links(self, response: HtmlResponse) -> Iterator[Request]:
         """Requests for the page's links on the start hosts, each URL once, within budget."""

@@ -3,8 +3,9 @@
 The gate decides first (``policy.decide.decide`` as for the compliance layer's own fetches):
 a domain with no policy, a forbidding or overdue one, is not fetched; legal then saves the
 page from a browser and scans the file. robots.txt is read as strictly as during a crawl
-(RFC 9309: 4xx means no rules; 5xx, 429 or a network error means complete disallow). Every
-redirect is judged again. One page, at most ``MAX_BYTES``, with the crawl's user agent.
+(``reservations.answers``, RFC 9309: 4xx means no rules; 5xx, 429 or a network error means
+complete disallow). Every redirect is judged again. One page, at most ``MAX_BYTES``, with
+the crawl's user agent.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 
 from ..policy.decide import decide
 from ..policy.model import Registry
+from ..reservations import answers
 from ..reservations.robots_rules import RobotsRules, product_token
 from ..settings import USER_AGENT
 from .base import ToolingError
@@ -75,7 +77,8 @@ def _robots_allow(opener: urllib.request.OpenerDirector, url: str) -> None:
         with opener.open(request, timeout=TIMEOUT) as response:
             body = response.read(MAX_BYTES)
     except urllib.error.HTTPError as exc:
-        if 400 <= exc.code < 500 and exc.code != 429:
+        reading = answers.read_status(exc.code)
+        if not reading.unreadable:
             return  # RFC 9309 §2.3.1.3: unavailable means no rules
         raise ToolingError(
             f"robots.txt of {parts.netloc} answered {exc.code}: RFC 9309 reads that as complete "
