@@ -70,3 +70,20 @@ def test_the_shipped_sector_purpose_is_refused_by_the_law_of_30_june_2025(
     message = str(info.value)
     assert "sector energy_renovation" in message and "2025-594" in message
     assert "in force since 2025-07-01" in message
+
+
+def test_bloctel_status_flags_a_list_dated_after_the_closing_date(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from compliant_scraper.cli import main
+
+    numbers = tmp_path / "bloctel.csv"
+    numbers.write_text("0612345678\n")
+    db = tmp_path / "c.db"
+    runner = CliRunner()
+    imported = runner.invoke(
+        main, ["bloctel", "import", str(numbers), "--date", "2026-09-01", "--db", str(db)]
+    )
+    assert imported.exit_code == 0, imported.output
+    status = runner.invoke(main, ["bloctel", "status", "--db", str(db)])
+    assert "dated after its register closed: check the date" in status.output

@@ -41,6 +41,37 @@ def test_demo_prints_a_summary_from_a_real_crawl(
         "JOIN robots_snapshots r ON r.sha256 = s.robots_sha256 WHERE s.contact_id = c.id)"
     ).fetchone()[0]
     assert orphans == 0
+    # Issue 12 on the demo world: who each purpose kept, and why each other person was not.
+    kept_by_purpose = {
+        (purpose, name)
+        for purpose, name in db.execute("SELECT purpose, name FROM contacts").fetchall()
+    }
+    assert {name for purpose, name in kept_by_purpose if purpose == "b2b_email_prospecting"} == {
+        "Jeanne Martin",  # Avocate associée
+        "Thomas Girard",  # Avocat collaborateur
+        "Thomas Lefèvre",  # Juriste en droit social, country "France"
+    }
+    assert ("b2b_phone_prospecting", "Sophie Leroy") in kept_by_purpose  # Architecte DPLG
+    why = {
+        (purpose, url.rsplit("/", 1)[-1], reason)
+        for purpose, url, reason in db.execute(
+            "SELECT r.purpose, d.url, d.reason FROM drops d JOIN runs r ON r.id = d.run_id "
+            "WHERE d.field = '*' AND d.url LIKE '%/fiches/%'"
+        ).fetchall()
+    }
+    email, phone = "b2b_email_prospecting", "b2b_phone_prospecting"
+    for expected in [
+        (email, "helene-vasseur.html", "private_mailbox"),  # an avocate at gmail.com
+        (email, "julien-morel.html", "no_profession"),  # neither title nor organization
+        (email, "camille-roche.html", "unrelated_to_offer"),  # a florist
+        (phone, "camille-roche.html", "unrelated_to_offer"),
+        (email, "jan-becker.html", "b2b_consent_country"),  # .de address, no country
+        (phone, "jan-becker.html", "b2b_consent_country"),  # +49: UWG §7(2) Nr. 1
+        (email, "klaus-schmidt.html", "b2b_consent_country"),  # country "DEU"
+        (phone, "anna-gruber.html", "b2b_consent_country"),  # country "Österreich"
+        (phone, "lukas-huber.html", "b2b_consent_country"),  # +43, no country
+    ]:
+        assert expected in why, expected
 
 
 def test_demo_needs_the_checkout(
