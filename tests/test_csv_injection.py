@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_tooling_fixtures import add_contact, make_env
+from support.tooling import add_contact, make_env
 
 from compliant_scraper.values.spreadsheet import neutralise_cell, restore_cell
 
