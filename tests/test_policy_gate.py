@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from scrapy import Request
-from test_crawl_parts import POLICY as BASE_POLICY
-from test_crawl_parts import context as build_context
+from support.contexts import POLICY as BASE_POLICY
+from support.contexts import context as build_context
 
 from compliant_scraper.crawl import meta
 from compliant_scraper.crawl.context import ComplianceContext
