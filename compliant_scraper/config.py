@@ -42,6 +42,7 @@ DEFAULTS: Final[dict[str, Any]] = {
 class Config:
     policy_dir: Path
     db_path: Path
+    store_url: str | None  # a PostgreSQL store (cluster mode) instead of the file db_path
     purpose: str | None
     default_region: str
     key_file: Path
@@ -78,9 +79,23 @@ class Config:
                 f"COMPLIANCE_DEFAULT_REGION: expected a two-letter country code, got {region!r}"
             )
         purpose = settings.get("COMPLIANCE_PURPOSE")
+        store_url = str(get("COMPLIANCE_STORE_URL") or "").strip() or None
+        if store_url is not None:
+            if not is_store_url(store_url):
+                raise ComplianceConfigError(
+                    "COMPLIANCE_STORE_URL: expected postgresql://USER:PASSWORD@HOST:PORT/DB "
+                    "(unset it to use the SQLite file COMPLIANCE_DB)"
+                )
+            if not key_file:
+                raise ComplianceConfigError(
+                    "COMPLIANCE_KEY_FILE is not set: with a PostgreSQL store every machine "
+                    "keeps the same suppression key file (copied, mode 0600) and names it; "
+                    "a key made up beside one worker would not recognise anyone (R8)"
+                )
         return cls(
             policy_dir=Path(str(get("COMPLIANCE_POLICY_DIR"))),
             db_path=db_path,
+            store_url=store_url,
             purpose=str(purpose) if purpose else None,
             default_region=region,
             key_file=Path(str(key_file)) if key_file else default_key_file(db_path),
@@ -93,6 +108,14 @@ class Config:
             extract_max_items=int(positive_number("COMPLIANCE_EXTRACT_MAX_ITEMS")),
             extract_max_seconds=positive_number("COMPLIANCE_EXTRACT_MAX_SECONDS"),
         )
+
+
+STORE_URL_SCHEMES: Final = ("postgresql://", "postgres://")
+
+
+def is_store_url(text: str) -> bool:
+    """Whether ``text`` names a PostgreSQL store rather than a SQLite file."""
+    return text.strip().lower().startswith(STORE_URL_SCHEMES)
 
 
 def default_key_file(db_path: Path) -> Path:

@@ -108,10 +108,22 @@ def test_install_sets_the_scheduler_and_json() -> None:
         cluster_mode.install(settings)
 
 
-def test_store_url_refused_until_the_postgresql_store_exists() -> None:
-    settings = Settings({"COMPLIANCE_STORE_URL": PG})
-    with pytest.raises(ComplianceConfigError, match="no PostgreSQL store yet"):
-        cluster_mode.install(settings)
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"COMPLIANCE_STORE_URL": "mysql://a@b/c"}, "COMPLIANCE_STORE_URL: expected postgresql://"),
+        ({"COMPLIANCE_STORE_URL": PG}, "COMPLIANCE_KEY_FILE is not set: with a PostgreSQL store"),
+    ],
+)
+def test_a_store_url_needs_postgresql_and_a_named_key_file(
+    extra: dict[str, str], message: str
+) -> None:
+    from compliant_scraper.config import Config
+
+    with pytest.raises(ComplianceConfigError, match=message):
+        Config.from_settings(Settings(extra))
+    ok = Config.from_settings(Settings({"COMPLIANCE_STORE_URL": PG, "COMPLIANCE_KEY_FILE": "k"}))
+    assert ok.store_url == PG
 
 
 @pytest.mark.e2e

@@ -241,3 +241,37 @@ def test_an_erasure_waits_for_a_write_in_flight_then_deletes_it(pg: str, tmp_pat
     with pytest.raises(Exception, match="suppressed"):
         writer.save(jeanne, _prov("http://a.test/again"), [])
     assert count(watcher, "contacts") == 0
+
+
+# -- the command line on a PostgreSQL store ---------------------------------------------------
+
+
+def test_the_commands_take_a_store_url(pg: str, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from compliant_scraper.cli import main
+
+    key = tmp_path / "c.key"
+    db = _with_run(pg)
+    store = PostgresStore(db)
+    store.suppression = SuppressionList.open(db, key)
+    writer = store.contact_writer("p", "legitimate interest")
+    writer.save({"kind": "person", "email": "jeanne@acme.example"}, _prov("http://a.test/"), [])
+    runner = CliRunner()
+    erase = ["subject", "erase", "jeanne@acme.example", "--yes", "--db", pg]
+    missing_key = runner.invoke(main, erase)
+    assert missing_key.exit_code == 2
+    assert "--key-file is required with a PostgreSQL store" in missing_key.output
+    done = runner.invoke(main, [*erase, "--key-file", str(key)])
+    assert done.exit_code == 0, done.output
+    assert count(db, "contacts") == 0
+    verify = runner.invoke(main, ["audit", "verify", "--db", pg])
+    assert verify.exit_code == 0, verify.output
+    assert "PostgreSQL store: no head anchor file" in verify.output
+    assert "subject_erase" in [r["event"] for r in rows(db, "SELECT event FROM audit_log")]
+    lists = runner.invoke(main, ["bloctel", "import", str(key), "--date", "2026-01-01", "--db", pg])
+    assert lists.exit_code == 2
+    assert "opposition lists are a SQLite snapshot on each machine" in lists.output
+    report = runner.invoke(main, ["audit", "--json", "--db", pg])
+    assert report.exit_code == 0, report.output
+    assert "***@127.0.0.1" in report.output and pg.split("@")[0] not in report.output

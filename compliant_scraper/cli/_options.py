@@ -12,19 +12,35 @@ from typing import Any
 
 import click
 
-from ..config import DEFAULTS, default_key_file
+from ..config import DEFAULTS, default_key_file, is_store_url
 
 DB_META = "compliant_scraper.db_path"
+
+
+class _Store(click.ParamType[Any]):
+    """A SQLite file (a ``Path``), or a ``postgresql://`` URL kept as text (a ``Path`` would
+    fold its ``//``)."""
+
+    name = "PATH|URL"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Path):
+            return value
+        text = str(value)
+        if is_store_url(text):
+            return text
+        return click.Path(dir_okay=False, path_type=Path).convert(text, param, ctx)
 
 
 def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--db",
         "db_path",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=_Store(),
         default=DEFAULTS["COMPLIANCE_DB"],
         show_default=True,
-        help="SQLite database (COMPLIANCE_DB).",
+        help="SQLite database (COMPLIANCE_DB), or the PostgreSQL store of cluster mode "
+        "(COMPLIANCE_STORE_URL, postgresql://USER:PASSWORD@HOST:PORT/DB).",
         callback=_remember_db,
     )(func)
 
@@ -64,5 +80,19 @@ def region_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
-def key_path(db_path: Path, key_file: Path | None) -> Path:
-    return key_file if key_file is not None else default_key_file(db_path)
+def key_path(db_path: Path | str, key_file: Path | None) -> Path:
+    if key_file is not None:
+        return key_file
+    if is_store_url(str(db_path)):
+        raise click.UsageError(
+            "--key-file is required with a PostgreSQL store: the suppression key is a file "
+            "every machine keeps beside its workers, never in the database (docs/cluster.md)"
+        )
+    return default_key_file(Path(db_path))
+
+
+def sqlite_file(db_path: Path | str, what: str) -> Path:
+    """``db_path`` as a SQLite file; a ``UsageError`` for a PostgreSQL store, saying why."""
+    if is_store_url(str(db_path)):
+        raise click.UsageError(f"--db: {what}")
+    return Path(db_path)

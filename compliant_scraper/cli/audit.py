@@ -16,7 +16,7 @@ from ..tooling.audit_report import build_report
 from ..tooling.audit_text import format_text
 from ..tooling.base import ToolingError, open_existing
 from ._app import main
-from ._options import db_option, policies_option
+from ._options import db_option, policies_option, sqlite_file
 
 
 @main.group(
@@ -92,4 +92,5 @@ def serve_command(port: int, db_path: Path) -> None:
 
     Needs the optional extra: pip install 'compliant-scraper[audit]'.
     """
-    sys.exit(audit_serve.serve(db_path, port))
+    path = sqlite_file(db_path, "Datasette reads SQLite only; use psql for a PostgreSQL store")
+    sys.exit(audit_serve.serve(path, port))

@@ -23,7 +23,12 @@ from ..store.database import open_database
 from ..store.opposition import active_lists
 from ..tooling.opposition_import import import_list
 from ._app import main
-from ._options import db_option, key_file_option, key_path
+from ._options import db_option, key_file_option, key_path, sqlite_file
+
+_LOCAL_LISTS = (
+    "opposition lists are a SQLite snapshot on each machine, never in the shared PostgreSQL "
+    "store (10 M numbers: 135 MB on disk); import into the machine's SQLite file"
+)
 
 
 @main.group()
@@ -60,6 +65,7 @@ def import_command(
     """
     day = _parse_date(list_date)
     check_import_args(name, jurisdiction.upper(), day)
+    db_path = sqlite_file(db_path, _LOCAL_LISTS)
     file.open("rb").close()
     database = open_database(db_path)
     try:
@@ -119,6 +125,7 @@ def _describe_import(file: str, report: ImportReport) -> list[str]:
 @key_file_option
 def status_command(db_path: Path, key_file: Path | None) -> None:
     """Show the active lists (date, age, size) and the suppression list."""
+    db_path = sqlite_file(db_path, _LOCAL_LISTS)
     if not db_path.is_file():
         raise click.ClickException(f"no database at {db_path}")
     database = open_database(db_path)

@@ -1,8 +1,9 @@
 """Cluster mode in the add-on: what it installs, and the configurations it refuses to start with.
 
 Cluster mode is on when ``COMPLIANCE_CLUSTER_REDIS_URL`` is set (docs/cluster.md). The add-on
-then installs ``ClusterScheduler`` (a subclass of scrapy-redis's scheduler) and the JSON queue
-serializer, and refuses to start, before any request, with:
+then installs ``ClusterScheduler`` (a subclass of scrapy-redis's scheduler), the JSON queue
+serializer and ``ClusterPolitenessMiddleware`` (per-host politeness in Redis), and refuses
+to start, before any request, with:
 
 - a SQLite store (``COMPLIANCE_STORE_URL`` unset or not ``postgresql://``): it cannot be shared;
 - ``SCHEDULER_PERSIST = False`` or ``SCHEDULER_FLUSH_ON_START = True``: the first worker to
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SCHEDULER: Final = "compliant_scraper.crawl.scheduler.ClusterScheduler"
+POLITENESS: Final = "compliant_scraper.crawl.cluster_politeness.ClusterPolitenessMiddleware"
+POLITENESS_PRIORITY: Final = 950  # after HttpProxy (750) and DownloaderStats (850): last
 SERIALIZER: Final = "compliant_scraper.cluster.serializer"
 QUEUE_CLASS: Final = "scrapy_redis.queue.PriorityQueue"
 REDIS_PIPELINE: Final = "scrapy_redis.pipelines.RedisPipeline"
@@ -47,7 +50,6 @@ _EXTRA_MODULES: Final = ("redis", "scrapy_redis", "psycopg", "psycopg_pool")
 
 def install(settings: BaseSettings) -> ClusterConfig | None:
     """Set cluster mode's components when it is on; refuse a configuration it cannot run."""
-    refuse_store_url_without_backend(settings)
     config = ClusterConfig.from_settings(settings)
     if config is None:
         return None
@@ -60,20 +62,11 @@ def install(settings: BaseSettings) -> ClusterConfig | None:
     settings.set("SCHEDULER", SCHEDULER, priority="addon")
     settings.set("SCHEDULER_PERSIST", True, priority="addon")
     settings.set("SCHEDULER_SERIALIZER", SERIALIZER, priority="addon")
+    settings.setdefault_in_component_priority_dict(
+        "DOWNLOADER_MIDDLEWARES", load_object(POLITENESS), POLITENESS_PRIORITY
+    )
     check(settings)
     return config
-
-
-def refuse_store_url_without_backend(settings: BaseSettings) -> None:
-    """Until the PostgreSQL store lands (issue 15, part B), a store URL cannot be honoured:
-    refusing beats silently writing to the SQLite file instead."""
-    url = settings.get("COMPLIANCE_STORE_URL")
-    if url:
-        raise ComplianceConfigError(
-            "COMPLIANCE_STORE_URL is set, but this version has no PostgreSQL store yet: "
-            "unset it to use the SQLite file COMPLIANCE_DB (cluster mode cannot run without "
-            "it)" + _SEE
-        )
 
 
 def check(settings: BaseSettings, spidercls: type[Any] | None = None) -> ClusterConfig:
@@ -104,9 +97,17 @@ def missing_scheduler(crawler: Crawler) -> list[tuple[str, str, str]]:
         return []
     engine: Any = crawler.engine
     scheduler = getattr(engine, "scheduler", None)
-    if _is_subclass(type(scheduler), SCHEDULER):
-        return []
-    return [("SCHEDULER", SCHEDULER, "cluster scheduler: the shared queue and idle check")]
+    missing = []
+    if not _is_subclass(type(scheduler), SCHEDULER):
+        missing.append(
+            ("SCHEDULER", SCHEDULER, "cluster scheduler: the shared queue and idle check")
+        )
+    politeness = load_object(POLITENESS)
+    if not any(isinstance(mw, politeness) for mw in engine.downloader.middleware.middlewares):
+        missing.append(
+            ("DOWNLOADER_MIDDLEWARES", POLITENESS, "per-host politeness across the cluster")
+        )
+    return missing
 
 
 def _scheduler_problems(settings: BaseSettings) -> list[str]:

@@ -13,10 +13,13 @@ It holds, and ``from_crawler`` hands each component only what it needs of:
 - ``screening``: the opposition screen and suppression list the start-up check opened;
 - ``robots_in_force``: ``scheme://host:port`` -> sha256 of the robots.txt in force for that
   origin (written by the robots middleware, read by the provenance stamp).
+- ``cluster``: in cluster mode, the shared state in Redis (``cluster_state.ClusterState``:
+  robots.txt verdicts, politeness); None otherwise.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from datetime import date
 from typing import TYPE_CHECKING
@@ -29,7 +32,9 @@ from ..errors import ComplianceConfigError
 from ..law import check_purpose_allowed
 from ..policy.loader import load_registry
 from ..policy.model import Purpose, Registry
+from ..store.postgres import redacted
 from ..store.sqlite_store import SqliteStore
+from .cluster_state import ClusterState
 from .facts import CrawlFacts
 from .recorder import Recorder
 
@@ -62,6 +67,7 @@ class ComplianceContext:
         self.recorder = Recorder(facts, store, stats)
         self.screening = screening
         self.robots_in_force: dict[str, str] = {}
+        self.cluster: ClusterState | None = None  # cluster mode's shared state (Redis)
 
     @classmethod
     def build(
@@ -112,7 +118,8 @@ class ComplianceContext:
         registry = load_registry(config.policy_dir, today=today)
         purpose = resolve_purpose(registry, config.purpose)
         check_purpose_allowed(purpose, today)
-        store = SqliteStore.open(config.db_path, config.write_batch_size)
+        cluster = ClusterState.from_settings(crawler.settings)
+        store = open_store(config)
         try:
             # Kept: the pipeline screens with the very objects the start-up check opened.
             screening = store.open_screening(purpose, today, config.key_file, config.default_region)
@@ -121,6 +128,7 @@ class ComplianceContext:
             raise
         facts = CrawlFacts(config, registry, purpose, crawler.spidercls.name, today)
         ctx = cls(facts, store, crawler.stats, screening)
+        ctx.cluster = cluster
         crawler.signals.connect(ctx._spider_closed, signal=signals.spider_closed)
         store.start_run(facts.run_id, facts.spider_name, purpose.name, facts.now())
         store.record_policy_snapshots(facts.run_id, registry.snapshots())
@@ -132,7 +140,7 @@ class ComplianceContext:
             purpose.audience,
             len(registry.policies),
             config.policy_dir,
-            config.db_path,
+            redacted(config.store_url) if config.store_url else config.db_path,
         )
         return ctx
 
@@ -141,6 +149,21 @@ class ComplianceContext:
         stats = self.stats.get_stats() if self.stats is not None else {}
         self.store.finish_run(self.facts.run_id, self.facts.now(), reason, stats)
         self.store.close()
+
+
+def open_store(config: Config) -> ComplianceStore:
+    """The crawl's store: the SQLite file ``COMPLIANCE_DB``, or the PostgreSQL store
+    ``COMPLIANCE_STORE_URL`` names (cluster mode; needs the ``cluster`` extra)."""
+    if config.store_url is None:
+        return SqliteStore.open(config.db_path, config.write_batch_size)
+    if importlib.util.find_spec("psycopg") is None:
+        raise ComplianceConfigError(
+            "COMPLIANCE_STORE_URL: a PostgreSQL store needs the 'cluster' extra "
+            "(pip install 'compliant-scraper[cluster]'): psycopg is not installed"
+        )
+    from ..store.postgres_store import PostgresStore
+
+    return PostgresStore.connect(config.store_url, config.write_batch_size)
 
 
 def resolve_purpose(registry: Registry, name: str | None) -> Purpose:

@@ -68,7 +68,21 @@ TDMREP: Final = "compliance/tdm/tdmrep/{}"  # by verdict: rules, absent, invalid
 TDM_LICENSED: Final = "compliance/tdm/licensed"
 LOGIN_AUTHENTICATED: Final = "compliance/login/authenticated"
 
+# Cluster mode (docs/cluster.md).
+CLUSTER_ROBOTS_SHARED: Final = "compliance/cluster/robots/shared"
+CLUSTER_ROBOTS_TIMEOUT: Final = "compliance/cluster/robots/timeout"
+CLUSTER_TDMREP_SHARED: Final = "compliance/cluster/tdmrep/shared"
+CLUSTER_POLITENESS_RESERVED: Final = "compliance/cluster/politeness/reserved"
+CLUSTER_POLITENESS_WAITS: Final = "compliance/cluster/politeness/waits"
+CLUSTER_POLITENESS_LATE: Final = "compliance/cluster/politeness/late"
+
 __all__ = [
+    "CLUSTER_POLITENESS_LATE",
+    "CLUSTER_POLITENESS_RESERVED",
+    "CLUSTER_POLITENESS_WAITS",
+    "CLUSTER_ROBOTS_SHARED",
+    "CLUSTER_ROBOTS_TIMEOUT",
+    "CLUSTER_TDMREP_SHARED",
     "DECISION",
     "DONT_CACHE",
     "DONT_OBEY_ROBOTSTXT",

@@ -19,7 +19,7 @@ import re
 import time
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
@@ -29,11 +29,15 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse
 from scrapy.http.request import NO_CALLBACK
 
+from ..cluster.verdicts import Outcome, SharedVerdict, VerdictTimeout
+from ..hashing import sha256_hex
 from ..policy.hosts import host_of_url
 from ..policy.model import DomainPolicy
 from ..provenance import origin_of
 from ..reservations import answers, tdm
 from . import meta
+from .cluster_state import ClusterState
+from .cluster_state import sleep as cluster_sleep
 from .context import ComplianceContext
 from .fetcher import Fetcher
 from .internal import internal_meta, is_internal
@@ -125,6 +129,7 @@ class TdmrepState:
     verdict: str  # "rules", "absent", "invalid", "unreadable"
     detail: str
     rules: tuple[tdm.TdmRule, ...] = ()
+    body: bytes = field(default=b"", repr=False)  # what was parsed (shared in cluster mode)
 
 
 class ResponseChecksMiddleware:
@@ -134,16 +139,18 @@ class ResponseChecksMiddleware:
         recorder: Recorder,
         fetcher: Fetcher,
         clock: Callable[[], float] = time.monotonic,
+        cluster: ClusterState | None = None,
     ) -> None:
         self.facts = facts
         self.recorder = recorder
         self.fetcher = fetcher
         self.tdmrep: OriginCache[TdmrepState] = OriginCache(clock)
+        self.cluster = cluster
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ResponseChecksMiddleware:
         ctx = ComplianceContext.of(crawler)
-        return cls(ctx.facts, ctx.recorder, Fetcher(crawler))
+        return cls(ctx.facts, ctx.recorder, Fetcher(crawler), cluster=ctx.cluster)
 
     # -- requests -----------------------------------------------------------------------------
 
@@ -178,7 +185,30 @@ class ResponseChecksMiddleware:
         parts = urlsplit(request.url)
         origin = origin_of(parts.scheme, (parts.hostname or "").lower(), parts.port)
         url = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{TDMREP_PATH}"
-        return await self.tdmrep.get(origin, lambda: self._fetch(url, request))
+        return await self.tdmrep.get(origin, lambda: self._resolve(origin, url, request))
+
+    async def _resolve(self, origin: str, url: str, page: Request) -> tuple[TdmrepState, float]:
+        """This worker's fetch; in cluster mode, the cluster's one fetch per origin per TTL
+        (an unreadable answer is shared too, for the shorter TTL)."""
+        if self.cluster is None:
+            return await self._fetch(url, page)
+        ours: list[tuple[TdmrepState, float]] = []
+
+        async def fetch() -> SharedVerdict:
+            ours.append(await self._fetch(url, page))
+            return _shareable(origin, ours[-1][0], self.facts.run_id, self.facts.now())
+
+        try:
+            found = await self.cluster.verdicts.resolve(
+                "tdmrep", origin, fetch, lambda _verdict: ours[-1][1], cluster_sleep
+            )
+        except VerdictTimeout as exc:
+            state = TdmrepState(url, answers.UNREADABLE, str(exc))
+            return state, self.facts.config.robots_error_cache_seconds
+        if found.fetched_here:
+            return ours[-1]
+        self.recorder.inc_stat(meta.CLUSTER_TDMREP_SHARED)
+        return _adopted(found.verdict), max(found.ttl, 1.0)
 
     async def _fetch(self, url: str, page: Request) -> tuple[TdmrepState, float]:
         state = await self._fetch_tdmrep(url, page)
@@ -213,11 +243,7 @@ class ResponseChecksMiddleware:
         if len(response.body) > self.facts.config.robots_max_bytes:
             size = f"larger than {self.facts.config.robots_max_bytes} bytes"
             return TdmrepState(url, "unreadable", size)
-        try:
-            rules = tdm.parse_tdmrep(response.body)
-        except tdm.TdmrepError as exc:
-            return TdmrepState(url, "invalid", str(exc))
-        return TdmrepState(url, "rules", f"{len(rules)} rule(s)", rules)
+        return _parsed(url, response.body)
 
     # -- responses ----------------------------------------------------------------------------
 
@@ -281,6 +307,42 @@ class ResponseChecksMiddleware:
             )
             return
         raise self.recorder.refuse(LoginWallRefusal(request.url, _domain(request.url), reason))
+
+
+def _parsed(url: str, body: bytes) -> TdmrepState:
+    try:
+        rules = tdm.parse_tdmrep(body)
+    except tdm.TdmrepError as exc:
+        return TdmrepState(url, "invalid", str(exc), body=body)
+    return TdmrepState(url, "rules", f"{len(rules)} rule(s)", rules, body=body)
+
+
+def _shareable(origin: str, state: TdmrepState, run_id: str, now: str) -> SharedVerdict:
+    """A tdmrep.json reading as every worker of the crawl will read it."""
+    outcomes: dict[str, Outcome] = {"absent": "no_rules", "unreadable": "unreadable"}
+    outcome = outcomes.get(state.verdict, "rules")
+    return SharedVerdict(
+        kind="tdmrep",
+        origin=origin,
+        url=state.url,
+        outcome=outcome,
+        status=None,
+        error=state.detail,
+        sha256=sha256_hex(state.body),
+        body=state.body,
+        fetched_at=now,
+        fetched_by=run_id,
+        run_id=run_id,
+    )
+
+
+def _adopted(verdict: SharedVerdict) -> TdmrepState:
+    detail = verdict.error or ""
+    if verdict.outcome == "unreadable":
+        return TdmrepState(verdict.url, "unreadable", detail)
+    if verdict.outcome == "no_rules":
+        return TdmrepState(verdict.url, "absent", detail)
+    return _parsed(verdict.url, verdict.body)
 
 
 def _policy(request: Request) -> DomainPolicy | None:

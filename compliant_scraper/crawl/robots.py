@@ -34,6 +34,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.python.failure import Failure
 from w3lib.url import safe_url_string
 
+from ..cluster.verdicts import Outcome, SharedVerdict, VerdictTimeout
 from ..hashing import sha256_hex
 from ..policy.hosts import host_of_url
 from ..provenance import origin_of
@@ -41,6 +42,8 @@ from ..records import RobotsSnapshot
 from ..reservations import answers
 from ..reservations.robots_rules import RobotsRules, product_token
 from . import meta
+from .cluster_state import ClusterState
+from .cluster_state import sleep as cluster_sleep
 from .context import ComplianceContext
 from .fetcher import Fetcher
 from .internal import internal_meta, is_internal
@@ -103,6 +106,7 @@ class StrictRobotsMiddleware:
         base_delay: float = 0.0,
         in_force: dict[str, str] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        cluster: ClusterState | None = None,
     ) -> None:
         self.facts = facts
         self.recorder = recorder
@@ -113,6 +117,8 @@ class StrictRobotsMiddleware:
         # scheme://host:port -> sha256 of the robots.txt in force (read by the provenance stamp)
         self.in_force = in_force if in_force is not None else {}
         self.cache: OriginCache[RobotsState] = OriginCache(clock)
+        self.cluster = cluster
+        self._fetched: dict[str, RobotsSnapshot] = {}  # origin -> the snapshot of our fetch
         if not self.agent:
             logger.warning(
                 "No robots.txt product token in USER_AGENT or ROBOTSTXT_USER_AGENT: only the "
@@ -136,6 +142,7 @@ class StrictRobotsMiddleware:
             base_delay=settings.getfloat("DOWNLOAD_DELAY"),
             in_force=ctx.robots_in_force,
             clock=clock,
+            cluster=ctx.cluster,
         )
 
     async def process_request(self, request: Request) -> None:
@@ -158,7 +165,7 @@ class StrictRobotsMiddleware:
         netloc = host if port is None else f"{host}:{port}"
         target = _Target(origin_of(scheme, host, port), host, f"{scheme}://{netloc}/robots.txt")
         network = {k: request.meta[k] for k in meta.NETWORK if request.meta.get(k)}
-        state = await self.cache.get(target.origin, lambda: self._fetch(target, network))
+        state = await self.cache.get(target.origin, lambda: self._resolve(target, network))
         self._check(request, target, state)
 
     # -- verdicts -------------------------------------------------------------------------
@@ -194,7 +201,10 @@ class StrictRobotsMiddleware:
         if delays:
             # The larger of Crawl-delay (at most CRAWL_DELAY_CAP) and DOWNLOAD_DELAY.
             wanted = max(min(max(delays), CRAWL_DELAY_CAP), self._base_delay)
-            self.fetcher.slow_slot(request, wanted)
+            if self.cluster is not None:  # kept for the whole cluster in Redis
+                self.cluster.crawl_delays[target.host] = wanted
+            else:
+                self.fetcher.slow_slot(request, wanted)
 
     def _agents(self, request: Request) -> list[str]:
         """Our product token, plus the one a spider's own User-Agent header names, if other:
@@ -208,6 +218,76 @@ class StrictRobotsMiddleware:
         return agents
 
     # -- fetching -------------------------------------------------------------------------
+
+    async def _resolve(self, target: _Target, network: dict[str, Any]) -> tuple[RobotsState, float]:
+        """This worker's fetch; in cluster mode, the cluster's one fetch per origin per TTL."""
+        if self.cluster is None:
+            return await self._fetch(target, network)
+        ours: list[tuple[RobotsState, float]] = []
+
+        async def fetch() -> SharedVerdict:
+            ours.append(await self._fetch(target, network))
+            return self._shareable(target, ours[-1][0])
+
+        try:
+            found = await self.cluster.verdicts.resolve(
+                "robots", target.origin, fetch, lambda _verdict: ours[-1][1], cluster_sleep
+            )
+        except VerdictTimeout as exc:
+            self.recorder.inc_stat(meta.CLUSTER_ROBOTS_TIMEOUT)
+            state = RobotsState(target.origin, None, str(exc), EMPTY_SHA256)
+            return state, self.facts.config.robots_error_cache_seconds
+        if found.fetched_here:
+            return ours[-1]
+        return self._adopt(target, found.verdict), max(found.ttl, 1.0)
+
+    def _shareable(self, target: _Target, state: RobotsState) -> SharedVerdict:
+        snapshot = self._fetched.pop(target.origin)
+        if state.rules is None:
+            outcome: Outcome = "unreadable"
+        elif snapshot.status is not None and answers.read_status(snapshot.status).parse:
+            outcome = "rules"
+        else:
+            outcome = "no_rules"
+        return SharedVerdict(
+            kind="robots",
+            origin=target.origin,
+            url=snapshot.url,
+            outcome=outcome,
+            status=snapshot.status,
+            error=snapshot.error,
+            sha256=snapshot.sha256,
+            body=snapshot.body.encode("utf-8"),
+            fetched_at=snapshot.fetched_at,
+            fetched_by=self.facts.run_id,
+            run_id=self.facts.run_id,
+        )
+
+    def _adopt(self, target: _Target, verdict: SharedVerdict) -> RobotsState:
+        """A verdict another worker fetched: read it as ours, and give this run its own
+        snapshot row of it (the auditor's provenance query joins sources to their run's)."""
+        self.recorder.inc_stat(meta.CLUSTER_ROBOTS_SHARED)
+        self.store.record_robots_snapshot(
+            RobotsSnapshot(
+                run_id=self.facts.run_id,
+                url=verdict.url,
+                host=target.host,
+                fetched_at=verdict.fetched_at,
+                status=verdict.status,
+                error=verdict.error,
+                sha256=verdict.sha256,
+                body=verdict.body.decode("utf-8", "replace"),
+            )
+        )
+        if verdict.outcome == "unreadable":
+            detail = verdict.error or f"HTTP {verdict.status}"
+            return RobotsState(target.origin, None, detail, verdict.sha256)
+        if verdict.outcome == "no_rules":
+            rules = RobotsRules.allow_all()
+        else:
+            rules = RobotsRules.parse(verdict.body, self.facts.config.robots_max_bytes)
+        self.in_force[target.origin] = verdict.sha256
+        return RobotsState(target.origin, rules, f"HTTP {verdict.status}", verdict.sha256)
 
     async def _fetch(self, target: _Target, network: dict[str, Any]) -> tuple[RobotsState, float]:
         recorder = self.recorder
@@ -287,18 +367,19 @@ class StrictRobotsMiddleware:
         """Store the snapshot, count it, log it; the state and how long it holds."""
         config = self.facts.config
         sha256 = sha256_hex(parsed)
-        self.store.record_robots_snapshot(
-            RobotsSnapshot(
-                run_id=self.facts.run_id,
-                url=target.robots_url,
-                host=target.host,
-                fetched_at=fetched_at,
-                status=status,
-                error=error,
-                sha256=sha256,
-                body=parsed.decode("utf-8", "replace"),
-            )
+        snapshot = RobotsSnapshot(
+            run_id=self.facts.run_id,
+            url=target.robots_url,
+            host=target.host,
+            fetched_at=fetched_at,
+            status=status,
+            error=error,
+            sha256=sha256,
+            body=parsed.decode("utf-8", "replace"),
         )
+        self.store.record_robots_snapshot(snapshot)
+        if self.cluster is not None:
+            self._fetched[target.origin] = snapshot  # published by _shareable
         detail = error or f"HTTP {status}"
         if rules is None:
             ttl = config.robots_error_cache_seconds

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
 AUDIT_CHAIN_LOCK: Final = 0x636F6D706C617564  # "complaud": the audit chain's advisory lock
 MIGRATION_LOCK: Final = 0x636F6D706C6D6967  # "complmig": schema migrations
-POOL_MAX: Final = 4  # connections one process keeps per URL (a worker uses one at a time)
+POOL_MAX: Final = 10  # connections one process may hold per URL (a worker uses one)
 
 _pools: dict[str, ConnectionPool[Any]] = {}
 _pools_lock = threading.Lock()

@@ -22,6 +22,7 @@ from ..policy.loader import load_registry
 from ..store import audit_log, contacts, exports, runs, sources, suppression
 from ..store.backend import Db
 from ..store.opposition import active_lists
+from ..store.postgres import redacted
 from . import notice_ledger
 from .retention import count_expired
 
@@ -144,7 +145,7 @@ def build_report(
     return {
         "generated_at": utcnow(),
         "today": today.isoformat(),
-        "database": str(db_path),
+        "database": redacted(str(db_path)),  # a store URL's password is never printed
         "runs": _runs(db),
         "contacts": _contacts(db),
         "refusals": _refusals(db),

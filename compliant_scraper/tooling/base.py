@@ -10,17 +10,26 @@ import os
 from datetime import date
 from pathlib import Path
 
-from ..errors import UserError
+from ..config import is_store_url
+from ..errors import ComplianceConfigError, UserError
+from ..store.backend import Db
 from ..store.database import open_database
-from ..store.sqlite import SqliteDb
 
 
 class ToolingError(UserError):
     """A user error, reported as ``Error: <message>`` (one line, exit code 1)."""
 
 
-def open_existing(path: str | os.PathLike[str]) -> SqliteDb:
-    """Open (and migrate) the store at ``path``, which must exist: never create an empty one."""
+def open_existing(path: str | os.PathLike[str]) -> Db:
+    """Open (and migrate) the store at ``path``, which must exist: never create an empty one.
+    A ``postgresql://`` URL opens the shared store of cluster mode (docs/cluster.md)."""
+    if is_store_url(str(path)):
+        from ..store.postgres import open_postgres
+
+        try:
+            return open_postgres(str(path))
+        except ComplianceConfigError as exc:
+            raise ToolingError(str(exc).removeprefix("COMPLIANCE_STORE_URL: ")) from None
     path = Path(path)
     if not path.is_file():
         raise ToolingError(f"no database at {path} (pass --db PATH, or run a crawl first)")
