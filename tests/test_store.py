@@ -39,7 +39,7 @@ def test_existing_database_permissions_tightened(tmp_path: Path) -> None:
 
 
 def test_refusals_are_batched_and_flushed(tmp_path: Path) -> None:
-    store = SqliteStore.open(tmp_path / "c.db", batch_size=3)
+    store = SqliteStore(open_database(tmp_path / "c.db"), batch_size=3, clock=lambda: 0.0)
     store.start_run("run1", "directory", "p", "2026-11-23T10:00:00Z")
     for i in range(4):
         store.record_refusal(

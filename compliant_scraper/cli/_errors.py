@@ -16,7 +16,7 @@ from typing import Any, ParamSpec, TypeVar
 import click
 
 from ..config import DEFAULTS, default_key_file
-from ..errors import ComplianceConfigError
+from ..errors import ComplianceConfigError, StoreError
 from ..tooling.base import ToolingError
 
 P = ParamSpec("P")
@@ -30,7 +30,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
-        except (ToolingError, ComplianceConfigError) as exc:
+        except (ToolingError, ComplianceConfigError, StoreError) as exc:
             raise click.ClickException(" ".join(str(exc).split())) from None
         except sqlite3.DatabaseError as exc:
             raise click.ClickException(f"cannot use the database: {exc}") from None

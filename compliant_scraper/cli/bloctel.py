@@ -11,6 +11,7 @@ import click
 
 from ..clock import today_utc
 from ..config import DEFAULTS, default_key_file
+from ..errors import StoreError
 from ..law import check_list_date, list_age
 from ..opposition.lists import (
     ImportReport,
@@ -21,7 +22,7 @@ from ..opposition.lists import (
     display_name,
 )
 from ..store import suppression
-from ..store.database import open_database
+from ..store.database import open_database, open_read_only
 from ..store.opposition import active_lists
 from ..store.sqlite import SqliteDb
 from ..tooling.opposition_import import import_list
@@ -96,9 +97,11 @@ def import_command(
         click.echo(line)
 
 
-def _open(db: str) -> SqliteDb:
+def _open(db: str, *, read_only: bool = False) -> SqliteDb:
     try:
-        return open_database(db)
+        return open_read_only(db) if read_only else open_database(db)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
     except (sqlite3.DatabaseError, OSError) as exc:
         raise click.ClickException(f"cannot use the database {db}: {exc}") from None
 
@@ -141,7 +144,7 @@ def status_command(db: str, key_file: str | None) -> None:
     """Show the active lists (date, age, size) and the suppression list."""
     if not Path(db).is_file():
         raise click.ClickException(f"no database at {db}")
-    database = _open(db)
+    database = _open(db, read_only=True)
     try:
         lists = active_lists(database)
         entries = suppression.count(database)

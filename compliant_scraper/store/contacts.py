@@ -38,9 +38,73 @@ def dedupe_keys(contact: Mapping[str, Any]) -> list[str]:
     return keys
 
 
+def _insert_sql() -> str:
+    return (
+        f"INSERT INTO contacts ({', '.join(COLUMNS)}, purpose, legal_basis, dedupe_key, "
+        f"first_seen, last_seen, retention_until) "
+        f"VALUES ({marks(COLUMNS)}, ?, ?, ?, ?, ?, ?) RETURNING id"
+    )
+
+
+_INSERT: Final = _insert_sql()
+
+
+def find(db: Db, purpose: str, keys: Sequence[str], contact: Mapping[str, Any]) -> int | None:
+    """The stored contact of ``purpose`` that ``keys`` (or its email or phone) recognise."""
+    row = db.execute(
+        f"SELECT id FROM contacts WHERE purpose = ? AND dedupe_key IN ({marks(keys)}) LIMIT 1",
+        [purpose, *keys],
+    ).fetchone()
+    if row:
+        return int(row[0])
+    for column in IDENTIFIERS:
+        if contact.get(column):
+            row = db.execute(
+                f"SELECT id FROM contacts WHERE purpose = ? AND {column} = ? LIMIT 1",
+                [purpose, contact[column]],
+            ).fetchone()
+            if row:
+                return int(row[0])
+    return None
+
+
+def store(
+    db: Db,
+    purpose: str,
+    legal_basis: str,
+    contact: Mapping[str, Any],
+    provenance: Provenance,
+    fields: list[str],
+) -> int:
+    """Store one contact seen at one source, inside the caller's write transaction (so the
+    find and the insert are under one write lock: two writers never store one person
+    twice, issue 9 item 14); return its id."""
+    keys = dedupe_keys(contact)
+    if not keys:
+        raise ValueError("a contact needs an email, a phone or a name to be stored")
+    seen = provenance.retrieved_at
+    values = [contact.get(c) or None for c in COLUMNS]
+    contact_id = find(db, purpose, keys, contact)
+    if contact_id is None:
+        row = db.execute(
+            _INSERT,
+            [*values, purpose, legal_basis, keys[0], seen, seen, retention_until(seen)],
+        ).fetchone()
+        contact_id = int(row[0])
+    else:
+        # A value the person had rectified (their right, Art. 16) is not overwritten by a
+        # page that still shows the old one.
+        rectified = events.rectified_fields(db, contact_id)
+        updates = {c: v for c, v in zip(COLUMNS, values, strict=True) if v and c not in rectified}
+        update(db, contact_id, {**updates, "last_seen": seen})
+    sources.upsert(db, contact_id, provenance, fields)
+    return contact_id
+
+
 class ContactWriter:
     """Upserts contacts and their sources, each save all-or-nothing, in a ``Batch``
-    committed every ``batch_size`` saves and on ``flush``."""
+    committed every ``batch_size`` saves and on ``flush`` (tooling and tests; the crawl
+    queues its contacts in ``SqliteStore`` instead)."""
 
     def __init__(
         self,
@@ -55,62 +119,13 @@ class ContactWriter:
         self.purpose = purpose
         self.legal_basis = legal_basis
         self.batch = batch if batch is not None else Batch(db, batch_size)
-        self._insert = (
-            f"INSERT INTO contacts ({', '.join(COLUMNS)}, purpose, legal_basis, dedupe_key, "
-            f"first_seen, last_seen, retention_until) "
-            f"VALUES ({marks(COLUMNS)}, ?, ?, ?, ?, ?, ?) RETURNING id"
-        )
-
-    def _find(self, keys: list[str], contact: Mapping[str, Any]) -> int | None:
-        row = self.db.execute(
-            f"SELECT id FROM contacts WHERE purpose = ? AND dedupe_key IN ({marks(keys)}) LIMIT 1",
-            [self.purpose, *keys],
-        ).fetchone()
-        if row:
-            return int(row[0])
-        for column in IDENTIFIERS:
-            if contact.get(column):
-                row = self.db.execute(
-                    f"SELECT id FROM contacts WHERE purpose = ? AND {column} = ? LIMIT 1",
-                    [self.purpose, contact[column]],
-                ).fetchone()
-                if row:
-                    return int(row[0])
-        return None
 
     def save(self, contact: Mapping[str, Any], provenance: Provenance, fields: list[str]) -> int:
         """Store one contact seen at one source; return its id."""
-        keys = dedupe_keys(contact)
-        if not keys:
+        if not dedupe_keys(contact):
             raise ValueError("a contact needs an email, a phone or a name to be stored")
-        seen = provenance.retrieved_at
-        values = [contact.get(c) or None for c in COLUMNS]
         with self.batch.write():
-            contact_id = self._find(keys, contact)
-            if contact_id is None:
-                row = self.db.execute(
-                    self._insert,
-                    [
-                        *values,
-                        self.purpose,
-                        self.legal_basis,
-                        keys[0],
-                        seen,
-                        seen,
-                        retention_until(seen),
-                    ],
-                ).fetchone()
-                contact_id = int(row[0])
-            else:
-                # A value the person had rectified (their right, Art. 16) is not overwritten
-                # by a page that still shows the old one.
-                rectified = events.rectified_fields(self.db, contact_id)
-                updates = {
-                    c: v for c, v in zip(COLUMNS, values, strict=True) if v and c not in rectified
-                }
-                update(self.db, contact_id, {**updates, "last_seen": seen})
-            sources.upsert(self.db, contact_id, provenance, fields)
-        return contact_id
+            return store(self.db, self.purpose, self.legal_basis, contact, provenance, fields)
 
     def flush(self) -> None:
         self.batch.commit()
