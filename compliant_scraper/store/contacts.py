@@ -15,11 +15,15 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
+from ..errors import ContactDropped
 from ..law import retention_until
 from ..provenance import Provenance
+from ..rules import Rule
+from ..screening.checks import suppressed
 from ..values.fields import COLUMNS, IDENTIFIERS, NAME_FIELDS
 from . import events, sources
 from .backend import Db, chunks, marks, rows_as_dicts
+from .suppression import SuppressionList
 from .transaction import Batch
 
 
@@ -38,15 +42,11 @@ def dedupe_keys(contact: Mapping[str, Any]) -> list[str]:
     return keys
 
 
-def _insert_sql() -> str:
-    return (
-        f"INSERT INTO contacts ({', '.join(COLUMNS)}, purpose, legal_basis, dedupe_key, "
-        f"first_seen, last_seen, retention_until) "
-        f"VALUES ({marks(COLUMNS)}, ?, ?, ?, ?, ?, ?) RETURNING id"
-    )
-
-
-_INSERT: Final = _insert_sql()
+_INSERT: Final = (
+    f"INSERT INTO contacts ({', '.join(COLUMNS)}, purpose, legal_basis, dedupe_key, "
+    f"first_seen, last_seen, retention_until) "
+    f"VALUES ({marks(COLUMNS)}, ?, ?, ?, ?, ?, ?) RETURNING id"
+)
 
 
 def find(db: Db, purpose: str, keys: Sequence[str], contact: Mapping[str, Any]) -> int | None:
@@ -68,6 +68,21 @@ def find(db: Db, purpose: str, keys: Sequence[str], contact: Mapping[str, Any]) 
     return None
 
 
+def _lock(
+    db: Db,
+    purpose: str,
+    keys: list[str],
+    contact: Mapping[str, Any],
+    suppression: SuppressionList | None,
+) -> None:
+    names = [f"contact:{purpose}:{key}" for key in keys]
+    if suppression is not None:
+        for kind in IDENTIFIERS:
+            if contact.get(kind):
+                names += suppression.lock_names(kind, str(contact[kind]))
+    db.lock_keys(names)
+
+
 def store(
     db: Db,
     purpose: str,
@@ -75,13 +90,28 @@ def store(
     contact: Mapping[str, Any],
     provenance: Provenance,
     fields: list[str],
+    suppression: SuppressionList | None,
 ) -> int:
-    """Store one contact seen at one source, inside the caller's write transaction (so the
-    find and the insert are under one write lock: two writers never store one person
-    twice, issue 9 item 14); return its id."""
+    """Store one contact seen at one source, inside the caller's write transaction; return
+    its id. ``ContactDropped`` (R8) when the person is on the suppression list now.
+
+    It first locks the contact's identities (``db.lock_keys``: its de-duplication keys in
+    this purpose and the keyed hashes of its email and phone), then, under those locks,
+    checks the suppression list again and finds or inserts. On SQLite the transaction's
+    write lock already serialises writers; on PostgreSQL the advisory locks do. Either way
+    one person stays one contact under concurrent writers (issue 9 item 14), and an erasure
+    is final: ``SuppressionList.add`` takes the same locks, so a person erased while the
+    crawl runs is refused here even though the screening passed them a moment earlier
+    (issue 10 item 6).
+    """
     keys = dedupe_keys(contact)
     if not keys:
         raise ValueError("a contact needs an email, a phone or a name to be stored")
+    _lock(db, purpose, keys, contact, suppression)
+    if suppression is not None and suppressed(contact, suppression):
+        raise ContactDropped(
+            "suppressed", Rule.R8, "put on the suppression list while it was collected"
+        )
     seen = provenance.retrieved_at
     values = [contact.get(c) or None for c in COLUMNS]
     contact_id = find(db, purpose, keys, contact)
@@ -102,9 +132,10 @@ def store(
 
 
 class ContactWriter:
-    """Upserts contacts and their sources, each save all-or-nothing, in a ``Batch``
-    committed every ``batch_size`` saves and on ``flush`` (tooling and tests; the crawl
-    queues its contacts in ``SqliteStore`` instead)."""
+    """Upserts contacts and their sources (``store``), each save all-or-nothing, in a
+    ``Batch`` committed every ``batch_size`` saves and on ``flush``. The SQLite crawl queues
+    its contacts in ``SqliteStore`` instead; PostgreSQL's uses this with one save per
+    transaction (``postgres_store``)."""
 
     def __init__(
         self,
@@ -114,18 +145,28 @@ class ContactWriter:
         batch_size: int = 500,
         *,
         batch: Batch | None = None,
+        suppression: SuppressionList | None = None,
     ) -> None:
         self.db = db
         self.purpose = purpose
         self.legal_basis = legal_basis
         self.batch = batch if batch is not None else Batch(db, batch_size)
+        self.suppression = suppression
 
     def save(self, contact: Mapping[str, Any], provenance: Provenance, fields: list[str]) -> int:
         """Store one contact seen at one source; return its id."""
         if not dedupe_keys(contact):
             raise ValueError("a contact needs an email, a phone or a name to be stored")
         with self.batch.write():
-            return store(self.db, self.purpose, self.legal_basis, contact, provenance, fields)
+            return store(
+                self.db,
+                self.purpose,
+                self.legal_basis,
+                contact,
+                provenance,
+                fields,
+                self.suppression,
+            )
 
     def flush(self) -> None:
         self.batch.commit()

@@ -21,13 +21,16 @@ disk error) is not dropped: it stays queued, ``failure`` holds a ``StoreWriteErr
 the database and how much is not stored, and ``on_failure`` is called once, so the crawl
 stops with a non-zero exit (issue 10 item 8). ``stored_contacts`` counts only what was
 committed.
+
+Nothing here is SQLite's but ``open``: the class is written against ``backend.Db``, and
+``postgres_store.PostgresStore`` is this store over a PostgreSQL connection (its contacts are
+written one transaction each, not queued: see there).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -35,16 +38,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
-from ..errors import StoreWriteError
+from ..errors import ContactDropped, StoreWriteError
 from ..policy.model import Purpose
 from ..provenance import Provenance
 from ..records import Drop, PolicySnapshot, Refusal, RobotsSnapshot
 from ..rules import Rule
-from ..screening.checks import suppressed
 from . import audit_log, contacts, runs
+from .backend import Db
+from .base import ContactSink
 from .database import open_database
 from .screening import Screening, open_screening
-from .sqlite import DEFAULT_BUSY_TIMEOUT, SqliteDb, StoreBusyError
+from .sqlite import DEFAULT_BUSY_TIMEOUT, StoreBusyError
 from .suppression import SuppressionList
 from .transaction import transaction
 
@@ -91,7 +95,7 @@ class SqliteStore:
 
     def __init__(
         self,
-        db: SqliteDb,
+        db: Db,
         batch_size: int = 500,
         batch_seconds: float = 1.0,
         *,
@@ -105,7 +109,7 @@ class SqliteStore:
         self._refusals: list[Refusal] = []
         self._drops: list[Drop] = []
         self._since: float | None = None
-        self._suppression: SuppressionList | None = None
+        self.suppression: SuppressionList | None = None  # set by open_screening
         self.stored_contacts = 0
         self.suppressed_at_store = 0
         self.failure: StoreWriteError | None = None
@@ -165,11 +169,9 @@ class SqliteStore:
         self._contacts.append(queued)
         self._queued()
 
-    def contact_writer(self, purpose: str, legal_basis: str) -> QueuedWriter:
-        """The writer of this crawl's contacts, in the store's batches. The screening must
-        be open (``open_screening``): each batch checks the suppression list again."""
-        if self._suppression is None:
-            raise RuntimeError("open_screening() comes before contact_writer()")
+    def contact_writer(self, purpose: str, legal_basis: str) -> ContactSink:
+        """The writer of this crawl's contacts, in the store's batches; each batch checks
+        the suppression list the start-up check opened (``open_screening``) again."""
         return QueuedWriter(self, purpose, legal_basis)
 
     def open_screening(
@@ -181,7 +183,7 @@ class SqliteStore:
     ) -> Screening:
         """The opposition screen and suppression list, checked usable (R7, R8)."""
         screening = open_screening(self.db, purpose, today, key_file, default_region)
-        self._suppression = screening.suppression
+        self.suppression = screening.suppression
         return screening
 
     @property
@@ -241,13 +243,13 @@ class SqliteStore:
             except StoreBusyError as exc:
                 error = exc
                 continue
-            except sqlite3.Error as exc:
+            except Exception as exc:  # a disk, driver or constraint error: fail closed
                 error = exc
                 break
             self._since = None
             return
         raise StoreWriteError(
-            f"could not write to the database {self.db.path} ({error}); not stored: "
+            f"could not write to the database {_where(self.db)} ({error}); not stored: "
             f"{len(self._contacts)} contact(s), {len(self._refusals)} refusal(s), "
             f"{len(self._drops)} drop(s). The crawl stops (fail closed): see the error, "
             "free the database (another writer, disk space, permissions) and run it again"
@@ -258,18 +260,20 @@ class SqliteStore:
         late: list[Drop] = []
         with transaction(self.db):
             for queued in self._contacts:
-                if self._is_suppressed(queued.contact):
+                try:
+                    contacts.store(
+                        self.db,
+                        queued.purpose,
+                        queued.legal_basis,
+                        queued.contact,
+                        queued.provenance,
+                        queued.fields,
+                        self.suppression,
+                    )
+                except ContactDropped:  # erased or objected since the screening: not stored
                     late.append(_suppressed_drop(queued.provenance))
                     suppressed_now += 1
                     continue
-                contacts.store(
-                    self.db,
-                    queued.purpose,
-                    queued.legal_basis,
-                    queued.contact,
-                    queued.provenance,
-                    queued.fields,
-                )
                 stored += 1
             if self._refusals:
                 runs.add_refusals(self.db, self._refusals)
@@ -292,18 +296,17 @@ class SqliteStore:
         self._refusals.clear()
         self._drops.clear()
 
-    def _is_suppressed(self, contact: Mapping[str, Any]) -> bool:
-        """Read inside the batch's write transaction: an erasure committed before it counts."""
-        if self._suppression is None:  # pragma: no cover - contact_writer() requires it
-            raise RuntimeError("the suppression list is not open")
-        return suppressed(contact, self._suppression)
-
     def close(self) -> None:
         try:
             if self.failure is None:
                 self.flush()
         finally:
             self.db.close()
+
+
+def _where(db: Db) -> str:
+    path = getattr(db, "path", None) or db.anchor_base()
+    return str(path) if path is not None else f"({db.dialect} store)"
 
 
 def _suppressed_drop(provenance: Provenance) -> Drop:

@@ -125,19 +125,28 @@ def remove_person(
     """``erase`` (reason ``erasure``) or ``object`` (reason ``objection``) the person."""
     reason = {"erase": "erasure", "object": "objection"}[action]
     failed: Exception | None = None
-    # One write lock for the lookup, the suppression and the deletion (issue 10 item 6): a
-    # crawl's batch either committed before (its contacts are found and deleted here) or
-    # commits after (it reads the suppression list inside its own transaction and stores
-    # nothing of the person). The deletion is a savepoint: if it fails, the suppression is
-    # still committed, so the person is at least never collected again.
+    # One write transaction for the lookup, the suppression and the deletion (issue 10
+    # item 6). On SQLite its write lock serialises it with every crawl's batch: a batch
+    # either committed before (its contacts are found and deleted here) or commits after
+    # (it reads the suppression list inside its own transaction and stores nothing of the
+    # person). On PostgreSQL each add holds the identifier's lock, which every contact
+    # writer takes too (store.contacts.store), so the person's contacts are looked up
+    # again once their identifiers are listed: a contact a crawl stored meanwhile (its
+    # writer held the lock first) is seen, and none can be stored after. The deletion is a
+    # savepoint: if it fails, the suppression is still committed, so the person is at least
+    # never collected again.
     with transaction(db):
         found, identifiers = person_contacts(db, ident)
         if not found and ident.kind == "id":
             raise ToolingError(f"no contact matches {ident}")
         hashes: list[dict[str, str]] = []
-        for kind, value in identifiers:
-            suppression.add(kind, value, reason)
-            hashes.append({"kind": kind, "hash": suppression.digest(kind, value)})
+        done: set[tuple[str, str]] = set()
+        while new := [pair for pair in identifiers if pair not in done]:
+            for kind, value in new:
+                suppression.add(kind, value, reason)
+                hashes.append({"kind": kind, "hash": suppression.digest(kind, value)})
+                done.add((kind, value))
+            found, identifiers = person_contacts(db, ident)
         ids = [int(c["id"]) for c in found]
         touched: dict[int, set[int]] = {}
         try:
