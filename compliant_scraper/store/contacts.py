@@ -153,6 +153,10 @@ class ContactWriter:
         self.batch = batch if batch is not None else Batch(db, batch_size)
         self.suppression = suppression
 
+    def _lock(self, keys: list[str], contact: Mapping[str, Any]) -> None:
+        """The locks ``save`` takes first (the contact's identities)."""
+        _lock(self.db, self.purpose, keys, contact, self.suppression)
+
     def save(self, contact: Mapping[str, Any], provenance: Provenance, fields: list[str]) -> int:
         """Store one contact seen at one source; return its id."""
         if not dedupe_keys(contact):
