@@ -78,7 +78,9 @@ def item(index: int, run_id: str) -> dict[str, Any]:
     }
 
 
-def measure(db_path: Path, items: int, repeat: int, profile: Path | None) -> dict[str, Any]:
+def measure(
+    db_path: Path, items: int, repeat: int, profile: Path | None, offset: int = 0
+) -> dict[str, Any]:
     from scrapy.settings import Settings
     from scrapy.utils.test import get_crawler
 
@@ -111,8 +113,8 @@ def measure(db_path: Path, items: int, repeat: int, profile: Path | None) -> dic
     ctx = ComplianceContext.build(config, registry, purpose, store, stats, today=today)
     store.start_run(ctx.facts.run_id, "directory", purpose.name, utcnow())
     screening = open_screening(store.db, purpose, today, config.key_file)
-    total = items * (len(VARIANTS) * repeat + 2)
-    for index in range(0, total, SUPPRESSED_EVERY):
+    total = items * (len(VARIANTS) * repeat + 3)
+    for index in range(offset, offset + total, SUPPRESSED_EVERY):
         screening.suppression.add("email", contact(index).email, "objection")
     processor = ContactProcessor(
         purpose, "FR", ctx.recorder.drop, screening.suppression, screening.opposition
@@ -156,7 +158,8 @@ def measure(db_path: Path, items: int, repeat: int, profile: Path | None) -> dic
         return {"wall_s": wall, "cpu_s": cpu, "process_s": process_s, "store_s": store_s}
 
     def batch(number: int) -> list[dict[str, Any]]:
-        return [item(i, ctx.facts.run_id) for i in range(number * items, (number + 1) * items)]
+        first = offset + number * items  # contacts no earlier run into this store has seen
+        return [item(i, ctx.facts.run_id) for i in range(first, first + items)]
 
     one_pass(batch(0), "full")  # warm-up: imports, compiled expressions, SQLite page cache
     passes: dict[str, list[dict[str, float]]] = {v: [] for v in VARIANTS}
@@ -277,9 +280,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--items", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--profile", type=Path)
+    parser.add_argument("--offset", type=int, default=0, help="index of the first contact")
     parser.add_argument("--result", required=True)
     args = parser.parse_args(argv)
-    write_result(args.result, measure(args.db, args.items, args.repeat, args.profile))
+    write_result(args.result, measure(args.db, args.items, args.repeat, args.profile, args.offset))
 
 
 if __name__ == "__main__":

@@ -282,10 +282,43 @@ def _details(r: Mapping[str, Any]) -> list[str]:
                 f"{_ms(ab['server_cpu_ms_per_req'])} per request"
             )
         out += ["#### Static server", "", text + ".", ""]
+    g = s.get("growth")
+    if g and g.get("ok"):
+        out += _growth(g)
     prof = s.get("profile")
     if prof and prof.get("ok"):
         out += _profile_tables(prof)
     return out
+
+
+def _growth(g: Mapping[str, Any]) -> list[str]:
+    """Empty store (A) against the big store (B), alternating (bench/growth.py)."""
+    pl, cr, built = g["pipeline"], g["crawl"], g["build"]
+    made = "cached" if built.get("cached") else f"built in {built['build_s']:.0f} s"
+    stages_a, stages_b = pl["stages"]["empty"], pl["stages"]["big"]
+    return [
+        "#### Growth: an empty store against one of "
+        f"{g['contacts']:,} contacts and {g['sources']:,} sources",
+        "",
+        f"The big store: {built['db_mb']:,.0f} MB ({made}). Alternating pairs, A = empty "
+        f"store, B = big store, each run a fresh process; ratios are B/A per pair.",
+        "",
+        "| measure | empty store (A) | big store (B) | B/A per pair |",
+        "|---|---|---|---|",
+        f"| crawl of the site, CPU ms per page | {_range(cr['empty']['cpu_ms_per_page'], 2)} | "
+        f"{_range(cr['big']['cpu_ms_per_page'], 2)} | {_range(cr['ratio_big_over_empty'], 3)} |",
+        f"| crawl, CPU µs per item | {_range(cr['empty']['cpu_us_per_item'])} | "
+        f"{_range(cr['big']['cpu_us_per_item'])} | |",
+        f"| pipeline alone, CPU µs per item | {_range(pl['empty']['cpu_us_per_item'])} | "
+        f"{_range(pl['big']['cpu_us_per_item'])} | {_range(pl['ratio_big_over_empty'], 3)} |",
+        *(
+            f"| pipeline stage: {name} (median µs) | {stages_a[name]:.1f} | "
+            f"{stages_b[name]:.1f} | |"
+            for name in ("writer.save", "flush: drops rows, commit", "check_suppression")
+            if name in stages_a and name in stages_b
+        ),
+        "",
+    ]
 
 
 def _first(c: Mapping[str, Any], side: int) -> str:
