@@ -9,7 +9,6 @@ import click
 from ..config import DEFAULTS
 from ..tooling.starter import write_starter
 from ._app import main
-from ._errors import user_errors
 
 
 @main.command("init")
@@ -19,7 +18,6 @@ from ._errors import user_errors
     default=DEFAULTS["COMPLIANCE_POLICY_DIR"],
     type=click.Path(path_type=Path),
 )
-@user_errors
 def init_command(directory: Path) -> None:
     """Write a starter policy registry into DIRECTORY (default: policies); never overwrites."""
     starter = write_starter(directory)
