@@ -77,21 +77,19 @@ class ContactWriter:
         )
 
     def _find(self, keys: list[str], contact: Mapping[str, Any]) -> int | None:
-        row = self.db.execute(
-            f"SELECT id FROM contacts WHERE purpose = ? AND dedupe_key IN ({marks(keys)}) LIMIT 1",
-            [self.purpose, *keys],
-        ).fetchone()
-        if row:
-            return int(row[0])
-        for column in IDENTIFIERS:
+        """The contact these keys recognise: a dedupe key first, then the email, then the
+        phone column. One statement (issue 16: it ran up to three per item), each branch on
+        an index (``tests/test_store_query_plans.py``)."""
+        by_key = f"purpose = ? AND dedupe_key IN ({marks(keys)})"
+        parts = [f"SELECT id, 0 AS rank FROM contacts WHERE {by_key}"]
+        params: list[Any] = [self.purpose, *keys]
+        for rank, column in enumerate(IDENTIFIERS, start=1):
             if contact.get(column):
-                row = self.db.execute(
-                    f"SELECT id FROM contacts WHERE purpose = ? AND {column} = ? LIMIT 1",
-                    [self.purpose, contact[column]],
-                ).fetchone()
-                if row:
-                    return int(row[0])
-        return None
+                parts.append(f"SELECT id, {rank} FROM contacts WHERE purpose = ? AND {column} = ?")
+                params += [self.purpose, contact[column]]
+        sql = " UNION ALL ".join(parts) + " ORDER BY rank LIMIT 1"
+        row = self.db.execute(sql, params).fetchone()
+        return int(row[0]) if row else None
 
     def _lock(self, keys: list[str], contact: Mapping[str, Any]) -> None:
         names = [f"contact:{self.purpose}:{key}" for key in keys]
