@@ -8,7 +8,8 @@ Paul Garnier's page is held back by the world for a few seconds and he is erased
 command line the moment a worker asks for it. Then, from the proxy's log and the shared store:
 
 - no request to a forbidden or unknown host, and none to a path robots.txt disallows;
-- robots.txt fetched once per origin for the whole cluster, and no page fetched twice;
+- robots.txt and tdmrep.json fetched once per origin for the whole cluster, and no page
+  fetched twice;
 - the gaps between requests to one host keep ``DOWNLOAD_DELAY`` for the cluster;
 - the erased person is stored by no worker; nobody is stored twice;
 - the audit chain verifies; every source joins its run's policy and robots.txt snapshots.
@@ -184,7 +185,10 @@ def test_every_promise_holds(cluster_crawl: ClusterCrawl) -> None:
     assert set(robots) == contacted
     assert max(robots.values()) <= (2 if killed else 1), robots
     # No page twice: the shared de-duplication.
-    pages = Counter((h.host, h.path) for h in world.requests)
+    tdmrep = Counter(h.host for h in world.requests if h.path == "/.well-known/tdmrep.json")
+    assert max(tdmrep.values()) <= (2 if killed else 1), tdmrep
+    files = ("/robots.txt", "/.well-known/tdmrep.json")  # counted above
+    pages = Counter((h.host, h.path) for h in world.requests if h.path not in files)
     assert max(pages.values()) == 1, [p for p, n in pages.items() if n > 1]
     # Politeness for the cluster: per host, the requests keep DOWNLOAD_DELAY on average and
     # never crowd a second: a request leaves up to a reactor turn (or an OS scheduling

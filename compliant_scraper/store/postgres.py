@@ -164,11 +164,25 @@ class PostgresDb:
         pool.putconn(self.conn)  # the pool rolls back what was left open
 
 
-def open_postgres(url: str, *, migrate: bool = True, timeout: float = 10.0) -> PostgresDb:
+def open_postgres(
+    url: str, *, migrate: bool = True, timeout: float = 10.0, read_only: bool = False
+) -> PostgresDb:
     """A connection to the store at ``url`` (migrated unless ``migrate`` is False);
-    ``ComplianceConfigError`` naming the URL (password hidden) when it cannot be reached."""
+    ``ComplianceConfigError`` naming the URL (password hidden) when it cannot be reached.
+    ``read_only``: a connection of its own (never pooled) whose every transaction is
+    read-only, for the reporting commands."""
     import psycopg
     from psycopg_pool import PoolTimeout
+
+    if read_only:
+        try:
+            conn = psycopg.connect(url, autocommit=True, connect_timeout=int(timeout))
+        except psycopg.OperationalError as exc:
+            raise ComplianceConfigError(
+                f"COMPLIANCE_STORE_URL: cannot connect to {redacted(url)}: {exc}"
+            ) from None
+        conn.execute("SET default_transaction_read_only = on")
+        return PostgresDb(conn)
 
     pool = _pool(url, timeout)
     try:
@@ -231,3 +245,13 @@ if TYPE_CHECKING:
 
     def _implements_the_store_interface(db: PostgresDb) -> Db:
         return db  # mypy checks PostgresDb against the protocol here
+
+
+def create_database(server_url: str, name: str) -> None:
+    """``CREATE DATABASE name`` on the server at ``server_url`` (tests, benches, the cluster
+    demo: each gets a database of its own on one throw-away server)."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

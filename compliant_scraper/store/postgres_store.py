@@ -10,6 +10,11 @@ worker here (docs/performance.md).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import ContactDropped
+from ..provenance import Provenance
 from .contacts import ContactWriter
 from .postgres import PostgresDb, open_postgres
 from .sqlite_store import SqliteStore
@@ -20,16 +25,34 @@ class PostgresStore(SqliteStore):
     db: PostgresDb
 
     @classmethod
-    def connect(cls, url: str, batch_size: int = 500) -> PostgresStore:
+    def connect(cls, url: str, batch_size: int = 500, batch_seconds: float = 1.0) -> PostgresStore:
         """The store at ``url``, migrated (``ComplianceConfigError`` when unreachable)."""
-        return cls(open_postgres(url), batch_size)
+        return cls(open_postgres(url), batch_size, batch_seconds)
 
     def contact_writer(self, purpose: str, legal_basis: str) -> ContactWriter:
         """The writer of this crawl's contacts: one transaction per contact (see above)."""
-        return ContactWriter(
-            self.db,
+        return _CountingWriter(self, purpose, legal_basis)
+
+
+class _CountingWriter(ContactWriter):
+    """``ContactWriter`` that keeps the store's counts (``stored_contacts``, and
+    ``suppressed_at_store`` for a person erased since the screening: ``ContactDropped``)."""
+
+    def __init__(self, store: PostgresStore, purpose: str, legal_basis: str) -> None:
+        super().__init__(
+            store.db,
             purpose,
             legal_basis,
-            batch=Batch(self.db, commit_every=1),
-            suppression=self.suppression,
+            batch=Batch(store.db, commit_every=1),
+            suppression=store.suppression,
         )
+        self.store = store
+
+    def save(self, contact: Mapping[str, Any], provenance: Provenance, fields: list[str]) -> int:
+        try:
+            contact_id = super().save(contact, provenance, fields)
+        except ContactDropped:
+            self.store.suppressed_at_store += 1
+            raise
+        self.store.stored_contacts += 1
+        return contact_id
