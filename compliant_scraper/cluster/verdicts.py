@@ -29,8 +29,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from redis.exceptions import LockError
-
 from .keys import CrawlKeys, VerdictKind
 
 if TYPE_CHECKING:
@@ -206,6 +204,8 @@ class SharedVerdicts:
 
 
 def _release(lock: Any) -> None:
+    from redis.exceptions import LockError  # redis is the cluster extra's: imported late
+
     try:
         lock.release()
     except LockError:  # it expired while we fetched: another worker may hold it now
