@@ -176,7 +176,8 @@ def test_every_promise_holds(cluster_crawl: ClusterCrawl) -> None:
     # No forbidden, unknown or robots-disallowed request left any worker.
     contacted = {hit.host for hit in world.requests}
     assert contacted & NEVER_CONTACTED == set()
-    assert contacted == {"allowed.test", "annuaire.test", "503.robots.test"}
+    expected = {"allowed.test", "annuaire.test", "503.robots.test"}
+    assert contacted == expected or (killed and contacted < expected)
     assert not [h for h in world.requests if h.path.startswith(DISALLOWED)]
     assert {h.path for h in world.requests_to("503.robots.test")} == {"/robots.txt"}
     # robots.txt once per origin for the whole cluster (a worker killed while it held an
@@ -186,10 +187,10 @@ def test_every_promise_holds(cluster_crawl: ClusterCrawl) -> None:
     assert max(robots.values()) <= (2 if killed else 1), robots
     # No page twice: the shared de-duplication.
     tdmrep = Counter(h.host for h in world.requests if h.path == "/.well-known/tdmrep.json")
-    assert max(tdmrep.values()) <= (2 if killed else 1), tdmrep
+    assert max(tdmrep.values(), default=0) <= (2 if killed else 1), tdmrep
     files = ("/robots.txt", "/.well-known/tdmrep.json")  # counted above
     pages = Counter((h.host, h.path) for h in world.requests if h.path not in files)
-    assert max(pages.values()) == 1, [p for p, n in pages.items() if n > 1]
+    assert max(pages.values(), default=0) <= 1, [p for p, n in pages.items() if n > 1]
     # Politeness for the cluster: per host, the requests keep DOWNLOAD_DELAY on average and
     # never crowd a second: a request leaves up to a reactor turn (or an OS scheduling
     # stall) after its reserved time, so single gaps jitter (docs/cluster.md). Without
