@@ -277,6 +277,16 @@ def update(db: Db, contact_id: int, values: Mapping[str, Any]) -> None:
     db.execute(f"UPDATE contacts SET {sets} WHERE id = ?", [*values.values(), contact_id])
 
 
+def forget_deleted(db: Db) -> None:
+    """After the transaction that deleted contacts: fold SQLite's write-ahead log back into
+    the file and truncate it, so the old page images still holding the erased values are
+    gone (issue 10 item 9; the file's own freed pages are zeroed by ``secure_delete``, set on
+    every read-write connection). A reader holding an old snapshot can keep the log from
+    being truncated; the next checkpoint then finishes the job."""
+    if db.dialect == "sqlite" and not db.in_transaction:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def delete(db: Db, contact_ids: Sequence[int]) -> None:
     """Delete these contacts with their sources and events (erasure, objection, purge)."""
     for chunk in chunks(contact_ids):
