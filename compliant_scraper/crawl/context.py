@@ -31,6 +31,7 @@ from ..policy.loader import load_registry
 from ..policy.model import Purpose, Registry
 from ..store.sqlite_store import SqliteStore
 from .facts import CrawlFacts
+from .feeds import check_feeds
 from .recorder import Recorder
 
 if TYPE_CHECKING:
@@ -112,6 +113,7 @@ class ComplianceContext:
         registry = load_registry(config.policy_dir, today=today)
         purpose = resolve_purpose(registry, config.purpose)
         check_purpose_allowed(purpose, today)
+        check_feeds(crawler.settings, registry, purpose)  # feeds are exports (issue 14)
         store = SqliteStore.open(config.db_path, config.write_batch_size)
         try:
             # Kept: the pipeline screens with the very objects the start-up check opened.
