@@ -141,7 +141,7 @@ def test_a_csv_feed_cell_a_spreadsheet_would_run_is_text() -> None:
     assert row["name"] == '\'=HYPERLINK("http://evil.example/")'
     assert row["phone"] == "+33612345678"
     assert row["source_url"] == PROV.source_url
-    assert exporter.compliance_tally.count == 1
+    assert exporter.feed_tally.count == 1
 
 
 def test_fields_to_export_cannot_leave_the_provenance_out() -> None:

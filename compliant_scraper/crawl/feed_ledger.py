@@ -34,7 +34,7 @@ class FeedRecorder:
 
     def feed_slot_closed(self, slot: Any) -> None:
         ctx = ComplianceContext.current(self.crawler)
-        tally: Tally | None = getattr(slot.exporter, "compliance_tally", None)
+        tally: Tally | None = getattr(slot.exporter, "feed_tally", None)
         if ctx is None or tally is None:
             return
         try:

@@ -136,19 +136,19 @@ class FeedRows:
     """Mixin of every feed exporter the add-on installs: flat provenance, a tally."""
 
     fields_to_export: Any
-    compliance_tally: Tally
+    feed_tally: Tally
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, file: Any, *args: Any, **kwargs: Any) -> Any:
         tally = Tally()
         build: Any = cls
         exporter = build(_Hashing(file, tally.digest), *args, **kwargs)
-        exporter.compliance_tally = tally
+        exporter.feed_tally = tally
         exporter.fields_to_export = _with_provenance(exporter.fields_to_export)
         return exporter
 
     def export_item(self, item: Any) -> Any:
-        tally = getattr(self, "compliance_tally", None)
+        tally = getattr(self, "feed_tally", None)
         if tally is not None:
             tally.count += 1
             tally.keys.append(dedupe_keys(dict(ItemAdapter(item).items())))
