@@ -106,7 +106,7 @@ class _Compiled:
     def __init__(self, plain: bool = False) -> None:
         self.plain = plain
         # Every lead below (_B, _B_CUE, _B + _POSSESSIVE) allows a subset of these positions.
-        self.positions = Positions(_B_CUE)
+        self.positions = Positions(_B_CUE, _FLAGS)
         self.cues = {
             "full": self._cues(frozenset(KINDS)),
             "identifier": self._cues(_IDENTIFIER_KINDS),
@@ -134,6 +134,11 @@ class _Compiled:
             ),
             self._dispatch(
                 _B, ctx.CULTURE_HEADS, b.gap(1) + "(?P<n>" + _words(ETHNIC_TERMS) + ")" + _E
+            ),
+            self._dispatch(
+                _B,
+                ctx.CULTURE_HEADS,
+                b.gap(1) + "(?P<n>" + _words(ctx.FAITH_ADJECTIVES) + ")" + _E,
             ),
         )
         # The counterpart runs over the names it lists: "face à FO et à la CFDT".

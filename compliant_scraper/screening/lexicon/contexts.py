@@ -608,6 +608,23 @@ CULTURE_HEADS: Final = (
     r"etudes",
 )
 
+# A faith's art, music or history as a field ("l'art chrétien", "Islamic art").
+FAITH_ADJECTIVES: Final = (
+    r"chretien(?:ne)?s?",
+    r"islamiques?",
+    r"juif|juive|juifs|juives",
+    r"judaiques?",
+    r"bouddhiques?",
+    r"protestante?s?",
+    r"orthodoxes?",
+    r"catholiques?",
+    r"christian",
+    r"islamic",
+    r"jewish",
+    r"buddhist",
+    r"hindu",
+)
+
 SAINT: Final = r"(?:saint|sainte|st|ste|san|santa|sao|notre)[- .]+\w[\w-]*"
 
 # A family name that is also a religious or category word, after a given name: "Marc Prêtre",

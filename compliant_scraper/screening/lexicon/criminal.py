@@ -23,7 +23,7 @@ CRIMINAL_NOUNS: Final = (
 )
 
 CRIMINAL_TERMS: Final = (
-    r"condamnee?",
+    r"condamnee?(?! a (?:l'excellence|reussir|innover|gagner|s'entendre|vivre ensemble)(?![\w-]))",
     r"ex-detenue?",
     r"ancien(?:ne)? detenue?",
     r"detenue?(?! (?:par|a \d|en propre|majoritairement|a hauteur|au capital)(?![\w-]))",
@@ -115,6 +115,12 @@ CRIMINAL_SERVED: Final = (
     r"(?:apres|suite a) (?:une |ma )?peine (?:de|d')",
     r"peine de (?:\w+ )?(?:ans|mois)",
     r"reclusion criminelle",
+    r"(?:months?|years?) in (?:a )?(?:young offender institution|prison|jail|juvie|detention"
+    r"|custody)",
+    r"fined for (?:drink[- ]driving|drunk driving|dui|possession|shoplifting|assault|fraud"
+    r"|speeding)",
+    r"on licence after (?:release|prison|my release)",
+    r"released on licence",
     r"derriere les murs",
     r"derriere les barreaux",
     r"(?:passee?|fait|purge) (?:\w+ ){0,2}?(?:ans|mois) (?:a|en) (?:prison|detention"
@@ -126,6 +132,7 @@ CRIMINAL_GROUPS: Final = (
     r"amicale des anciens detenus",
     r"former prisoners'? (?:network|association|group)",
     r"anciens detenus",
+    r"ex-?offenders'? (?:network|group|association|forum|club)",
 )
 
 # -- the category's cues (kind, fixed description, patterns) ---------------------------------

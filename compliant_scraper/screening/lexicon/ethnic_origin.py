@@ -152,8 +152,10 @@ ETHNIC_JOINED: Final = (
     r"(?:fils|fille|enfant|petite?-fille|petit-fils|child|son|daughter|grandson|granddaughter)"
     r" (?:d'immigres|d'immigrants|of immigrants|of (?:\w+ )?immigrants|de (?:parents )?"
     r"(?:immigres|refugies))(?: " + _DEMONYM + r")?",
-    r"(?:mes|my) parents (?:sont venus|sont arrives|came|emigrated|immigrated|fled) (?:du|de la"
-    r"|des|d'|de|from) \w+",
+    r"(?:mes|my|our|nos) (?:grand-?)?(?:parents|grandparents|family|famille|ancetres|ancestors)"
+    r" (?:sont venus|sont arrives|venaient|viennent|came|come|emigrated|immigrated|fled)"
+    r" (?:du|de la|des|d'|de|from) \w+",
+    r"(?:proudly|fierement|i'm|i am|je suis) " + _JOINED + r"-" + _DEMONYM,
 )
 
 # An association of people of one origin ("Nigerian Women's Association of Houston",

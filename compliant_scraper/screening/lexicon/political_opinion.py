@@ -58,7 +58,9 @@ POLITICAL_PARTIES: Final = (
     r"sunrise movement",
     r"dernier(?:e)? renovation",
     r"attac",
-    r"momentum (?:activist|member|organi[sz]er)",
+    r"(?-i:Momentum) (?:group|branch|activist|member|organi[sz]er|campaigner)",
+    r"comite de soutien (?:a|de|d') (?:\w+ ){0,2}?(?:macron|melenchon|le pen|zemmour|bardella"
+    r"|trump|biden|harris)",
 )
 
 _PARTY_AMBIGUOUS = alt(
@@ -204,6 +206,8 @@ POLITICAL_TERMS: Final = (
     r"thatcherite",
     r"chaviste",
     r"zadiste",
+    r"(?:liste |candidate? |elue? )?divers (?:gauche|droite)",
+    r"anti-?monarch(?:y|ist|iste)",
     r"identitaire (?:et|depuis|convaincue?|assumee?)",
     r"(?:proud |convinced )?brexiteer",
     r"(?:proud |angry )?remainer",
@@ -213,7 +217,8 @@ POLITICAL_TERMS: Final = (
     r"(?:i vote|i voted) (?:labour|tory|conservative|green|democrat|republican|reform)",
     r"pro-?palestin(?:e|ian|ien(?:ne)?)(?! (?:studies|history))",
     r"pro-?israel(?:i)?(?! (?:studies|history))",
-    r"(?:supporter|soutien|partisan(?:e)?) (?:de |d'|of |du )(?:la )?(?:\w+ )?(?:macron|melenchon"
+    r"(?:supporter|soutien|partisan(?:e)?) (?:de |d'|of |du |a |au |to )(?:la )?(?:\w+ )?"
+    r"(?:macron|melenchon"
     r"|le pen|zemmour|trump|biden|sanders|corbyn|farage|starmer|sunak|obama|harris)",
     r"(?:macron|melenchon|le pen|zemmour|trump|biden|sanders|corbyn|farage|starmer|obama"
     r"|harris) (?:supporter|voter|fan|campaigner|volunteer)",

@@ -22,7 +22,7 @@ RELIGION_TERMS: Final = (
     r"jewish",
     r"jew",
     r"chretien(?:ne)?",
-    r"protestante?",
+    r"protestante?(?! (?:reformation|work ethic)(?![\w-]))",
     r"evangelique",
     r"evangelical",
     r"bouddhiste",
@@ -194,6 +194,8 @@ RELIGION_PRACTICE: Final = (
     r"shomer shabbat",
     r"observant (?:jew|muslim|catholic|christian|hindu|sikh)",
     r"sunday school teacher",
+    r"keep(?:s|ing)? (?:kosher|halal)",
+    r"(?:je )?mange (?:casher|cacher|kasher|halal)",
     r"(?:youth|worship) (?:pastor|minister|leader at (?:\w+ ){0,3}?church)",
     r"novice (?:with|chez|at|au|aux|in|among) (?:the |les )?(?:\w+ )?(?:sisters|soeurs|brothers"
     r"|freres|nuns|moniales)",
@@ -211,6 +213,12 @@ RELIGION_GROUPS: Final = (
     r"|society|union|federation|network)",
     r"christian union",
     r"jeunesse (?:ouvriere|etudiante|agricole|maritime) chretienne",
+    # v5 (holdout4)
+    r"scouts? (?:musulmans|juifs|catholiques|protestants|israelites|unitaires)",
+    r"eclaireu(?:rs|ses) (?:israelites|unionistes|musulmans)",
+    r"aumonerie (?:des |de l'|du )?(?:etudiants|jeunes|lycees?|lyceens|college|enseignement)",
+    r"(?:jewish|muslim|christian|catholic|hindu|sikh|buddhist|islamic) (?:youth|women's|men's"
+    r"|young) (?:fellowship|association|society|union|federation|network|group|club)",
 )
 
 # -- the category's cues (kind, fixed description, patterns) ---------------------------------

@@ -59,6 +59,8 @@ SEXUAL_STRONG: Final = (
     r"out and proud",
     r"came out(?: as| to| in| at)",
     r"marie (?:a|avec) mon (?:mari|epoux|compagnon)",
+    r"pacse (?:avec|a) mon (?:compagnon|mari|conjoint|copain)",
+    r"pacsee (?:avec|a) ma (?:compagne|femme|conjointe|copine)",
     r"mariee (?:a|avec) ma (?:femme|epouse|compagne)",
     r"(?:queer|gay|lesbian|bi|bisexual|trans|lgbt\w*\+*)-identif(?:ying|ied)",
     # v4 (holdout3)
@@ -79,6 +81,8 @@ SEXUAL_GROUPS: Final = (
     r"|chorale|rugby club|football club|running club|sports club|swimming club|students'?"
     r" (?:association|society|union|network)|society)",
     r"(?:chorale|choeur|club) (?:\w+ )?(?:gay|lesbienne|lgbt\w*\+*)",
+    r"(?:association|reseau|collectif|club) (?:des |de )(?:\w+ )?(?:gays?|lesbiennes|lgbt\w*\+*"
+    r"|homosexuel(?:le)?s)",
 )
 
 # -- the category's cues (kind, fixed description, patterns) ---------------------------------
