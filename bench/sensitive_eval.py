@@ -30,7 +30,7 @@ NONE: Final = "none"
 # with every row in view, so test is only held out from later tuning). holdout1: written after
 # v1 froze (f0dabe4), measured once, then tuned on. holdout2: written after v2 froze, measured
 # once: the honest estimate. See docs/sensitive-data.md.
-SPLITS: Final = ("dev", "test", "holdout1", "holdout2", "holdout3", "holdout4")
+SPLITS: Final = ("dev", "test", "holdout1", "holdout2", "holdout3", "holdout4", "holdout5")
 
 
 @dataclass(frozen=True)
