@@ -24,6 +24,10 @@ DECISION: Final = "compliance_decision"
 """The gate's ``policy.decide.Decision`` for the request (set on every request it allows,
 overwritten at each redirect hop): the provenance stamp reads it instead of deciding again."""
 
+JUDGED_URL: Final = "compliance_judged_url"
+"""The URL the gate judged (set on every request it allows): the last check before the
+download handler refuses a request whose URL is no longer this one."""
+
 POLICY: Final = "compliance_policy"
 """The ``DomainPolicy`` the gate allowed the request under (read by the TDM and login-wall
 checks for ``tdm_licence`` and ``authenticated``)."""
@@ -48,6 +52,9 @@ DONT_OBEY_ROBOTSTXT: Final = "dont_obey_robotstxt"  # should Scrapy's own robots
 REFUSED: Final = "compliance/refused/{}"  # by stage: policy, robots, tdm, login
 DROPPED: Final = "compliance/dropped/{}"  # by reason: not_needed_for_purpose, suppressed, ...
 KEPT_CONTACTS: Final = "compliance/kept/contacts"
+STORED_CONTACTS: Final = "compliance/store/contacts_stored"  # committed saves only
+SUPPRESSED_AT_STORE: Final = "compliance/store/suppressed_at_store"  # objected meanwhile
+STORE_WRITE_FAILED: Final = "compliance/store/write_failed"
 PROVENANCE_STAMPED: Final = "compliance/provenance/stamped"
 PROVENANCE_MISSING: Final = "compliance/provenance/missing"
 NORMALISED: Final = "compliance/normalised"  # requests the gate rewrote to their wire form
@@ -79,6 +86,7 @@ __all__ = [
     "HANDLE_ALL_STATUSES",
     "HTTP_USER",
     "INTERNAL",
+    "JUDGED_URL",
     "KEPT_CONTACTS",
     "LOGIN_AUTHENTICATED",
     "NETWORK",
@@ -100,6 +108,9 @@ __all__ = [
     "ROBOTS_STATUS",
     "ROBOTS_TRUNCATED",
     "ROBOTS_UNREADABLE",
+    "STORED_CONTACTS",
+    "STORE_WRITE_FAILED",
+    "SUPPRESSED_AT_STORE",
     "TDMREP",
     "TDM_LICENSED",
 ]
