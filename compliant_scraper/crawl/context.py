@@ -39,6 +39,7 @@ from ..store.sqlite_store import SqliteStore
 from . import meta
 from .cluster_state import ClusterState
 from .facts import CrawlFacts
+from .feeds import check_feeds
 from .recorder import Recorder
 
 if TYPE_CHECKING:
@@ -127,6 +128,7 @@ class ComplianceContext:
         registry = load_registry(config.policy_dir, today=today)
         purpose = resolve_purpose(registry, config.purpose)
         check_purpose_allowed(purpose, today)
+        check_feeds(crawler.settings, registry, purpose)  # feeds are exports (issue 14)
         cluster = ClusterState.from_settings(crawler.settings)
         store = open_store(config)
         try:
