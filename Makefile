@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps test lint typecheck pytest demo bench clean
+.PHONY: install system-deps test lint typecheck pytest demo cluster-demo bench clean
 
 install: $(STAMP)
 
@@ -32,6 +32,10 @@ test: lint typecheck pytest
 
 demo: install
 	$(BIN)/python -m compliant_scraper.demo demo-output
+
+# The demo in cluster mode: Redis, PostgreSQL and two workers (docs/cluster.md).
+cluster-demo: install system-deps
+	$(BIN)/python -m compliant_scraper.demo.cluster cluster-demo-output
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"

@@ -264,6 +264,16 @@ def count_by_purpose(db: Db) -> dict[str, int]:
     return {str(r[0]): int(r[1]) for r in rows}
 
 
+def stored_twice(db: Db) -> int:
+    """People stored twice in one purpose (the same email on two contacts): 0 when the
+    de-duplication held (the cluster demo prints it)."""
+    row = db.execute(
+        "SELECT count(*) FROM (SELECT purpose, email FROM contacts WHERE email IS NOT NULL "
+        "GROUP BY purpose, email HAVING count(*) > 1) AS twice"
+    ).fetchone()
+    return int(row[0])
+
+
 def count_by_kind(db: Db) -> dict[str, int]:
     rows = db.execute("SELECT coalesce(kind, '?'), count(*) FROM contacts GROUP BY 1").fetchall()
     return {str(r[0]): int(r[1]) for r in rows}
