@@ -2,7 +2,8 @@
 
 A user error (``ToolingError``, a misconfiguration such as a missing suppression key, an
 unreadable database) becomes ``Error: <message>`` on standard error and exit code 1, never a
-traceback. The options ``--db``, ``--policies`` and ``--key-file`` mean the same everywhere.
+traceback. The options ``--db``, ``--policies`` and ``--key-file`` mean the same everywhere; their
+defaults come from the environment and the Scrapy project (``_project``).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from ..config import DEFAULTS, default_key_file
+from ..config import default_key_file
 from ..errors import ComplianceConfigError
 from ..tooling.base import ToolingError
+from . import _project
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -46,8 +48,8 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
         "--db",
         "db_path",
         type=click.Path(dir_okay=False, path_type=Path),
-        default=DEFAULTS["COMPLIANCE_DB"],
-        show_default=True,
+        default=_project.default_db,
+        show_default=_project.DB_SHOWN,
         help="SQLite database (COMPLIANCE_DB).",
     )(func)
 
@@ -57,8 +59,8 @@ def policies_option(func: Callable[..., Any]) -> Callable[..., Any]:
         "--policies",
         "policy_dir",
         type=click.Path(file_okay=False, path_type=Path),
-        default=DEFAULTS["COMPLIANCE_POLICY_DIR"],
-        show_default=True,
+        default=_project.default_policy_dir,
+        show_default=_project.POLICIES_SHOWN,
         help="Policy registry directory (COMPLIANCE_POLICY_DIR).",
     )(func)
 
@@ -67,7 +69,7 @@ def key_file_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--key-file",
         type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
+        default=_project.default_key_file,
         help="Suppression-list key (COMPLIANCE_KEY_FILE; default: the database path + .key).",
     )(func)
 
@@ -75,8 +77,8 @@ def key_file_option(func: Callable[..., Any]) -> Callable[..., Any]:
 def region_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--region",
-        default=DEFAULTS["COMPLIANCE_DEFAULT_REGION"],
-        show_default=True,
+        default=_project.default_region,
+        show_default=_project.REGION_SHOWN,
         help="Country whose national format phone numbers are read in.",
     )(func)
 

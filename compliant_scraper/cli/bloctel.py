@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ..clock import today_utc
-from ..config import DEFAULTS, default_key_file
+from ..config import default_key_file
 from ..law import check_list_date, list_age
 from ..opposition.lists import (
     ImportReport,
@@ -25,6 +25,7 @@ from ..store.database import open_database
 from ..store.opposition import active_lists
 from ..store.sqlite import SqliteDb
 from ..tooling.opposition_import import import_list
+from . import _project
 from ._app import main
 
 _DB_HELP = "SQLite database (COMPLIANCE_DB)."
@@ -38,14 +39,14 @@ def bloctel() -> None:
 @bloctel.command("import")
 @click.argument("file")
 @click.option("--date", "list_date", metavar="YYYY-MM-DD", help="Date of the list (required).")
-@click.option("--db", default=DEFAULTS["COMPLIANCE_DB"], show_default=True, help=_DB_HELP)
+@click.option("--db", default=_project.default_db, show_default=_project.DB_SHOWN, help=_DB_HELP)
 @click.option("--skip-invalid", is_flag=True, help="Import the valid lines, skip the others.")
 @click.option("--name", default="bloctel", show_default=True, help="Name of the list.")
 @click.option("--jurisdiction", default="FR", show_default=True, help="Country of the list.")
 @click.option(
     "--region",
-    default=DEFAULTS["COMPLIANCE_DEFAULT_REGION"],
-    show_default=True,
+    default=_project.default_region,
+    show_default=_project.REGION_SHOWN,
     help="Country whose national format the file's numbers use.",
 )
 def import_command(
@@ -135,8 +136,12 @@ def _describe_import(file: str, report: ImportReport) -> list[str]:
 
 
 @bloctel.command("status")
-@click.option("--db", default=DEFAULTS["COMPLIANCE_DB"], show_default=True, help=_DB_HELP)
-@click.option("--key-file", default=None, help="Suppression key file (default: <db>.key).")
+@click.option("--db", default=_project.default_db, show_default=_project.DB_SHOWN, help=_DB_HELP)
+@click.option(
+    "--key-file",
+    default=_project.default_key_file,
+    help="Suppression key file (COMPLIANCE_KEY_FILE; default: <db>.key).",
+)
 def status_command(db: str, key_file: str | None) -> None:
     """Show the active lists (date, age, size) and the suppression list."""
     if not Path(db).is_file():

@@ -32,6 +32,7 @@ from ..policy.model import Purpose, Registry
 from ..store.sqlite_store import SqliteStore
 from .facts import CrawlFacts
 from .recorder import Recorder
+from .startup import check_settings, refuse_start
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -89,8 +90,8 @@ class ComplianceContext:
             try:
                 ctx = cls.from_crawler(crawler)
             except ComplianceConfigError as exc:
-                # Said once, plainly, before Scrapy prints the traceback (exit code 1).
-                logger.critical("The crawl does not start (compliance check): %s", exc)
+                # Said once, plainly, with no traceback after it; the exit code is 1.
+                refuse_start(exc)
                 raise
             setattr(crawler, _ATTR, ctx)
         return ctx
@@ -107,6 +108,7 @@ class ComplianceContext:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ComplianceContext:
+        check_settings(crawler.settings)  # components, pipeline order, log formatter
         config = Config.from_settings(crawler.settings)
         today = today_utc()
         registry = load_registry(config.policy_dir, today=today)
