@@ -17,12 +17,12 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
-
-from scrapy.settings import BaseSettings
-from scrapy.utils.conf import closest_scrapy_cfg
+from typing import TYPE_CHECKING, Any, Final
 
 from .errors import ComplianceConfigError
+
+if TYPE_CHECKING:  # a type only: the command line reads DEFAULTS without loading Scrapy
+    from scrapy.settings import BaseSettings
 
 DEFAULTS: Final[dict[str, Any]] = {
     "COMPLIANCE_POLICY_DIR": "policies",
@@ -134,9 +134,18 @@ def check_known(settings: BaseSettings) -> None:
 def project_root(start: Path | None = None) -> Path:
     """The folder holding the ``scrapy.cfg`` nearest above ``start`` (default: the current
     folder), or ``start`` itself when there is none: what relative paths are read against."""
-    here = Path.cwd() if start is None else start
-    cfg = closest_scrapy_cfg(str(here))
-    return Path(cfg).resolve().parent if cfg else here.resolve()
+    cfg = closest_scrapy_cfg(start)
+    return cfg.parent if cfg is not None else (Path.cwd() if start is None else start).resolve()
+
+
+def closest_scrapy_cfg(start: Path | None = None) -> Path | None:
+    """The ``scrapy.cfg`` in ``start`` or the nearest folder above it, as Scrapy looks for it
+    (``scrapy.utils.conf.closest_scrapy_cfg``), without loading Scrapy."""
+    here = (Path.cwd() if start is None else start).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "scrapy.cfg").is_file():
+            return folder / "scrapy.cfg"
+    return None
 
 
 def resolve(value: Any, root: Path) -> Path:

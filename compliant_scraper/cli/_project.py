@@ -14,19 +14,23 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from scrapy.settings import BaseSettings, Settings
-from scrapy.utils.conf import closest_scrapy_cfg
 
-from ..config import DEFAULTS, ENVIRONMENT, project_root, resolve
+from ..config import DEFAULTS, ENVIRONMENT, closest_scrapy_cfg, project_root, resolve
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 
-def project_settings() -> BaseSettings:
-    """The settings of the Scrapy project around the current folder (empty outside one)."""
-    if not closest_scrapy_cfg() and not os.environ.get("SCRAPY_SETTINGS_MODULE"):
-        return Settings()
+def project_settings() -> BaseSettings | dict[str, Any]:
+    """The settings of the Scrapy project around the current folder (empty outside one).
+
+    Scrapy is loaded only here, inside a project: the command line itself does not load it.
+    """
+    if closest_scrapy_cfg() is None and not os.environ.get("SCRAPY_SETTINGS_MODULE"):
+        return {}
     from scrapy.utils.project import get_project_settings
 
     try:
