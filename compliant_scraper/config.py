@@ -35,6 +35,8 @@ DEFAULTS: Final[dict[str, Any]] = {
     "COMPLIANCE_ROBOTS_MAX_BYTES": 500 * 1024,
     "COMPLIANCE_ROBOTS_MAX_REDIRECTS": 5,
     "COMPLIANCE_WRITE_BATCH_SIZE": 2000,
+    # Scrapy's HTTP cache may run only with this opt-in (crawl/httpcache.py).
+    "COMPLIANCE_ALLOW_HTTPCACHE": False,
     # Cluster mode (docs/cluster.md); parsed by compliant_scraper.cluster.config.
     "COMPLIANCE_STORE_URL": None,
     "COMPLIANCE_CLUSTER_REDIS_URL": None,

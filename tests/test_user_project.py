@@ -7,11 +7,13 @@ Each test makes a real ``scrapy startproject acme``, enables the add-on with the
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
-from conftest import POLICY_DIR
+from conftest import POLICY_DIR, WORLD_DIR
 from support.user_project import UserProject
 
 from compliant_scraper.demo.world import VirtualWorld
@@ -114,8 +116,22 @@ def test_pipeline_after_compliance_sees_screened_items(tmp_path: Path, world: Vi
             'COMPLIANCE_PURPUSE = "test_b2b_post"\n',
             "COMPLIANCE_PURPUSE: unknown setting (did you mean COMPLIANCE_PURPOSE?)",
         ),
+        ("HTTPCACHE_ENABLED = True\n", "Set COMPLIANCE_ALLOW_HTTPCACHE = True"),
+        (
+            "HTTPCACHE_ENABLED = True\nCOMPLIANCE_ALLOW_HTTPCACHE = True\n"
+            "HTTPCACHE_EXPIRATION_SECS = 0\n",
+            "HTTPCACHE_EXPIRATION_SECS is 0 (never expire)",
+        ),
     ],
-    ids=["purpose", "policy-dir", "log-formatter", "removed-pipeline", "unknown-setting"],
+    ids=[
+        "purpose",
+        "policy-dir",
+        "log-formatter",
+        "removed-pipeline",
+        "unknown-setting",
+        "httpcache",
+        "httpcache-forever",
+    ],
 )
 def test_refused_start_says_why_once_without_traceback(
     tmp_path: Path, world: VirtualWorld, settings: str, reason: str
@@ -225,3 +241,54 @@ def test_schema_org_keys_kept_unknown_key_warned_once(tmp_path: Path, world: Vir
     assert len(drops) == 2  # one per item, as before
     warned = [line for line in run.lines("WARNING") if "'favouriteColour'" in line]
     assert len(warned) == 1, run
+
+
+# -- item 3: the HTTP cache, opted in ----------------------------------------------------------
+
+CACHED_SPIDER = """
+import scrapy
+
+
+class CachedSpider(scrapy.Spider):
+    name = "cached"
+    start_urls = ["http://tdmrep.test/reserve/page.html"]
+
+    def parse(self, response):
+        self.logger.info("CACHED-PARSED %s %s", response.url, "cached" in response.flags)
+"""
+
+
+def test_opted_in_cache_never_serves_compliance_files(tmp_path: Path) -> None:
+    """A cached 404 for tdmrep.json must not hide a reservation published since."""
+    site = tmp_path / "world"
+    shutil.copytree(WORLD_DIR / "tdmrep.test", site / "tdmrep.test")
+    tdmrep = site / "tdmrep.test" / ".well-known" / "tdmrep.json"
+    reservation = tdmrep.read_text()
+    tdmrep.unlink()  # first crawl: no reservation file (404)
+    project = make_project(
+        tmp_path / "p", "HTTPCACHE_ENABLED = True\nCOMPLIANCE_ALLOW_HTTPCACHE = True\n"
+    )
+    (project.spiders / "cached.py").write_text(CACHED_SPIDER)
+    with VirtualWorld(site) as world:
+        first = project.crawl("cached", env=world.env())
+        assert first.returncode == 0, first
+        assert first.lines("CACHED-PARSED http://tdmrep.test/reserve/page.html False"), first
+        tdmrep.write_text(reservation)  # the site reserves TDM for /reserve/*
+        second = project.crawl("cached", env=world.env())
+        assert second.returncode == 0, second
+        paths = [hit.path for hit in world.requests]
+    assert paths.count("/robots.txt") == 2 and paths.count("/.well-known/tdmrep.json") == 2
+    assert not second.lines("CACHED-PARSED"), second  # refused, not served from the cache
+    db = project.root / "compliance.db"
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        stages = conn.execute("SELECT stage FROM refusals").fetchall()
+    assert stages == [("tdm",)]
+    cache = project.root / ".scrapy" / "httpcache"
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    assert "'HTTPCACHE_EXPIRATION_SECS': 86400" in first.output, first
+    purge = project.cli("purge")
+    assert purge.returncode == 0, purge
+    assert f"Scrapy's HTTP cache at {cache} holds 1 cached page(s)" in purge.output, purge
+    erase = project.cli("subject", "erase", "jeanne.martin@cabinet-martin.fr", "--yes")
+    assert erase.returncode == 0, erase
+    assert f"Scrapy's HTTP cache at {cache} holds 1 cached page(s)" in erase.stderr, erase

@@ -55,6 +55,14 @@ def path_setting(name: str) -> Path | None:
     return None if value is None else resolve(value, project_root())
 
 
+def httpcache_dir() -> Path:
+    """Where Scrapy keeps this project's HTTP cache (``data_path(HTTPCACHE_DIR)``): under
+    ``.scrapy/`` at the project root, or an absolute ``HTTPCACHE_DIR``."""
+    value = project_settings().get("HTTPCACHE_DIR") or "httpcache"
+    path = Path(str(value)).expanduser()
+    return path if path.is_absolute() else project_root() / ".scrapy" / path
+
+
 def default_db() -> str:
     return str(path_setting("COMPLIANCE_DB"))
 

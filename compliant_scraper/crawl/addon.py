@@ -15,7 +15,7 @@ from scrapy.utils.misc import load_object
 
 from ..config import apply_environment
 from ..errors import ComplianceConfigError
-from . import cluster_mode
+from . import cluster_mode, httpcache
 from .components import COMPONENTS, SCRAPY_ROBOTS_MIDDLEWARE
 from .context import ComplianceContext
 from .logformatter import ComplianceLogFormatter
@@ -54,6 +54,8 @@ class ComplianceAddon:
         settings.set_in_component_priority_dict(
             "DOWNLOADER_MIDDLEWARES", load_object(SCRAPY_ROBOTS_MIDDLEWARE), None
         )
+        # Scrapy's HTTP cache, when the project opted in: 24 hours at most.
+        httpcache.install(settings)
         # Cluster mode (COMPLIANCE_CLUSTER_REDIS_URL): the shared scheduler, or a refusal.
         try:
             cluster_mode.install(settings)

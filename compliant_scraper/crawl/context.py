@@ -30,6 +30,7 @@ from ..law import check_purpose_allowed
 from ..policy.loader import load_registry
 from ..policy.model import Purpose, Registry
 from ..store.sqlite_store import SqliteStore
+from . import httpcache
 from .facts import CrawlFacts
 from .recorder import Recorder
 from .startup import check_settings, refuse_start
@@ -108,8 +109,9 @@ class ComplianceContext:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ComplianceContext:
-        check_settings(crawler.settings)  # components, pipeline order, log formatter
+        check_settings(crawler.settings)  # components, pipeline order, formatter, cache
         config = Config.from_settings(crawler.settings)
+        httpcache.secure(crawler.settings)  # owner-only before HttpCacheMiddleware opens it
         today = today_utc()
         registry = load_registry(config.policy_dir, today=today)
         purpose = resolve_purpose(registry, config.purpose)

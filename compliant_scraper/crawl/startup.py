@@ -5,7 +5,8 @@ Two checks, one list of rules (``components.COMPONENTS``):
 - ``check_settings(settings)`` reads the component lists the way Scrapy will build them
   (``build_component_list``) and raises ``ComplianceConfigError`` naming each problem: a
   compliance component removed or replaced, an item pipeline that would run before the
-  compliance pipeline (it would see raw, unscreened items), Scrapy's own log formatter. It
+  compliance pipeline (it would see raw, unscreened items), Scrapy's own log formatter, the
+  HTTP cache without its opt-in (``httpcache.problems``). It
   runs when the per-crawl context is built, i.e. while the engine is being built, so the
   crawl fails before a single request exists and the process exits 1.
 - ``missing_in_engine(crawler)`` looks at the chains the engine really loaded (a custom
@@ -30,6 +31,7 @@ from scrapy.utils.conf import build_component_list
 from scrapy.utils.misc import load_object
 
 from ..errors import ComplianceConfigError
+from . import httpcache
 from .components import COMPONENTS, Component
 from .logformatter import ComplianceLogFormatter
 
@@ -53,6 +55,7 @@ def check_settings(settings: BaseSettings) -> None:
         if not any(_is(entry, cls) for entry in chain):
             problems.append(_missing(component))
     problems += pipelines_before(settings)
+    problems += httpcache.problems(settings)
     formatter = _load(settings.get("LOG_FORMATTER"))
     if not (isinstance(formatter, type) and issubclass(formatter, ComplianceLogFormatter)):
         problems.append(
