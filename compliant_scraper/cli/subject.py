@@ -14,7 +14,7 @@ from ..tooling.lookup import parse_identifier
 from ..tooling.screening import open_suppression
 from . import _project
 from ._app import main
-from ._errors import db_option, key_file_option, key_path, region_option, user_errors
+from ._options import db_option, key_file_option, key_path, region_option
 
 _yes = click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 
@@ -32,7 +32,6 @@ def subject() -> None:
 @db_option
 @key_file_option
 @region_option
-@user_errors
 def access_command(identifier: str, db_path: Path, key_file: Path | None, region: str) -> None:
     """Everything held about the person and where it came from, as JSON (Art. 15)."""
     db = open_existing(db_path)
@@ -80,7 +79,6 @@ def _remove(
 @db_option
 @key_file_option
 @region_option
-@user_errors
 def erase_command(
     identifier: str, yes: bool, db_path: Path, key_file: Path | None, region: str
 ) -> None:
@@ -96,7 +94,6 @@ def erase_command(
 @db_option
 @key_file_option
 @region_option
-@user_errors
 def object_command(
     identifier: str, yes: bool, db_path: Path, key_file: Path | None, region: str
 ) -> None:
@@ -110,7 +107,6 @@ def object_command(
 @click.option("--value", required=True, help="The correct value (empty to clear the field).")
 @db_option
 @region_option
-@user_errors
 def rectify_command(
     contact_id: int, field_name: str, value: str, db_path: Path, region: str
 ) -> None:
@@ -126,7 +122,6 @@ def rectify_command(
     "--how", required=True, metavar="reply|click|call", help="How the person reached out."
 )
 @db_option
-@user_errors
 def contacted_command(contact_id: int, on: str, how: str, db_path: Path) -> None:
     """Record a contact from the person (reply, click, call): moves retention_until (R9)."""
     day = parse_day(on, "--on")

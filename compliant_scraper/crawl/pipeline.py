@@ -1,7 +1,8 @@
 """``CompliancePipeline``: the first item pipeline; nothing downstream sees an unscreened item.
 
 It runs ``ContactProcessor`` on every item and stores what survives with ``ContactWriter``.
-What it returns to later pipelines is the minimised, screened contact, with its provenance.
+What it returns to later pipelines is the minimised, screened contact, with its provenance, as
+an item of the class the spider yielded (``items.py``).
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ContactDropped
-from ..provenance import ITEM_KEY
 from ..screening.processor import ContactProcessor
 from . import meta
 from .context import ComplianceContext
+from .items import as_mapping, screened
 from .refusals import ComplianceDrop
 
 if TYPE_CHECKING:
@@ -52,14 +53,15 @@ class CompliancePipeline:
         )
         return cls(processor, store.contact_writer(purpose.name, purpose.legal_basis), ctx.recorder)
 
-    def process_item(self, item: Any) -> dict[str, Any]:
+    def process_item(self, item: Any) -> Any:
+        """The screened contact, as an item of the class received (``items.screened``)."""
         try:
-            processed = self.processor.process(item)
+            processed = self.processor.process(as_mapping(item))
         except ContactDropped as dropped:
             raise ComplianceDrop.of(dropped) from None
         self.writer.save(processed.contact, processed.provenance, processed.fields)
         self.recorder.inc_stat(meta.KEPT_CONTACTS)
-        return {**processed.contact, ITEM_KEY: processed.provenance}
+        return screened(item, processed.contact, processed.provenance)
 
     def close_spider(self) -> None:
         """Pipelines close before ``spider_closed``, where the context closes the run."""
