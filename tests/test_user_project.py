@@ -7,9 +7,11 @@ Each test makes a real ``scrapy startproject acme``, enables the add-on with the
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -292,3 +294,48 @@ def test_opted_in_cache_never_serves_compliance_files(tmp_path: Path) -> None:
     erase = project.cli("subject", "erase", "jeanne.martin@cabinet-martin.fr", "--yes")
     assert erase.returncode == 0, erase
     assert f"Scrapy's HTTP cache at {cache} holds 1 cached page(s)" in erase.stderr, erase
+
+
+# -- item 6: scrapy shell works; the run it leaves open is flagged ----------------------------
+
+
+def test_scrapy_shell_fetches_and_audit_flags_the_open_run(
+    tmp_path: Path, world: VirtualWorld
+) -> None:
+    project = make_project(tmp_path)
+    shell = project.crawl(
+        "",
+        env=world.env(),
+        command=["shell", "-c", "response.status", "http://allowed.test/page-a.html"],
+    )
+    assert shell.returncode == 0, shell
+    assert shell.stdout.strip().splitlines()[-1] == "200", shell
+    assert "ProgrammingError" not in shell.output, shell
+    assert "/page-a.html" in world.paths("allowed.test")
+    audit = project.cli("audit")
+    assert audit.returncode == 0, audit
+    assert "WARNING: 1 run(s) never finished" in audit.output, audit
+
+
+# -- issue 10 item 14: the crawl's log file is owner-only ------------------------------------
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    """The usual umask, whatever the test runner's: without the add-on a log would be 0644."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+@pytest.mark.parametrize("where", ["project", "command line"])
+def test_log_file_is_owner_only(
+    tmp_path: Path, world: VirtualWorld, umask_022: None, where: str
+) -> None:
+    log = tmp_path / "crawl.log"
+    settings = f'LOG_FILE = "{log}"\n' if where == "project" else ""
+    options = ["-s", f"LOG_FILE={log}"] if where == "command line" else []
+    run = make_project(tmp_path / "p", settings).crawl("people", env=world.env(), options=options)
+    assert run.returncode == 0, run
+    assert "Compliance run" in log.read_text()
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600

@@ -15,7 +15,7 @@ from scrapy.utils.misc import load_object
 
 from ..config import apply_environment
 from ..errors import ComplianceConfigError
-from . import cluster_mode, httpcache
+from . import cluster_mode, httpcache, logfile
 from .components import COMPONENTS, SCRAPY_ROBOTS_MIDDLEWARE
 from .context import ComplianceContext
 from .logformatter import ComplianceLogFormatter
@@ -56,6 +56,12 @@ class ComplianceAddon:
         )
         # Scrapy's HTTP cache, when the project opted in: 24 hours at most.
         httpcache.install(settings)
+        # LOG_FILE owner-only, like the database (the log names pages that identify people).
+        try:
+            logfile.secure(settings)
+        except ComplianceConfigError as exc:
+            refuse_start(exc)
+            raise
         # Cluster mode (COMPLIANCE_CLUSTER_REDIS_URL): the shared scheduler, or a refusal.
         try:
             cluster_mode.install(settings)

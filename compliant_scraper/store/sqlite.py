@@ -10,6 +10,7 @@ transaction is an explicit one, opened by ``transaction.transaction``.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,10 @@ class SqliteDb(Database):
     dialect = "sqlite"
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        super().__init__(Path(path))
+        # check_same_thread=False: `scrapy shell` builds the crawl's components (and opens
+        # this store) in its main thread, then runs the engine in the reactor's thread. The
+        # connection is still used by one thread at a time (issue 9 item 6).
+        super().__init__(sqlite3.connect(str(Path(path)), check_same_thread=False))
         self.conn.isolation_level = None
 
     def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None) -> Any:

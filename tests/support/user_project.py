@@ -100,13 +100,17 @@ class UserProject:
         env: Mapping[str, str],
         cwd: Path | None = None,
         options: Sequence[str] = (),
+        command: Sequence[str] = (),
     ) -> Run:
-        """``scrapy crawl SPIDER`` from ``cwd`` (default: the spiders folder)."""
+        """``scrapy crawl SPIDER`` from ``cwd`` (default: the spiders folder); ``command``
+        runs another Scrapy command instead (``["shell", "-c", "...", URL]``)."""
         for name in ("http_proxy", "https_proxy"):
             if not env.get(name, "").startswith("http://127.0.0.1:"):
                 raise AssertionError(f"a crawl needs {name} pointing at a local world: {env!r}")
-        command = [sys.executable, "-m", "scrapy", "crawl", spider, *options]
-        return _run(command, cwd or self.spiders, _env(env))
+        scrapy = [sys.executable, "-m", "scrapy"]
+        args = list(command) if command else ["crawl", spider, *options]
+        command = [*scrapy, *args]
+        return _run(list(command), cwd or self.spiders, _env(env))
 
     def cli(self, *args: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Run:
         """``compliant-scraper ARGS`` from ``cwd`` (default: the spiders folder)."""
