@@ -13,6 +13,7 @@ A path given as an option is read as usual, against the current folder.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,13 +34,25 @@ def project_settings() -> BaseSettings | dict[str, Any]:
         return {}
     from scrapy.utils.project import get_project_settings
 
+    # Scrapy's init_env sets SCRAPY_SETTINGS_MODULE and puts the project on sys.path: undone,
+    # so nothing this process starts later (a crawl, a test's subprocess) inherits them.
+    saved_env, saved_path = os.environ.get(_MODULE), list(sys.path)
     try:
         return get_project_settings()
     except Exception as exc:  # the project's own settings module failed to import
-        where = closest_scrapy_cfg() or os.environ.get("SCRAPY_SETTINGS_MODULE", "")
+        where = closest_scrapy_cfg() or os.environ.get(_MODULE, "")
         raise click.ClickException(
             f"cannot read the Scrapy project settings ({where}): {type(exc).__name__}: {exc}"
         ) from None
+    finally:
+        if saved_env is None:
+            os.environ.pop(_MODULE, None)
+        else:
+            os.environ[_MODULE] = saved_env
+        sys.path[:] = saved_path
+
+
+_MODULE = "SCRAPY_SETTINGS_MODULE"
 
 
 def setting(name: str) -> Any:
