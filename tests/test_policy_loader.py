@@ -340,7 +340,9 @@ DOMAIN_CASES = [
         {"domain": '"localhost"'},
         "domain",
         '"localhost" is not a host name: a single label covers too much: name a domain such as '
-        "example.com",
+        "example.com; for an intranet or test host, write its IP address (10.0.0.12, "
+        "127.0.0.1) or its full name with a dot (wiki.acme.lan), and crawl it by that name "
+        "(docs/policy-format.md: Intranet and test hosts)",
     ),
     (
         {"domain": '"-example.com"'},

@@ -15,7 +15,7 @@ from scrapy.utils.misc import load_object
 
 from ..config import apply_environment
 from ..errors import ComplianceConfigError
-from . import cluster_mode, httpcache, logfile
+from . import cluster_mode, httpcache, last_check, logfile
 from .components import COMPONENTS, SCRAPY_ROBOTS_MIDDLEWARE
 from .context import ComplianceContext
 from .logformatter import ComplianceLogFormatter
@@ -82,6 +82,11 @@ class ComplianceAddon:
         problems.extend(
             f"{path} ({role}) is not enabled: set {setting}"
             for setting, path, role in cluster_mode.missing_scheduler(self.crawler)
+        )
+        problems.extend(
+            f"{path} runs after the last compliance check (issue 10 item 3): give it a "
+            f"DOWNLOADER_MIDDLEWARES priority below {last_check.PRIORITY}"
+            for path in last_check.misplaced(self.crawler)
         )
         if problems:
             logger.critical(

@@ -15,11 +15,15 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
+from ..errors import ContactDropped
 from ..law import retention_until
 from ..provenance import Provenance
+from ..rules import Rule
+from ..screening.checks import suppressed
 from ..values.fields import COLUMNS, IDENTIFIERS, NAME_FIELDS
 from . import events, sources
 from .backend import Db, chunks, marks, rows_as_dicts
+from .suppression import SuppressionList
 from .transaction import Batch
 
 
@@ -40,7 +44,16 @@ def dedupe_keys(contact: Mapping[str, Any]) -> list[str]:
 
 class ContactWriter:
     """Upserts contacts and their sources, each save all-or-nothing, in a ``Batch``
-    committed every ``batch_size`` saves and on ``flush``."""
+    committed every ``batch_size`` saves and on ``flush``.
+
+    Each save first locks the contact's identities (``db.lock_keys``: its de-duplication
+    keys in this purpose and the keyed hashes of its email and phone), then, under those
+    locks, checks the suppression list again and finds or inserts. With several writers on
+    one PostgreSQL store this is what keeps one person one contact, and what makes an
+    erasure final: ``SuppressionList.add`` takes the same hash locks, so a person erased
+    while the crawl runs is refused here (``ContactDropped``, R8) even though the screening
+    passed them a moment earlier. On SQLite the write lock already serialises writers.
+    """
 
     def __init__(
         self,
@@ -50,11 +63,13 @@ class ContactWriter:
         batch_size: int = 500,
         *,
         batch: Batch | None = None,
+        suppression: SuppressionList | None = None,
     ) -> None:
         self.db = db
         self.purpose = purpose
         self.legal_basis = legal_basis
         self.batch = batch if batch is not None else Batch(db, batch_size)
+        self.suppression = suppression
         self._insert = (
             f"INSERT INTO contacts ({', '.join(COLUMNS)}, purpose, legal_basis, dedupe_key, "
             f"first_seen, last_seen, retention_until) "
@@ -78,6 +93,14 @@ class ContactWriter:
                     return int(row[0])
         return None
 
+    def _lock(self, keys: list[str], contact: Mapping[str, Any]) -> None:
+        names = [f"contact:{self.purpose}:{key}" for key in keys]
+        if self.suppression is not None:
+            for kind in IDENTIFIERS:
+                if contact.get(kind):
+                    names += self.suppression.lock_names(kind, str(contact[kind]))
+        self.db.lock_keys(names)
+
     def save(self, contact: Mapping[str, Any], provenance: Provenance, fields: list[str]) -> int:
         """Store one contact seen at one source; return its id."""
         keys = dedupe_keys(contact)
@@ -86,6 +109,11 @@ class ContactWriter:
         seen = provenance.retrieved_at
         values = [contact.get(c) or None for c in COLUMNS]
         with self.batch.write():
+            self._lock(keys, contact)
+            if self.suppression is not None and suppressed(contact, self.suppression):
+                raise ContactDropped(
+                    "suppressed", Rule.R8, "put on the suppression list while it was collected"
+                )
             contact_id = self._find(keys, contact)
             if contact_id is None:
                 row = self.db.execute(

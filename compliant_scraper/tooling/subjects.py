@@ -128,11 +128,18 @@ def remove_person(
     if not found and ident.kind == "id":
         raise ToolingError(f"no contact matches {ident}")
     # Suppress first, each in its own transaction: if anything below fails, the person is
-    # at least never collected again.
+    # at least never collected again. Each add holds the identifier's lock, which every
+    # contact writer takes too (store.contacts.ContactWriter), so the person's contacts are
+    # found again once their identifiers are listed: a contact a crawl stored meanwhile
+    # (its writer held the lock first) is seen, and none can be stored after.
     hashes: list[dict[str, str]] = []
-    for kind, value in identifiers:
-        suppression.add(kind, value, reason)
-        hashes.append({"kind": kind, "hash": suppression.digest(kind, value)})
+    done: set[tuple[str, str]] = set()
+    while new := [pair for pair in identifiers if pair not in done]:
+        for kind, value in new:
+            suppression.add(kind, value, reason)
+            hashes.append({"kind": kind, "hash": suppression.digest(kind, value)})
+            done.add((kind, value))
+        found, identifiers = person_contacts(db, ident)
     ids = [int(c["id"]) for c in found]
     with transaction(db):
         touched = mark_removed(db, ids, reason)
