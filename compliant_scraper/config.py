@@ -35,6 +35,8 @@ DEFAULTS: Final[dict[str, Any]] = {
     "COMPLIANCE_ROBOTS_MAX_BYTES": 500 * 1024,
     "COMPLIANCE_ROBOTS_MAX_REDIRECTS": 5,
     "COMPLIANCE_WRITE_BATCH_SIZE": 2000,
+    "COMPLIANCE_WRITE_BATCH_SECONDS": 1.0,
+    "COMPLIANCE_DB_BUSY_TIMEOUT": 30.0,
     # Scrapy's HTTP cache may run only with this opt-in (crawl/httpcache.py).
     "COMPLIANCE_ALLOW_HTTPCACHE": False,
     # Cluster mode (docs/cluster.md); parsed by compliant_scraper.cluster.config.
@@ -68,6 +70,8 @@ class Config:
     extract_max_depth: int
     extract_max_items: int
     extract_max_seconds: float
+    write_batch_seconds: float = 1.0
+    db_busy_timeout: float = 30.0
 
     @classmethod
     def from_settings(cls, settings: BaseSettings, root: Path | None = None) -> Config:
@@ -111,6 +115,8 @@ class Config:
             extract_max_depth=int(positive_number("COMPLIANCE_EXTRACT_MAX_DEPTH")),
             extract_max_items=int(positive_number("COMPLIANCE_EXTRACT_MAX_ITEMS")),
             extract_max_seconds=positive_number("COMPLIANCE_EXTRACT_MAX_SECONDS"),
+            write_batch_seconds=positive_number("COMPLIANCE_WRITE_BATCH_SECONDS"),
+            db_busy_timeout=positive_number("COMPLIANCE_DB_BUSY_TIMEOUT"),
         )
 
 

@@ -8,7 +8,7 @@ import click
 
 from ..clock import today_utc
 from ..tooling import httpcache, retention
-from ..tooling.base import open_existing
+from ..tooling.base import open_existing, open_report
 from . import _project
 from ._app import main
 from ._options import db_option
@@ -19,7 +19,8 @@ from ._options import db_option
 @db_option
 def purge_command(dry_run: bool, db_path: Path) -> None:
     """Delete contacts past retention_until, with their sources; print and record them."""
-    result = retention.purge(open_existing(db_path), today_utc(), dry_run=dry_run)
+    db = open_report(db_path) if dry_run else open_existing(db_path)  # a dry run only reads
+    result = retention.purge(db, today_utc(), dry_run=dry_run)
     for e in result.expired:
         click.echo(
             f"contact {e.contact_id} ({e.purpose}): first seen {e.first_seen}, "

@@ -42,18 +42,97 @@ def dedupe_keys(contact: Mapping[str, Any]) -> list[str]:
     return keys
 
 
-class ContactWriter:
-    """Upserts contacts and their sources, each save all-or-nothing, in a ``Batch``
-    committed every ``batch_size`` saves and on ``flush``.
+_INSERT: Final = (
+    f"INSERT INTO contacts ({', '.join(COLUMNS)}, purpose, legal_basis, dedupe_key, "
+    f"first_seen, last_seen, retention_until) "
+    f"VALUES ({marks(COLUMNS)}, ?, ?, ?, ?, ?, ?) RETURNING id"
+)
 
-    Each save first locks the contact's identities (``db.lock_keys``: its de-duplication
-    keys in this purpose and the keyed hashes of its email and phone), then, under those
-    locks, checks the suppression list again and finds or inserts. With several writers on
-    one PostgreSQL store this is what keeps one person one contact, and what makes an
-    erasure final: ``SuppressionList.add`` takes the same hash locks, so a person erased
-    while the crawl runs is refused here (``ContactDropped``, R8) even though the screening
-    passed them a moment earlier. On SQLite the write lock already serialises writers.
+
+def find(db: Db, purpose: str, keys: Sequence[str], contact: Mapping[str, Any]) -> int | None:
+    """The stored contact of ``purpose`` that ``keys`` recognise: a dedupe key first, then
+    the email, then the phone column. One statement (issue 16: it ran up to three per item),
+    each branch on an index (``tests/test_store_query_plans.py``)."""
+    by_key = f"purpose = ? AND dedupe_key IN ({marks(keys)})"
+    parts = [f"SELECT id, 0 AS rank FROM contacts WHERE {by_key}"]
+    params: list[Any] = [purpose, *keys]
+    for rank, column in enumerate(IDENTIFIERS, start=1):
+        if contact.get(column):
+            parts.append(f"SELECT id, {rank} FROM contacts WHERE purpose = ? AND {column} = ?")
+            params += [purpose, contact[column]]
+    sql = " UNION ALL ".join(parts) + " ORDER BY rank LIMIT 1"
+    row = db.execute(sql, params).fetchone()
+    return int(row[0]) if row else None
+
+
+def _lock(
+    db: Db,
+    purpose: str,
+    keys: list[str],
+    contact: Mapping[str, Any],
+    suppression: SuppressionList | None,
+) -> None:
+    names = [f"contact:{purpose}:{key}" for key in keys]
+    if suppression is not None:
+        for kind in IDENTIFIERS:
+            if contact.get(kind):
+                names += suppression.lock_names(kind, str(contact[kind]))
+    db.lock_keys(names)
+
+
+def store(
+    db: Db,
+    purpose: str,
+    legal_basis: str,
+    contact: Mapping[str, Any],
+    provenance: Provenance,
+    fields: list[str],
+    suppression: SuppressionList | None,
+) -> int:
+    """Store one contact seen at one source, inside the caller's write transaction; return
+    its id. ``ContactDropped`` (R8) when the person is on the suppression list now.
+
+    It first locks the contact's identities (``db.lock_keys``: its de-duplication keys in
+    this purpose and the keyed hashes of its email and phone), then, under those locks,
+    checks the suppression list again and finds or inserts. On SQLite the transaction's
+    write lock already serialises writers; on PostgreSQL the advisory locks do. Either way
+    one person stays one contact under concurrent writers (issue 9 item 14), and an erasure
+    is final: ``SuppressionList.add`` takes the same locks, so a person erased while the
+    crawl runs is refused here even though the screening passed them a moment earlier
+    (issue 10 item 6).
     """
+    keys = dedupe_keys(contact)
+    if not keys:
+        raise ValueError("a contact needs an email, a phone or a name to be stored")
+    _lock(db, purpose, keys, contact, suppression)
+    if suppression is not None and suppressed(contact, suppression):
+        raise ContactDropped(
+            "suppressed", Rule.R8, "put on the suppression list while it was collected"
+        )
+    seen = provenance.retrieved_at
+    values = [contact.get(c) or None for c in COLUMNS]
+    contact_id = find(db, purpose, keys, contact)
+    if contact_id is None:
+        row = db.execute(
+            _INSERT,
+            [*values, purpose, legal_basis, keys[0], seen, seen, retention_until(seen)],
+        ).fetchone()
+        contact_id = int(row[0])
+    else:
+        # A value the person had rectified (their right, Art. 16) is not overwritten by a
+        # page that still shows the old one.
+        rectified = events.rectified_fields(db, contact_id)
+        updates = {c: v for c, v in zip(COLUMNS, values, strict=True) if v and c not in rectified}
+        update(db, contact_id, {**updates, "last_seen": seen})
+    sources.upsert(db, contact_id, provenance, fields)
+    return contact_id
+
+
+class ContactWriter:
+    """Upserts contacts and their sources (``store``), each save all-or-nothing, in a
+    ``Batch`` committed every ``batch_size`` saves and on ``flush``. The SQLite crawl queues
+    its contacts in ``SqliteStore`` instead; PostgreSQL's uses this with one save per
+    transaction (``postgres_store``)."""
 
     def __init__(
         self,
@@ -70,75 +149,25 @@ class ContactWriter:
         self.legal_basis = legal_basis
         self.batch = batch if batch is not None else Batch(db, batch_size)
         self.suppression = suppression
-        self._insert = (
-            f"INSERT INTO contacts ({', '.join(COLUMNS)}, purpose, legal_basis, dedupe_key, "
-            f"first_seen, last_seen, retention_until) "
-            f"VALUES ({marks(COLUMNS)}, ?, ?, ?, ?, ?, ?) RETURNING id"
-        )
-
-    def _find(self, keys: list[str], contact: Mapping[str, Any]) -> int | None:
-        row = self.db.execute(
-            f"SELECT id FROM contacts WHERE purpose = ? AND dedupe_key IN ({marks(keys)}) LIMIT 1",
-            [self.purpose, *keys],
-        ).fetchone()
-        if row:
-            return int(row[0])
-        for column in IDENTIFIERS:
-            if contact.get(column):
-                row = self.db.execute(
-                    f"SELECT id FROM contacts WHERE purpose = ? AND {column} = ? LIMIT 1",
-                    [self.purpose, contact[column]],
-                ).fetchone()
-                if row:
-                    return int(row[0])
-        return None
 
     def _lock(self, keys: list[str], contact: Mapping[str, Any]) -> None:
-        names = [f"contact:{self.purpose}:{key}" for key in keys]
-        if self.suppression is not None:
-            for kind in IDENTIFIERS:
-                if contact.get(kind):
-                    names += self.suppression.lock_names(kind, str(contact[kind]))
-        self.db.lock_keys(names)
+        """The locks ``save`` takes first (the contact's identities)."""
+        _lock(self.db, self.purpose, keys, contact, self.suppression)
 
     def save(self, contact: Mapping[str, Any], provenance: Provenance, fields: list[str]) -> int:
         """Store one contact seen at one source; return its id."""
-        keys = dedupe_keys(contact)
-        if not keys:
+        if not dedupe_keys(contact):
             raise ValueError("a contact needs an email, a phone or a name to be stored")
-        seen = provenance.retrieved_at
-        values = [contact.get(c) or None for c in COLUMNS]
         with self.batch.write():
-            self._lock(keys, contact)
-            if self.suppression is not None and suppressed(contact, self.suppression):
-                raise ContactDropped(
-                    "suppressed", Rule.R8, "put on the suppression list while it was collected"
-                )
-            contact_id = self._find(keys, contact)
-            if contact_id is None:
-                row = self.db.execute(
-                    self._insert,
-                    [
-                        *values,
-                        self.purpose,
-                        self.legal_basis,
-                        keys[0],
-                        seen,
-                        seen,
-                        retention_until(seen),
-                    ],
-                ).fetchone()
-                contact_id = int(row[0])
-            else:
-                # A value the person had rectified (their right, Art. 16) is not overwritten
-                # by a page that still shows the old one.
-                rectified = events.rectified_fields(self.db, contact_id)
-                updates = {
-                    c: v for c, v in zip(COLUMNS, values, strict=True) if v and c not in rectified
-                }
-                update(self.db, contact_id, {**updates, "last_seen": seen})
-            sources.upsert(self.db, contact_id, provenance, fields)
-        return contact_id
+            return store(
+                self.db,
+                self.purpose,
+                self.legal_basis,
+                contact,
+                provenance,
+                fields,
+                self.suppression,
+            )
 
     def flush(self) -> None:
         self.batch.commit()

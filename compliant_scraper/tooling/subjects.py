@@ -124,36 +124,49 @@ def remove_person(
 ) -> Removal:
     """``erase`` (reason ``erasure``) or ``object`` (reason ``objection``) the person."""
     reason = {"erase": "erasure", "object": "objection"}[action]
-    found, identifiers = person_contacts(db, ident)
-    if not found and ident.kind == "id":
-        raise ToolingError(f"no contact matches {ident}")
-    # Suppress first, each in its own transaction: if anything below fails, the person is
-    # at least never collected again. Each add holds the identifier's lock, which every
-    # contact writer takes too (store.contacts.ContactWriter), so the person's contacts are
-    # found again once their identifiers are listed: a contact a crawl stored meanwhile
-    # (its writer held the lock first) is seen, and none can be stored after.
-    hashes: list[dict[str, str]] = []
-    done: set[tuple[str, str]] = set()
-    while new := [pair for pair in identifiers if pair not in done]:
-        for kind, value in new:
-            suppression.add(kind, value, reason)
-            hashes.append({"kind": kind, "hash": suppression.digest(kind, value)})
-            done.add((kind, value))
-        found, identifiers = person_contacts(db, ident)
-    ids = [int(c["id"]) for c in found]
+    failed: Exception | None = None
+    # One write transaction for the lookup, the suppression and the deletion (issue 10
+    # item 6). On SQLite its write lock serialises it with every crawl's batch: a batch
+    # either committed before (its contacts are found and deleted here) or commits after
+    # (it reads the suppression list inside its own transaction and stores nothing of the
+    # person). On PostgreSQL each add holds the identifier's lock, which every contact
+    # writer takes too (store.contacts.store), so the person's contacts are looked up
+    # again once their identifiers are listed: a contact a crawl stored meanwhile (its
+    # writer held the lock first) is seen, and none can be stored after. The deletion is a
+    # savepoint: if it fails, the suppression is still committed, so the person is at least
+    # never collected again.
     with transaction(db):
-        touched = mark_removed(db, ids, reason)
-        contacts.delete(db, ids)
-        audit_log.append(
-            db,
-            f"subject_{action}",
-            {
-                "identifier": _identifier_log(ident, suppression),
-                "contact_ids": ids,
-                "suppressed": hashes,
-                "exports": sorted(touched),
-            },
-        )
+        found, identifiers = person_contacts(db, ident)
+        if not found and ident.kind == "id":
+            raise ToolingError(f"no contact matches {ident}")
+        hashes: list[dict[str, str]] = []
+        done: set[tuple[str, str]] = set()
+        while new := [pair for pair in identifiers if pair not in done]:
+            for kind, value in new:
+                suppression.add(kind, value, reason)
+                hashes.append({"kind": kind, "hash": suppression.digest(kind, value)})
+                done.add((kind, value))
+            found, identifiers = person_contacts(db, ident)
+        ids = [int(c["id"]) for c in found]
+        touched: dict[int, set[int]] = {}
+        try:
+            with transaction(db):
+                touched = mark_removed(db, ids, reason)
+                contacts.delete(db, ids)
+                audit_log.append(
+                    db,
+                    f"subject_{action}",
+                    {
+                        "identifier": _identifier_log(ident, suppression),
+                        "contact_ids": ids,
+                        "suppressed": hashes,
+                        "exports": sorted(touched),
+                    },
+                )
+        except Exception as exc:  # raised again once the suppression is committed
+            failed = exc
+    if failed is not None:
+        raise failed
     amendments = rewrite_files(db, touched, reason)
     kinds = list(dict.fromkeys(h["kind"] for h in hashes))
     return Removal(action, ids, kinds, amendments, not hashes)
