@@ -15,9 +15,10 @@ from scrapy.utils.misc import load_object
 
 from ..config import apply_environment
 from ..errors import ComplianceConfigError
-from . import cluster_mode, httpcache, last_check, logfile
+from . import cluster_mode, feeds, httpcache, last_check, logfile
 from .components import COMPONENTS, SCRAPY_ROBOTS_MIDDLEWARE
 from .context import ComplianceContext
+from .feed_ledger import FeedRecorder
 from .logformatter import ComplianceLogFormatter
 from .startup import LOG_FORMATTER, missing_in_engine, refuse_start
 
@@ -35,6 +36,7 @@ class ComplianceAddon:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        self.feeds = FeedRecorder(crawler)  # each closed feed is recorded as an export
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ComplianceAddon:
@@ -62,6 +64,8 @@ class ComplianceAddon:
         except ComplianceConfigError as exc:
             refuse_start(exc)
             raise
+        # Feeds are exports: flat provenance, CSV cells neutralised, owner-only files.
+        feeds.install(settings)
         # Cluster mode (COMPLIANCE_CLUSTER_REDIS_URL): the shared scheduler, or a refusal.
         try:
             cluster_mode.install(settings)

@@ -66,5 +66,6 @@ def purge(db: Db, today: date, *, dry_run: bool = False) -> PurgeResult:
                 "exports": sorted(touched),
             },
         )
+    contacts.forget_deleted(db)
     amendments = rewrite_files(db, touched, "retention")
     return PurgeResult(today, found, False, purge_id, amendments)
