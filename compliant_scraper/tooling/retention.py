@@ -76,5 +76,6 @@ def purge(
                 "exports": sorted(touched),
             },
         )
+    contacts.forget_deleted(db)
     amendments = rewrite_files(db, touched, "retention", on_progress)
     return PurgeResult(today, found, False, purge_id, amendments)

@@ -173,6 +173,7 @@ def remove_person(
             failed = exc
     if failed is not None:
         raise failed
+    contacts.forget_deleted(db)
     amendments = rewrite_files(db, touched, reason, on_progress)
     kinds = list(dict.fromkeys(h["kind"] for h in hashes))
     return Removal(action, ids, kinds, amendments, not hashes)
