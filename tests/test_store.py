@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import stat
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from compliant_scraper.errors import ContactDropped
 from compliant_scraper.law import retention_until
 from compliant_scraper.provenance import Provenance
 from compliant_scraper.records import Refusal
+from compliant_scraper.store import contacts as contacts_module
 from compliant_scraper.store.backend import Db
 from compliant_scraper.store.contacts import ContactWriter, dedupe_keys
 from compliant_scraper.store.database import open_database
@@ -159,3 +161,14 @@ def test_a_person_suppressed_after_screening_is_not_stored(
     writer.flush()
     assert [r["name"] for r in rows(db, "SELECT name FROM contacts")] == ["Paul Durand"]
     assert count(db, "sources") == 1 and one(db, "sources", kept, "contact_id")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Jeanne  MARTIN", " Cabinet\tMartin & Fils ", "Éva Dupont", "ÉVA  DUPONT", "ﬁrm Straße", ""],
+)
+def test_name_folding_fast_path_agrees_with_unicode_folding(text: str) -> None:
+    """The ASCII shortcut of the de-duplication key (issue 16) folds exactly as NFKD does."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    expected = " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    assert contacts_module._fold(text) == expected
