@@ -395,8 +395,7 @@ def test_concurrent_writers_never_lose_committed_rows(tmp_path: Path) -> None:
         path = tmp_path / f"round{round_}.db"
         open_database(path).close()
         writers = [
-            subprocess.Popen([sys.executable, "-c", _APPENDER, str(path), str(n)])
-            for n in range(4)
+            subprocess.Popen([sys.executable, "-c", _APPENDER, str(path), str(n)]) for n in range(4)
         ]
         assert [w.wait(timeout=120) for w in writers] == [0, 0, 0, 0]
         lost.append(160 - count(path, "audit_log"))
