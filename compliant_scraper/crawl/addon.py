@@ -19,6 +19,7 @@ from . import cluster_mode, feeds, httpcache, last_check, logfile
 from .components import COMPONENTS, SCRAPY_ROBOTS_MIDDLEWARE
 from .context import ComplianceContext
 from .feed_ledger import FeedRecorder
+from .log_summary import ComplianceLogStats
 from .logformatter import ComplianceLogFormatter
 from .startup import LOG_FORMATTER, missing_in_engine, refuse_start
 
@@ -37,6 +38,7 @@ class ComplianceAddon:
         self.crawler = crawler
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         self.feeds = FeedRecorder(crawler)  # each closed feed is recorded as an export
+        self.log_summary = ComplianceLogStats(crawler)  # every LOGSTATS_INTERVAL
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ComplianceAddon:
