@@ -24,6 +24,7 @@ from ..store.opposition import active_lists
 from ..tooling.opposition_import import import_list
 from ._app import main
 from ._options import db_option, key_file_option, key_path
+from ._progress import Bar
 
 
 @main.group()
@@ -63,15 +64,17 @@ def import_command(
     file.open("rb").close()
     database = open_database(db_path)
     try:
-        report = import_list(
-            database,
-            file,
-            name=name,
-            jurisdiction=jurisdiction,
-            list_date=day,
-            skip_invalid=skip_invalid,
-            default_region=region,
-        )
+        with Bar(f"Reading {file.name}") as bar:
+            report = import_list(
+                database,
+                file,
+                name=name,
+                jurisdiction=jurisdiction,
+                list_date=day,
+                skip_invalid=skip_invalid,
+                default_region=region,
+                on_progress=bar,
+            )
     except InvalidLinesError as exc:
         raise click.ClickException(
             f"{file}: {describe_lines(exc.count, exc.lines)}; nothing imported; "

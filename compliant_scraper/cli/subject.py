@@ -14,6 +14,7 @@ from ..tooling.lookup import parse_identifier
 from ..tooling.screening import open_suppression
 from ._app import main
 from ._options import db_option, key_file_option, key_path, region_option
+from ._progress import Bar
 
 _yes = click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 
@@ -50,7 +51,8 @@ def _remove(
     verb = {"erase": "Erase", "object": "Record the objection of"}[action]
     if not yes:
         click.confirm(f"{verb} {ident}: {what}; add to the suppression list?", abort=True)
-    done = subjects.remove_person(db, suppression, ident, action=action)
+    with Bar("Amending exports") as bar:
+        done = subjects.remove_person(db, suppression, ident, action=action, on_progress=bar)
     click.echo(
         f"{'Erased' if action == 'erase' else 'Objection recorded'}: {ident}; "
         f"contacts deleted: {', '.join(map(str, done.contact_ids)) or 'none'}; "

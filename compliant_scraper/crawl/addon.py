@@ -17,6 +17,7 @@ from . import cluster_mode, feeds, last_check
 from .components import COMPONENTS, SCRAPY_ROBOTS_MIDDLEWARE
 from .context import ComplianceContext
 from .feed_ledger import FeedRecorder
+from .log_summary import ComplianceLogStats
 from .logformatter import ComplianceLogFormatter
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class ComplianceAddon:
         self.crawler = crawler
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         self.feeds = FeedRecorder(crawler)  # each closed feed is recorded as an export
+        self.log_summary = ComplianceLogStats(crawler)  # every LOGSTATS_INTERVAL
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ComplianceAddon:
