@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from ..clock import today_utc
-from ..config import DEFAULTS
 from ..law import check_list_date, list_age
 from ..opposition.lists import (
     ImportReport,
@@ -22,6 +21,7 @@ from ..store import suppression
 from ..store.database import open_database, open_read_only
 from ..store.opposition import active_lists
 from ..tooling.opposition_import import import_list
+from . import _project
 from ._app import main
 from ._options import db_option, key_file_option, key_path
 from ._progress import Bar
@@ -41,8 +41,8 @@ def bloctel() -> None:
 @click.option("--jurisdiction", default="FR", show_default=True, help="Country of the list.")
 @click.option(
     "--region",
-    default=DEFAULTS["COMPLIANCE_DEFAULT_REGION"],
-    show_default=True,
+    default=_project.default_region,
+    show_default=_project.REGION_SHOWN,
     help="Country whose national format the file's numbers use.",
 )
 def import_command(

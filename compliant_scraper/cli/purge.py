@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from ..clock import today_utc
-from ..tooling import retention
+from ..tooling import httpcache, retention
 from ..tooling.base import open_existing, open_report
+from . import _project
 from ._app import main
 from ._options import db_option
 from ._progress import Bar
@@ -37,3 +38,6 @@ def purge_command(dry_run: bool, db_path: Path) -> None:
         for a in result.amendments:
             state = "rewritten" if a.rewritten else a.note
             click.echo(f"Export {a.export_id} (recipient {a.recipient}): {state}")
+    cache = httpcache.inspect(_project.httpcache_dir())
+    if cache is not None:
+        click.echo(cache.describe())
