@@ -27,6 +27,7 @@ DEFAULTS: Final[dict[str, Any]] = {
     "COMPLIANCE_WRITE_BATCH_SIZE": 2000,
     "COMPLIANCE_WRITE_BATCH_SECONDS": 1.0,
     "COMPLIANCE_DB_BUSY_TIMEOUT": 30.0,
+    "COMPLIANCE_AUDIT_KEY_FILE": None,
     # Cluster mode (docs/cluster.md); parsed by compliant_scraper.cluster.config.
     "COMPLIANCE_STORE_URL": None,
     "COMPLIANCE_CLUSTER_REDIS_URL": None,
@@ -57,6 +58,7 @@ class Config:
     extract_max_seconds: float
     write_batch_seconds: float = 1.0
     db_busy_timeout: float = 30.0
+    audit_key_file: Path | None = None  # None: store.audit_log.default_key_file
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Config:
@@ -76,6 +78,8 @@ class Config:
 
         db_path = Path(str(get("COMPLIANCE_DB")))
         key_file = get("COMPLIANCE_KEY_FILE")
+        audit_key = get("COMPLIANCE_AUDIT_KEY_FILE")
+        audit_key_file = Path(str(audit_key)) if audit_key else None
         region = str(get("COMPLIANCE_DEFAULT_REGION")).upper()
         if len(region) != 2 or not region.isalpha():
             raise ComplianceConfigError(
@@ -98,6 +102,7 @@ class Config:
             extract_max_seconds=positive_number("COMPLIANCE_EXTRACT_MAX_SECONDS"),
             write_batch_seconds=positive_number("COMPLIANCE_WRITE_BATCH_SECONDS"),
             db_busy_timeout=positive_number("COMPLIANCE_DB_BUSY_TIMEOUT"),
+            audit_key_file=audit_key_file,
         )
 
 
