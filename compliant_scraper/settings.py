@@ -18,12 +18,6 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
 AUTOTHROTTLE_ENABLED = False
 
-# Scrapy starts CONCURRENT_ITEMS tasks for every response's output, whatever the number of
-# items in it (default 100): a directory page yields one contact or a few. 16 measured about
-# 10% less CPU per page on both sides of the benchmark, the same items in the same order
-# (docs/performance.md, issue 16 item 3).
-CONCURRENT_ITEMS = 16
-
 COMPLIANCE_POLICY_DIR = "policies"
 COMPLIANCE_DB = "compliance.db"
 COMPLIANCE_DEFAULT_REGION = "FR"
