@@ -7,10 +7,12 @@ from pathlib import Path
 import click
 
 from ..clock import today_utc
-from ..tooling import retention
+from ..tooling import httpcache, retention
 from ..tooling.base import open_existing, open_report
+from . import _project
 from ._app import main
 from ._options import db_option
+from ._progress import Bar
 
 
 @main.command("purge", short_help="Delete contacts past retention (R9).")
@@ -19,7 +21,8 @@ from ._options import db_option
 def purge_command(dry_run: bool, db_path: Path) -> None:
     """Delete contacts past retention_until, with their sources; print and record them."""
     db = open_report(db_path) if dry_run else open_existing(db_path)  # a dry run only reads
-    result = retention.purge(db, today_utc(), dry_run=dry_run)
+    with Bar("Purging") as bar:
+        result = retention.purge(db, today_utc(), dry_run=dry_run, on_progress=bar)
     for e in result.expired:
         click.echo(
             f"contact {e.contact_id} ({e.purpose}): first seen {e.first_seen}, "
@@ -35,3 +38,6 @@ def purge_command(dry_run: bool, db_path: Path) -> None:
         for a in result.amendments:
             state = "rewritten" if a.rewritten else a.note
             click.echo(f"Export {a.export_id} (recipient {a.recipient}): {state}")
+    cache = httpcache.inspect(_project.httpcache_dir())
+    if cache is not None:
+        click.echo(cache.describe())

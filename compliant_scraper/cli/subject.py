@@ -8,12 +8,14 @@ from pathlib import Path
 import click
 
 from ..clock import today_utc
-from ..tooling import subjects
+from ..tooling import httpcache, subjects
 from ..tooling.base import open_existing, parse_day
 from ..tooling.lookup import parse_identifier
 from ..tooling.screening import open_suppression
+from . import _project
 from ._app import main
 from ._options import db_option, key_file_option, key_path, region_option
+from ._progress import Bar
 
 _yes = click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 
@@ -50,7 +52,8 @@ def _remove(
     verb = {"erase": "Erase", "object": "Record the objection of"}[action]
     if not yes:
         click.confirm(f"{verb} {ident}: {what}; add to the suppression list?", abort=True)
-    done = subjects.remove_person(db, suppression, ident, action=action)
+    with Bar("Amending exports") as bar:
+        done = subjects.remove_person(db, suppression, ident, action=action, on_progress=bar)
     click.echo(
         f"{'Erased' if action == 'erase' else 'Objection recorded'}: {ident}; "
         f"contacts deleted: {', '.join(map(str, done.contact_ids)) or 'none'}; "
@@ -67,6 +70,9 @@ def _remove(
             click.echo(f"Export {a.export_id} ({a.path}): rewritten without the person")
         else:
             click.echo(f"Export {a.export_id} (recipient {a.recipient}): {a.note} (Art. 19)")
+    cache = httpcache.inspect(_project.httpcache_dir())
+    if cache is not None:  # page copies may hold the person: files, not rows
+        click.echo(cache.describe(), err=True)
 
 
 @subject.command("erase", short_help="Erase the person and suppress them (Art. 17).")

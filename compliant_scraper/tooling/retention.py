@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..clock import utcnow
+from ..opposition.lists import OnProgress
 from ..store import audit_log, contacts, runs
 from ..store.backend import Db
 from ..store.transaction import transaction
@@ -36,6 +37,9 @@ class PurgeResult:
     amendments: list[Amendment] = field(default_factory=list)
 
 
+_PROGRESS_STEP = 5000  # contacts deleted between two progress reports
+
+
 def expired(db: Db, today: date) -> list[Expired]:
     """Contacts whose retention date is before ``today``, oldest first."""
     return [Expired(*row) for row in contacts.expired(db, today.isoformat())]
@@ -45,7 +49,9 @@ def count_expired(db: Db, today: date) -> int:
     return contacts.count_expired(db, today.isoformat())
 
 
-def purge(db: Db, today: date, *, dry_run: bool = False) -> PurgeResult:
+def purge(
+    db: Db, today: date, *, dry_run: bool = False, on_progress: OnProgress | None = None
+) -> PurgeResult:
     """Delete what is past retention (or, with ``dry_run``, only say what would be)."""
     found = expired(db, today)
     if dry_run or not found:
@@ -53,7 +59,11 @@ def purge(db: Db, today: date, *, dry_run: bool = False) -> PurgeResult:
     ids = [e.contact_id for e in found]
     with transaction(db):
         touched = mark_removed(db, ids, "retention")
-        contacts.delete(db, ids)
+        for start in range(0, len(ids), _PROGRESS_STEP):
+            step = ids[start : start + _PROGRESS_STEP]
+            contacts.delete(db, step)
+            if on_progress is not None:
+                on_progress(len(step), len(ids))
         purge_id = runs.add_purge(db, utcnow(), today.isoformat(), ids)
         audit_log.append(
             db,
@@ -67,5 +77,5 @@ def purge(db: Db, today: date, *, dry_run: bool = False) -> PurgeResult:
             },
         )
     contacts.forget_deleted(db)
-    amendments = rewrite_files(db, touched, "retention")
+    amendments = rewrite_files(db, touched, "retention", on_progress)
     return PurgeResult(today, found, False, purge_id, amendments)

@@ -20,6 +20,7 @@ from typing import Any, Final
 
 from ..clock import day_of, utcnow
 from ..law import after_contact
+from ..opposition.lists import OnProgress
 from ..store import audit_log, contacts, events, exports, notices
 from ..store.backend import Db
 from ..store.suppression import SuppressionList
@@ -120,7 +121,12 @@ def _stored(kind: str, value: str) -> Identifier:
 
 
 def remove_person(
-    db: Db, suppression: SuppressionList, ident: Identifier, *, action: str
+    db: Db,
+    suppression: SuppressionList,
+    ident: Identifier,
+    *,
+    action: str,
+    on_progress: OnProgress | None = None,
 ) -> Removal:
     """``erase`` (reason ``erasure``) or ``object`` (reason ``objection``) the person."""
     reason = {"erase": "erasure", "object": "objection"}[action]
@@ -168,7 +174,7 @@ def remove_person(
     if failed is not None:
         raise failed
     contacts.forget_deleted(db)
-    amendments = rewrite_files(db, touched, reason)
+    amendments = rewrite_files(db, touched, reason, on_progress)
     kinds = list(dict.fromkeys(h["kind"] for h in hashes))
     return Removal(action, ids, kinds, amendments, not hashes)
 
