@@ -221,6 +221,7 @@ def open_store(config: Config) -> ComplianceStore:
             config.write_batch_size,
             config.write_batch_seconds,
             config.db_busy_timeout,
+            config.audit_key_file,
         )
     if importlib.util.find_spec("psycopg") is None:
         raise ComplianceConfigError(

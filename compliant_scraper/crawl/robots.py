@@ -40,7 +40,7 @@ from ..policy.hosts import host_of_url
 from ..provenance import origin_of
 from ..records import RobotsSnapshot
 from ..reservations import answers
-from ..reservations.robots_rules import RobotsRules, product_token
+from ..reservations.robots_rules import RobotsRules, product_token, readable_text
 from . import meta
 from .cluster_state import ClusterState
 from .cluster_state import sleep as cluster_sleep
@@ -375,7 +375,7 @@ class StrictRobotsMiddleware:
             status=status,
             error=error,
             sha256=sha256,
-            body=parsed.decode("utf-8", "replace"),
+            body=readable_text(parsed),  # as parsed: a UTF-16 file is stored as text
         )
         self.store.record_robots_snapshot(snapshot)
         if self.cluster is not None:
