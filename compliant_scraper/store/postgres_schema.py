@@ -99,6 +99,11 @@ MIGRATIONS: Final = (
             "count BIGINT NOT NULL, contact_ids TEXT NOT NULL)",
         ),
     ),
+    Migration(
+        # schema.py m005: each opposition list's digest of its numbers (audit_rows.py).
+        "p002_audit_covers_rows",
+        ("ALTER TABLE opposition_lists ADD COLUMN numbers_sha256 TEXT",),
+    ),
 )
 
 _TABLE: Final = (
