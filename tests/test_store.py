@@ -101,7 +101,8 @@ def test_recrawl_same_url_updates_source(tmp_path: Path) -> None:
     writer.flush()
     rows = list(db["sources"].rows_where("contact_id = ?", [cid]))
     assert len(rows) == 1
-    assert rows[0]["retrieved_at"] == "2027-01-01T00:00:00Z"
+    assert rows[0]["last_retrieved_at"] == "2027-01-01T00:00:00Z"
+    assert rows[0]["first_retrieved_at"] == "2026-11-23T10:00:00Z"  # kept (issue 13)
 
 
 def test_contacts_per_purpose_are_separate(tmp_path: Path) -> None:

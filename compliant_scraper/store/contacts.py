@@ -11,30 +11,24 @@ events go with it, in the caller's transaction.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
 from ..law import retention_until
 from ..provenance import Provenance
 from ..values.fields import COLUMNS, IDENTIFIERS, NAME_FIELDS
+from ..values.persons import fold, person_name
 from . import events, sources
 from .backend import Db, chunks, marks, rows_as_dicts
 from .transaction import Batch
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-
-
 def dedupe_keys(contact: Mapping[str, Any]) -> list[str]:
     """The keys that recognise this contact, strongest first."""
     keys = [f"{kind}:{contact[kind]}" for kind in IDENTIFIERS if contact.get(kind)]
-    first, *parts = NAME_FIELDS  # "name", else "given_name family_name"
-    name = contact.get(first) or " ".join(str(contact[k]) for k in parts if contact.get(k))
+    name = person_name(contact)  # "name", else "given_name family_name", folded
     if name:
-        keys.append(f"name:{_fold(str(name))}|{_fold(str(contact.get('organization') or ''))}")
+        keys.append(f"name:{name}|{fold(str(contact.get('organization') or ''))}")
     return keys
 
 
@@ -55,27 +49,31 @@ class ContactWriter:
         self.purpose = purpose
         self.legal_basis = legal_basis
         self.batch = batch if batch is not None else Batch(db, batch_size)
+        self._read: set[str] = set()
         self._insert = (
             f"INSERT INTO contacts ({', '.join(COLUMNS)}, purpose, legal_basis, dedupe_key, "
-            f"first_seen, last_seen, retention_until) "
-            f"VALUES ({marks(COLUMNS)}, ?, ?, ?, ?, ?, ?) RETURNING id"
+            f"name_key, first_seen, last_seen, retention_until) "
+            f"VALUES ({marks(COLUMNS)}, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
         )
 
-    def _find(self, keys: list[str], contact: Mapping[str, Any]) -> int | None:
+    def _find(self, keys: list[str], contact: Mapping[str, Any]) -> tuple[int, bool] | None:
+        """(id, restricted?) of the stored contact these keys recognise, or None."""
         row = self.db.execute(
-            f"SELECT id FROM contacts WHERE purpose = ? AND dedupe_key IN ({marks(keys)}) LIMIT 1",
+            "SELECT id, restricted_at FROM contacts WHERE purpose = ? "
+            f"AND dedupe_key IN ({marks(keys)}) LIMIT 1",
             [self.purpose, *keys],
         ).fetchone()
         if row:
-            return int(row[0])
+            return int(row[0]), row[1] is not None
         for column in IDENTIFIERS:
             if contact.get(column):
                 row = self.db.execute(
-                    f"SELECT id FROM contacts WHERE purpose = ? AND {column} = ? LIMIT 1",
+                    "SELECT id, restricted_at FROM contacts "
+                    f"WHERE purpose = ? AND {column} = ? LIMIT 1",
                     [self.purpose, contact[column]],
                 ).fetchone()
                 if row:
-                    return int(row[0])
+                    return int(row[0]), row[1] is not None
         return None
 
     def save(self, contact: Mapping[str, Any], provenance: Provenance, fields: list[str]) -> int:
@@ -86,8 +84,8 @@ class ContactWriter:
         seen = provenance.retrieved_at
         values = [contact.get(c) or None for c in COLUMNS]
         with self.batch.write():
-            contact_id = self._find(keys, contact)
-            if contact_id is None:
+            found = self._find(keys, contact)
+            if found is None:
                 row = self.db.execute(
                     self._insert,
                     [
@@ -95,13 +93,18 @@ class ContactWriter:
                         self.purpose,
                         self.legal_basis,
                         keys[0],
+                        person_name(contact) or None,
                         seen,
                         seen,
                         retention_until(seen),
                     ],
                 ).fetchone()
                 contact_id = int(row[0])
+            elif found[1]:
+                # Restricted (Art. 18): kept, not used; a re-crawl does not update it.
+                return found[0]
             else:
+                contact_id = found[0]
                 # A value the person had rectified (their right, Art. 16) is not overwritten
                 # by a page that still shows the old one.
                 rectified = events.rectified_fields(self.db, contact_id)
@@ -111,6 +114,32 @@ class ContactWriter:
                 update(self.db, contact_id, {**updates, "last_seen": seen})
             sources.upsert(self.db, contact_id, provenance, fields)
         return contact_id
+
+    # -- pages that no longer carry their contacts (issue 13, R9) -----------------------
+
+    GONE_STATUSES: Final = {404: "http_404", 410: "http_410"}
+
+    def page_answered(self, url: str, status: int, at: str) -> None:
+        """A page of this crawl answered: 404/410 marks its sources gone at once; a 2xx page
+        is remembered, and its contacts not seen there again are marked at ``close_pages``."""
+        reason = self.GONE_STATUSES.get(status)
+        if reason is not None:
+            with self.batch.write():
+                sources.mark_gone(self.db, url, at, reason)
+        elif 200 <= status < 300:
+            self._read.add(url)
+
+    def page_failed(self, url: str) -> None:
+        """The spider failed on this page: what it did not yield says nothing."""
+        self._read.discard(url)
+
+    def close_pages(self, run_id: str, at: str) -> None:
+        """Mark ``contact_absent`` the sources of every page read in this run that did not
+        give their contact again (every response was parsed before the pipelines close)."""
+        with self.batch.write():
+            for url in sorted(self._read):
+                sources.mark_absent(self.db, url, self.purpose, run_id, at)
+        self._read.clear()
 
     def flush(self) -> None:
         self.batch.commit()
@@ -130,6 +159,13 @@ def by_email(db: Db, forms: Sequence[str]) -> list[dict[str, Any]]:
             f"SELECT * FROM contacts WHERE lower(email) IN ({marks(forms)}) ORDER BY id",
             list(forms),
         )
+    )
+
+
+def by_name_key(db: Db, name_key: str) -> list[dict[str, Any]]:
+    """Contacts whose folded name is ``name_key`` (candidates for the same person), by id."""
+    return rows_as_dicts(
+        db.execute("SELECT * FROM contacts WHERE name_key = ? ORDER BY id", [name_key])
     )
 
 
@@ -210,7 +246,8 @@ _UPDATABLE: Final = frozenset(COLUMNS) | {"last_seen", "last_contact_at", "reten
 
 
 def update(db: Db, contact_id: int, values: Mapping[str, Any]) -> None:
-    """Set these columns of one contact (the names are checked: never user text)."""
+    """Set these columns of one contact (the names are checked: never user text); a changed
+    name also changes ``name_key``, what links the person's records."""
     unknown = set(values) - _UPDATABLE
     if unknown:
         raise ValueError(f"not updatable contact columns: {sorted(unknown)}")
@@ -218,6 +255,40 @@ def update(db: Db, contact_id: int, values: Mapping[str, Any]) -> None:
         return
     sets = ", ".join(f"{column} = ?" for column in values)
     db.execute(f"UPDATE contacts SET {sets} WHERE id = ?", [*values.values(), contact_id])
+    if set(values) & set(NAME_FIELDS):
+        (row,) = by_id(db, contact_id) or [{}]
+        db.execute(
+            "UPDATE contacts SET name_key = ? WHERE id = ?",
+            [person_name(row) or None, contact_id],
+        )
+
+
+def restrict(db: Db, contact_ids: Sequence[int], at: str, reason: str) -> None:
+    """Restrict these contacts (Art. 18): kept, never exported, not updated by a crawl."""
+    for chunk in chunks(contact_ids):
+        db.execute(
+            f"UPDATE contacts SET restricted_at = ?, restricted_reason = ? "
+            f"WHERE id IN ({marks(chunk)})",
+            [at, reason, *chunk],
+        )
+
+
+def unrestrict(db: Db, contact_ids: Sequence[int]) -> None:
+    for chunk in chunks(contact_ids):
+        db.execute(
+            "UPDATE contacts SET restricted_at = NULL, restricted_reason = NULL "
+            f"WHERE id IN ({marks(chunk)})",
+            list(chunk),
+        )
+
+
+def restricted(db: Db) -> list[tuple[int, str, str, str]]:
+    """(id, purpose, restricted_at, reason) of every restricted contact, oldest first."""
+    rows = db.execute(
+        "SELECT id, purpose, restricted_at, restricted_reason FROM contacts "
+        "WHERE restricted_at IS NOT NULL ORDER BY restricted_at, id"
+    ).fetchall()
+    return [(int(r[0]), r[1], r[2], r[3]) for r in rows]
 
 
 def delete(db: Db, contact_ids: Sequence[int]) -> None:

@@ -179,3 +179,35 @@ def m004_opposition_audit(db: Database) -> None:
     db.execute(
         "CREATE UNIQUE INDEX opposition_lists_one_active ON opposition_lists(name) WHERE active = 1"
     )
+
+
+@migrations()
+def m005_people_and_time(db: Database) -> None:
+    """Issue 13: one person across records, and time that is not overwritten.
+
+    - ``contacts.name_key``: the folded name (``values.persons.person_name``), so the records
+      of one person (same name and organisation, or same name and postal address) are found
+      by an index, not a scan; ``restricted_at`` and ``restricted_reason``: Art. 18.
+    - ``sources.retrieved_at`` becomes ``last_retrieved_at`` beside a new
+      ``first_retrieved_at`` (a re-crawl no longer overwrites when a value was first
+      collected); ``gone_at`` and ``gone_reason`` (``http_404``, ``http_410``,
+      ``contact_absent``) mark a source page that no longer carries the contact.
+    """
+    from ..values.persons import person_name
+
+    contacts = db.table("contacts")
+    contacts.add_column("name_key", str)
+    contacts.add_column("restricted_at", str)
+    contacts.add_column("restricted_reason", str)
+    rows = db.execute("SELECT id, name, given_name, family_name FROM contacts").fetchall()
+    for cid, name, given, family in rows:
+        key = person_name({"name": name, "given_name": given, "family_name": family})
+        db.execute("UPDATE contacts SET name_key = ? WHERE id = ?", [key or None, cid])
+    contacts.create_index(["name_key"])
+    db.execute("ALTER TABLE sources RENAME COLUMN retrieved_at TO last_retrieved_at")
+    sources = db.table("sources")
+    sources.add_column("first_retrieved_at", str)
+    sources.add_column("gone_at", str)
+    sources.add_column("gone_reason", str)
+    db.execute("UPDATE sources SET first_retrieved_at = last_retrieved_at")
+    sources.create_index(["url"])
