@@ -13,7 +13,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from .product import __version__
 
 # public name -> the module that defines it
 _EXPORTS: dict[str, str] = {
@@ -42,6 +42,7 @@ _EXPORTS: dict[str, str] = {
     "Purpose": ".policy.model",
     "Registry": ".policy.model",
     "Provenance": ".provenance",
+    "provenance_of": ".crawl.items",
     "Rule": ".rules",
 }
 
@@ -71,6 +72,7 @@ __all__ = [
     "decide",
     "extract_contacts",
     "load_registry",
+    "provenance_of",
     "scan",
     "validate_directory",
 ]
@@ -93,6 +95,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see
     from .config import DEFAULTS, Config
     from .crawl.addon import ComplianceAddon
     from .crawl.context import ComplianceContext
+    from .crawl.items import provenance_of
     from .crawl.refusals import (
         ComplianceDrop,
         ComplianceRefusal,

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
-
-from scrapy.settings import BaseSettings
+from typing import TYPE_CHECKING, Any, Final
 
 from .errors import ComplianceConfigError
+
+if TYPE_CHECKING:  # a type only: the command line reads DEFAULTS without loading Scrapy
+    from scrapy.settings import BaseSettings
 
 DEFAULTS: Final[dict[str, Any]] = {
     "COMPLIANCE_POLICY_DIR": "policies",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from compliant_scraper import product
+
 BOT_NAME = "compliant_scraper"
 SPIDER_MODULES = ["compliant_scraper.spiders"]
 NEWSPIDER_MODULE = "compliant_scraper.spiders"
@@ -9,7 +11,7 @@ NEWSPIDER_MODULE = "compliant_scraper.spiders"
 ADDONS = {"compliant_scraper.addon.ComplianceAddon": 0}
 
 # Identify the crawler honestly; robots.txt groups are matched on this product token.
-USER_AGENT = "compliant-scraper/0.1 (+https://example.invalid/compliant-scraper)"
+USER_AGENT = product.USER_AGENT
 
 # Be polite by default.
 CONCURRENT_REQUESTS_PER_DOMAIN = 4

@@ -6,56 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from test_tooling_fixtures import RUN, TODAY, Env, add_contact, day, make_env
+from support.tooling import day, filled_env, make_env
 
 from compliant_scraper.store import audit_log
 from compliant_scraper.tooling import audit_serve
-
-
-def filled_env(tmp_path: Path) -> Env:
-    env = make_env(tmp_path)
-    db = env.db
-    add_contact(db, name="Jeanne Martin", email="jeanne.martin@cabinet-martin.fr")
-    add_contact(
-        db,
-        name="Paul Durand",
-        email="paul.durand@durand.fr",
-        sources=("https://annuaire.test/p/2", "https://pros.annuaire.test/x"),
-    )
-    add_contact(db, name="Old Timer", email="old@timer.fr", days_ago=3 * 366 + 2)
-    for stage, rule, domain in [
-        ("policy", "R2", "linkedin.com"),
-        ("policy", "R2", "linkedin.com"),
-        ("robots", "R3", "annuaire.test"),
-    ]:
-        db["refusals"].insert(
-            {
-                "run_id": RUN,
-                "url": f"https://{domain}/x",
-                "domain": domain,
-                "stage": stage,
-                "rule": rule,
-                "reason": "test",
-                "at": f"{TODAY}T10:00:00Z",
-            }
-        )
-    for reason, rule in [("not_needed_for_purpose", "R4"), ("sensitive_health", "R4")]:
-        db["drops"].insert(
-            {
-                "run_id": RUN,
-                "url": "https://annuaire.test/p/1",
-                "field": "description",
-                "reason": reason,
-                "rule": rule,
-                "at": f"{TODAY}T10:00:00Z",
-            }
-        )
-    bloctel = tmp_path / "bloctel.txt"
-    bloctel.write_text("0612345678\n0698765432\n")
-    from compliant_scraper.tooling.opposition_import import import_list
-
-    import_list(db, bloctel, list_date=day(12))
-    return env
 
 
 def test_text_report(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from test_tooling_fixtures import Env, add_contact, day, make_env
+from support.tooling import Env, add_contact, day, make_env
 
 from compliant_scraper.hashing import sha256_hex
 from compliant_scraper.store.suppression import SuppressionList

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from babel.dates import format_date
-from test_tooling_fixtures import Env, add_contact, day, make_env
+from support.tooling import Env, add_contact, day, make_env
 
 from compliant_scraper.clock import add_months, add_years
 from compliant_scraper.hashing import sha256_hex

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner, Result
-from test_tooling_fixtures import TODAY, day, domain_policy, write_registry
+from support.tooling import TODAY, day, domain_policy, write_registry
 
 from compliant_scraper.cli import main
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_tooling_fixtures import POLICY_SHA, ROBOTS_SHA, Env, add_contact, day, make_env
+from support.tooling import POLICY_SHA, ROBOTS_SHA, Env, add_contact, day, make_env
 
 
 def env_with_people(tmp_path: Path) -> Env:

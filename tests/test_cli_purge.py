@@ -7,7 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from test_tooling_fixtures import Env, add_contact, day, make_env
+from support.tooling import Env, add_contact, day, make_env
 
 from compliant_scraper.clock import add_years
 

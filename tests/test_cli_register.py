@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_tooling_fixtures import add_contact, make_env
+from support.tooling import add_contact, make_env
 
 
 def test_register_entry(tmp_path: Path) -> None:

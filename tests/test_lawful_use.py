@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_tooling_fixtures import Env, add_contact, day, make_env
+from support.tooling import Env, add_contact, day, make_env
 
 from compliant_scraper.clock import add_months
 from compliant_scraper.policy.loader import load_registry

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from test_tooling_fixtures import Env, add_contact, make_env
+from support.tooling import Env, add_contact, make_env
 
 from compliant_scraper.errors import ContactDropped
 from compliant_scraper.policy.model import Purpose

@@ -1,5 +1,8 @@
 """Tests that cannot fail are defects (issue 9 item 17): a static check of the whole suite.
 
+Also the suite's layout (issue 11 item 7): test helpers live in ``tests/support/``, never in
+a test module that other tests import, and no test installs a system package.
+
 A test function that returns early, or skips itself, passes without checking anything for
 the cases that take that path (``test_fast_path_never_disagrees`` returned before asserting
 for 2,247 of its 2,288 cases). This reads every test module and refuses, inside a test
@@ -159,3 +162,59 @@ def test_fine(values):
         "t.py:9: test_returns returns before asserting",
         "t.py:21: test_skips skips itself",
     ]
+
+
+def _imported_test_modules(source: str, name: str) -> list[str]:
+    """``from test_x import ...`` / ``import test_x``: test helpers belong in tests/support/."""
+    out = []
+    for node in ast.walk(ast.parse(source, name)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[-1].startswith(
+            "test_"
+        ):
+            out.append(f"{name}:{node.lineno}: imports {node.module}")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[-1].startswith("test_"):
+                    out.append(f"{name}:{node.lineno}: imports {alias.name}")
+    return out
+
+
+def _installs(source: str, name: str) -> list[str]:
+    """A string naming a package installer: the Makefile installs what tests need."""
+    out = []
+    for node in ast.walk(ast.parse(source, name)):
+        if isinstance(node, ast.Constant) and node.value in ("apt-get", "apt", "dnf", "brew"):
+            out.append(f"{name}:{node.lineno}: runs {node.value}")
+    return out
+
+
+def _suite_files() -> list[Path]:
+    files = sorted(p for p in TESTS.rglob("*.py") if p.name != Path(__file__).name)
+    assert len(files) > 40
+    return files
+
+
+def test_no_test_module_imports_another() -> None:
+    found = [
+        p
+        for m in _suite_files()
+        for p in _imported_test_modules(m.read_text("utf-8"), str(m.relative_to(TESTS)))
+    ]
+    assert found == []
+
+
+def test_no_test_installs_system_packages() -> None:
+    found = [p for m in _suite_files() for p in _installs(m.read_text("utf-8"), m.name)]
+    assert found == []
+
+
+def test_the_layout_checks_catch_what_they_are_for() -> None:
+    source = (
+        "from test_cli_audit import filled_env\nimport test_x\nfrom support.tooling import Env\n"
+        "subprocess.run(['apt-get', 'install', 'chromium'])\n"
+    )
+    assert _imported_test_modules(source, "t.py") == [
+        "t.py:1: imports test_cli_audit",
+        "t.py:2: imports test_x",
+    ]
+    assert _installs(source, "t.py") == ["t.py:4: runs apt-get"]

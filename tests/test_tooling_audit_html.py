@@ -1,8 +1,8 @@
 """The HTML report, opened offline in headless Chromium: its charts are there.
 
-Chromium comes from the Debian package ``chromium``. When it is missing the test set-up
-installs it (only as root, with apt-get); when that cannot be done the test is skipped with
-a message saying so, never silently passed.
+Chromium comes from the Debian package ``chromium``, which ``make system-deps`` (part of
+``make test``) installs; a test never installs anything itself. Without it the test fails,
+saying what to run.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_cli_audit import filled_env
+from support.tooling import filled_env
 
 from compliant_scraper.clock import today_utc
 from compliant_scraper.tooling.audit_html import render_html
@@ -40,34 +40,13 @@ def _find() -> str | None:
     return "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
 
 
-def _install() -> str:
-    """Why installing failed, or "" when it worked."""
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        return "not root, or no apt-get"
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (
-        ["apt-get", "install", "-y", "-qq", "chromium"],
-        ["apt-get", "update", "-qq"],
-        ["apt-get", "install", "-y", "-qq", "chromium"],
-    ):
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
-        if done.returncode == 0 and command[1] == "install":
-            return ""
-    return f"apt-get failed: {done.stderr.strip()[-300:]}"
-
-
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[str]:
     path = _find()
-    if path is None:
-        why = _install()
-        path = _find()
-        if path is None:
-            pytest.skip(
-                "headless Chromium is not installed and could not be installed "
-                f"({why}): run `apt-get install chromium` as root to open the HTML report "
-                "in a browser"
-            )
+    assert path is not None, (
+        "headless Chromium is not installed: `make system-deps` (run by `make test`) installs "
+        "Debian's chromium package; tests never install anything themselves"
+    )
     yield path
 
 
@@ -82,7 +61,6 @@ def _dump_dom(chromium: str, html_file: Path, profile: Path) -> str:
     return done.stdout
 
 
-@pytest.mark.timeout(2400)  # the fixture may apt-get install Chromium on a fresh machine
 def test_report_opens_offline_with_its_charts(chromium: str, tmp_path: Path) -> None:
     env = filled_env(tmp_path / "env")
     report = build_report(env.db, db_path=env.db_path, policy_dir=env.policies, today=today_utc())

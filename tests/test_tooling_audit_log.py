@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
-from test_tooling_fixtures import add_contact, make_env
+from support.tooling import add_contact, make_env
 
 from compliant_scraper.store import audit_log
 from compliant_scraper.store.database import open_database

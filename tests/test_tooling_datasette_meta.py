@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_tooling_fixtures import add_contact, make_env
+from support.tooling import add_contact, make_env
 
 from compliant_scraper.tooling import datasette_meta
 

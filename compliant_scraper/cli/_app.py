@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .. import __version__
+from ..product import __version__
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.logformatter import LogFormatter, LogFormatterResult
 
-from ..provenance import ITEM_KEY, Provenance
+from .items import provenance_of
 from .refusals import ComplianceDrop
 
 if TYPE_CHECKING:
@@ -27,8 +27,8 @@ _ITEM_ERROR = "Error processing item from %(source)s (values not logged)"
 
 
 def _source(item: Any, response: Response | Failure | None) -> str:
-    provenance = item.get(ITEM_KEY) if isinstance(item, dict) else None
-    if isinstance(provenance, Provenance):
+    provenance = provenance_of(item)
+    if provenance is not None:
         return provenance.source_url
     url = getattr(response, "url", None)
     return str(url) if url else "(no response)"

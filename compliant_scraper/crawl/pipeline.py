@@ -1,7 +1,8 @@
 """``CompliancePipeline``: the first item pipeline; nothing downstream sees an unscreened item.
 
 It runs ``ContactProcessor`` on every item and stores what survives with ``ContactWriter``.
-What it returns to later pipelines is the minimised, screened contact, with its provenance.
+What it returns to later pipelines is the minimised, screened contact, with its provenance, as
+an item of the class the spider yielded (``items.py``).
 
 It also tells the writer which pages answered (``response_received``): a 404 or 410 marks
 the sources at that URL gone, and a page read whose stored contacts it no longer gives marks
@@ -16,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 
 from ..errors import ContactDropped
-from ..provenance import ITEM_KEY
 from ..screening.processor import ContactProcessor
 from . import meta
 from .context import ComplianceContext
+from .items import as_mapping, screened
 from .refusals import ComplianceDrop
 
 if TYPE_CHECKING:
@@ -74,14 +75,15 @@ class CompliancePipeline:
     def spider_error(self, response: Response) -> None:
         self.writer.page_failed(response.url)
 
-    def process_item(self, item: Any) -> dict[str, Any]:
+    def process_item(self, item: Any) -> Any:
+        """The screened contact, as an item of the class received (``items.screened``)."""
         try:
-            processed = self.processor.process(item)
+            processed = self.processor.process(as_mapping(item))
         except ContactDropped as dropped:
             raise ComplianceDrop.of(dropped) from None
         self.writer.save(processed.contact, processed.provenance, processed.fields)
         self.recorder.inc_stat(meta.KEPT_CONTACTS)
-        return {**processed.contact, ITEM_KEY: processed.provenance}
+        return screened(item, processed.contact, processed.provenance)
 
     def close_spider(self) -> None:
         """Pipelines close before ``spider_closed``, where the context closes the run."""

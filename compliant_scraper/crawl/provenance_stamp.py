@@ -16,9 +16,10 @@ from itemadapter import ItemAdapter, is_item
 from scrapy import Request
 
 from ..policy.decide import Decision, decide
-from ..provenance import ITEM_KEY, Provenance, origin_of
+from ..provenance import Provenance, origin_of
 from . import meta
 from .context import ComplianceContext
+from .items import stamped
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -107,12 +108,11 @@ class ProvenanceMiddleware:
         facts = self.facts
         return decide(facts.registry, response.url, purpose=facts.purpose.name, today=facts.today)
 
-    def stamp(self, item: Any, provenance: Provenance | None) -> dict[str, Any]:
-        """A plain dict copy of ``item`` carrying its provenance (``None`` when it has none)."""
-        data = dict(ItemAdapter(item).items())
+    def stamp(self, item: Any, provenance: Provenance | None) -> Any:
+        """A copy of ``item``, of its own class, carrying its provenance (``None`` when it has
+        none): ``items.stamped``."""
         if provenance is not None:
-            method = str(data.get("method") or "spider")
+            method = str(ItemAdapter(item).get("method") or "spider")
             provenance = Provenance(**{**provenance.__dict__, "method": method})
-        data[ITEM_KEY] = provenance
         self.recorder.inc_stat(meta.PROVENANCE_STAMPED if provenance else meta.PROVENANCE_MISSING)
-        return data
+        return stamped(item, provenance)

@@ -18,7 +18,8 @@ Each row carries the contact's source URLs and its Art. 14 notice (R5) in the co
 language (or ``lang``), naming the recipient, and the export marks the rows' notices as due
 at first communication. Each export is recorded in ``exports``
 (when, purpose, recipient, count, sha256 of the file) with its rows in ``export_rows``, and
-in the audit log. A file is written owner-only, under a temporary name until complete.
+in the audit log. A file is written owner-only, under a temporary name until complete. A CSV
+cell a spreadsheet would run as a formula is written as text (``values.spreadsheet``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from ..store.backend import Db
 from ..store.suppression import SuppressionList
 from ..store.transaction import transaction
 from ..values.fields import COLUMNS
+from ..values.spreadsheet import neutralise_cell
 from .base import ToolingError
 from .notice_ledger import mark_due_at_first_communication, pending
 from .notices import LANGS, build_notice
@@ -203,7 +205,7 @@ def _encode(row: dict[str, Any], fmt: str) -> bytes:
     flat["sources"] = " ".join(s["url"] for s in row["sources"])
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(
-        ["" if flat[name] is None else flat[name] for name in FIELDS]
+        ["" if flat[name] is None else neutralise_cell(str(flat[name])) for name in FIELDS]
     )
     return buffer.getvalue().encode("utf-8")
 

@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 
 from ..policy.decide import decide
 from ..policy.model import Registry
+from ..product import USER_AGENT
 from ..reservations import answers
 from ..reservations.robots_rules import RobotsRules, product_token
-from ..settings import USER_AGENT
 from .base import ToolingError
 
 MAX_BYTES: Final = 2 * 1024 * 1024

@@ -2,7 +2,7 @@
 
 The crawl pipeline that fills ``contacts`` and ``sources`` is tested elsewhere; these helpers
 insert rows directly (the columns are fixed in store/schema.py), so the tooling tests do not
-depend on a crawl. Other test modules import them: ``from test_tooling_fixtures import ...``.
+depend on a crawl. Test modules import them: ``from support.tooling import ...``.
 Dates are relative to today (UTC), so no test depends on the day it runs.
 """
 
@@ -18,10 +18,11 @@ from click.testing import CliRunner, Result
 from sqlite_utils import Database
 
 from compliant_scraper.cli import main
-from compliant_scraper.clock import add_years, today_utc
+from compliant_scraper.clock import today_utc
 from compliant_scraper.law import retention_until
 from compliant_scraper.store import audit_log
 from compliant_scraper.store.database import open_database
+from compliant_scraper.tooling.opposition_import import import_list
 from compliant_scraper.values.persons import person_name
 
 TODAY = today_utc()
@@ -307,11 +308,45 @@ def make_env(tmp_path: Path) -> Env:
     return Env(tmp_path, policies, db_path, make_db(db_path))
 
 
-def test_fixture_contact_has_three_years_retention(tmp_path: Path) -> None:
+def filled_env(tmp_path: Path) -> Env:
     env = make_env(tmp_path)
-    cid = add_contact(
-        env.db, name="Jeanne Martin", email="jeanne.martin@cabinet-martin.fr", days_ago=0
+    db = env.db
+    add_contact(db, name="Jeanne Martin", email="jeanne.martin@cabinet-martin.fr")
+    add_contact(
+        db,
+        name="Paul Durand",
+        email="paul.durand@durand.fr",
+        sources=("https://annuaire.test/p/2", "https://pros.annuaire.test/x"),
     )
-    until = env.row("SELECT retention_until FROM contacts WHERE id = ?", [cid])[0]
-    assert until == add_years(TODAY, 3).isoformat()
-    assert env.row("SELECT count(*) FROM sources WHERE contact_id = ?", [cid]) == (1,)
+    add_contact(db, name="Old Timer", email="old@timer.fr", days_ago=3 * 366 + 2)
+    for stage, rule, domain in [
+        ("policy", "R2", "linkedin.com"),
+        ("policy", "R2", "linkedin.com"),
+        ("robots", "R3", "annuaire.test"),
+    ]:
+        db["refusals"].insert(
+            {
+                "run_id": RUN,
+                "url": f"https://{domain}/x",
+                "domain": domain,
+                "stage": stage,
+                "rule": rule,
+                "reason": "test",
+                "at": f"{TODAY}T10:00:00Z",
+            }
+        )
+    for reason, rule in [("not_needed_for_purpose", "R4"), ("sensitive_health", "R4")]:
+        db["drops"].insert(
+            {
+                "run_id": RUN,
+                "url": "https://annuaire.test/p/1",
+                "field": "description",
+                "reason": reason,
+                "rule": rule,
+                "at": f"{TODAY}T10:00:00Z",
+            }
+        )
+    bloctel = tmp_path / "bloctel.txt"
+    bloctel.write_text("0612345678\n0698765432\n")
+    import_list(db, bloctel, list_date=day(12))
+    return env
