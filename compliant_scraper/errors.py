@@ -1,4 +1,5 @@
-"""Errors without Scrapy: configuration errors, legal's file problems, and a contact not kept.
+"""Errors without Scrapy: the user-error base, configuration errors, legal's file problems,
+and a contact not kept.
 
 The Scrapy-facing exceptions (``ComplianceRefusal`` and its stage subclasses, which are
 ``IgnoreRequest``; ``ComplianceDrop``, a ``DropItem``) live in ``crawl/refusals.py``.
@@ -21,7 +22,18 @@ class Problem:
         return f"{self.file}: {self.field}: {self.message}"
 
 
-class ComplianceConfigError(Exception):
+class UserError(Exception):
+    """A mistake of the user's (a bad option, a missing file, a misconfiguration), not a bug.
+
+    Every command-line command reports one as a single ``Error: <message>`` line with exit
+    code 1, never a traceback (``cli._app.CommandGroup``); the message names the file, field
+    or option and says what to do. Library code raises a subclass that says where it comes
+    from (``ComplianceConfigError``, ``tooling.base.ToolingError``,
+    ``opposition.lists.ListImportError``).
+    """
+
+
+class ComplianceConfigError(UserError):
     """The compliance layer is misconfigured; the crawl must not start."""
 
 

@@ -130,7 +130,7 @@ def test_unreadable_file(tmp_path: Path, name: str, reason: str) -> None:
     path = tmp_path / name
     result = run(*import_args(path, db))
     assert result.exit_code == 1
-    assert result.output == f"Error: cannot read {path}: {reason}\n"
+    assert result.output == f"Error: {path}: {reason}\n"
     assert not db.exists()
 
 

@@ -56,7 +56,7 @@ def test_notice_in_french_says_everything_article_14_asks(tmp_path: Path) -> Non
         "Finalité : Vous présenter nos offres par courriel.",
         "Base juridique : Intérêt légitime (article 6, paragraphe 1, point f, du RGPD).",
         "Intérêt légitime poursuivi : Faire connaître nos offres aux professionnels concernés.",
-        "Catégories de données : identité (nom, prénom), fonction et organisation, "
+        "Catégories de données : identité (nom, prénom), fonction, organisation, "
         "adresse électronique.",
         f"  - https://annuaire.test/p/1 (consultée le {_date_fr(collected)})",
         f"  - https://annuaire.test/p/9 (consultée le {_date_fr(collected)})",
@@ -83,7 +83,7 @@ def test_notice_in_english(tmp_path: Path) -> None:
     code, text = notice(env, "jeanne.martin@cabinet-martin.fr", "--lang", "en")
     assert code == 0, text
     assert text.startswith("Information about your personal data (GDPR Article 14)\n")
-    assert "Categories of data: identity (name), job title and organisation, email address.\n" in (
+    assert "Categories of data: identity (name), job title, organisation, email address.\n" in (
         text
     )
     assert f"deleted on {_date_en(add_years(day(40), 3))} at the latest" in text
@@ -96,6 +96,9 @@ def test_notice_categories_are_the_columns_held(tmp_path: Path) -> None:
     code, text = notice(env, "2", "--lang", "en")
     assert code == 0
     assert "Categories of data: identity (name), telephone number.\n" in text
+    # Only the phone is held: the person is not told their email would be hashed (R8).
+    assert "keep only a keyed hash of your telephone number, used only" in text
+    assert "email address" not in text
 
 
 def test_notice_errors(tmp_path: Path) -> None:

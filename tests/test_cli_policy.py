@@ -304,3 +304,130 @@ def test_scan_terms_url_obeys_robots_strictly(
     assert result.exit_code == 1
     assert result.output.startswith(message)
     assert "http://annuaire.test/cgu" not in proxy.seen
+
+
+# -- validate: what a purpose must say (issue 12) --------------------------------------------
+
+SHIPPED = Path(__file__).resolve().parents[1] / "policies"
+EMAIL = "b2b_email_prospecting"
+
+
+def _without(text: str, table: str, key: str | None) -> str:
+    """``text`` without ``key`` (a multi-line array included) in ``[table]``, or without the
+    whole table when ``key`` is None."""
+    lines = text.splitlines(keepends=True)
+    start = lines.index(f"[{table}]\n")
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("[")), len(lines))
+    if key is None:
+        return "".join(lines[:start] + lines[end:])
+    first = next(i for i in range(start, end) if lines[i].startswith(f"{key} ="))
+    last = first
+    while lines[last].count("[") > lines[last].count("]") or (
+        last > first and not lines[last].rstrip().endswith("]")
+    ):
+        last += 1
+    return "".join(lines[:first] + lines[last + 1 :])
+
+
+def _shipped_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    return Path(shutil.copytree(SHIPPED, tmp_path / "policies"))
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "problem"),
+    [
+        (EMAIL, "offer", f"{EMAIL}.offer: required key is missing"),
+        (EMAIL, "legitimate_interest", f"{EMAIL}.legitimate_interest: required key is missing"),
+        (EMAIL, "target_professions", f"{EMAIL}.target_professions: required for a b2b email"),
+        (EMAIL, "lia", f"{EMAIL}.lia: required key is missing"),
+        (EMAIL, "dpia", f"{EMAIL}.dpia: required for a legitimate-interest purpose"),
+        ("b2b_phone_prospecting", "dpia_not_required", "b2b_phone_prospecting.dpia: required"),
+        (f"{EMAIL}.notice.fr", None, f"{EMAIL}.notice.fr: required table is missing"),
+        (f"{EMAIL}.notice.en", None, f"{EMAIL}.notice.en: required table is missing"),
+        (
+            f"{EMAIL}.notice.fr",
+            "description",
+            f"{EMAIL}.notice.fr.description: required key is missing",
+        ),
+        (
+            f"{EMAIL}.notice.en",
+            "legal_basis",
+            f"{EMAIL}.notice.en.legal_basis: required key is missing",
+        ),
+        (
+            f"{EMAIL}.notice.fr",
+            "legitimate_interest",
+            f"{EMAIL}.notice.fr.legitimate_interest: required key is missing",
+        ),
+    ],
+)
+def test_validate_fails_for_each_missing_purpose_key(
+    tmp_path: Path, table: str, key: str | None, problem: str
+) -> None:
+    policies = _shipped_copy(tmp_path)
+    purposes = policies / "purposes.toml"
+    purposes.write_text(_without(purposes.read_text(), table, key))
+    result = run("policy", "validate", str(policies))
+    assert result.exit_code == 1
+    assert f"purposes.toml: {problem}" in result.output
+    assert result.output.splitlines()[-1].startswith("Error: ")
+
+
+@pytest.mark.parametrize("channel", ["sms", "automated_call"])
+def test_validate_needs_target_professions_for_every_electronic_channel(
+    tmp_path: Path, channel: str
+) -> None:
+    policies = _shipped_copy(tmp_path)
+    purposes = policies / "purposes.toml"
+    text = _without(purposes.read_text(), "b2b_postal_prospecting", "channel")
+    text = text.replace(
+        "[b2b_postal_prospecting]\n", f'[b2b_postal_prospecting]\nchannel = "{channel}"\n'
+    )
+    purposes.write_text(text)
+    result = run("policy", "validate", str(policies))
+    assert result.exit_code == 1
+    assert (
+        f"purposes.toml: b2b_postal_prospecting.target_professions: required for a b2b "
+        f"{channel} purpose" in result.output
+    )
+
+
+@pytest.mark.parametrize(
+    ("file", "key"),
+    [
+        ("assessments/lia-b2b-email-prospecting.md", "lia"),
+        ("assessments/dpia-directory-prospecting.md", "dpia"),
+    ],
+)
+def test_validate_fails_when_an_assessment_file_is_gone(
+    tmp_path: Path, file: str, key: str
+) -> None:
+    policies = _shipped_copy(tmp_path)
+    (policies / file).unlink()
+    result = run("policy", "validate", str(policies))
+    assert result.exit_code == 1
+    assert f"purposes.toml: {EMAIL}.{key}: file {file} does not exist in {policies}" in (
+        result.output
+    )
+
+
+def test_the_shipped_registry_is_valid_and_carries_each_key() -> None:
+    from compliant_scraper.policy.loader import load_registry
+
+    result = run("policy", "validate", str(SHIPPED))
+    assert result.exit_code == 0, result.output
+    registry = load_registry(SHIPPED)
+    email = registry.purposes[EMAIL]
+    assert email.offer and email.legitimate_interest and email.target_professions
+    assert email.lia and email.dpia and not email.allow_private_mailboxes
+    assert registry.purposes["b2b_phone_prospecting"].dpia_not_required
+    assert {"fr", "en"} <= {lang for lang, _ in email.notice}
+    assert {lang for lang, _ in registry.purposes["b2b_postal_prospecting"].notice} == {
+        "fr",
+        "en",
+        "de",
+        "es",
+        "it",
+    }

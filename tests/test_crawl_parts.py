@@ -5,17 +5,14 @@ refusals that carry their rule, the crawl facts and recorder handed to each comp
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from pathlib import Path
 
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
-from scrapy.settings import Settings
+from support.contexts import POLICY, context
 
-from compliant_scraper.config import Config
 from compliant_scraper.crawl import meta
-from compliant_scraper.crawl.context import ComplianceContext
 from compliant_scraper.crawl.facts import CrawlFacts
 from compliant_scraper.crawl.origin_cache import OriginCache
 from compliant_scraper.crawl.policy_gate import PolicyGateMiddleware
@@ -26,37 +23,8 @@ from compliant_scraper.crawl.refusals import (
     RobotsRefusal,
     TdmRefusal,
 )
-from compliant_scraper.policy.model import Controller, DomainPolicy, Purpose, Registry
 from compliant_scraper.reservations import answers
 from compliant_scraper.rules import Rule
-from compliant_scraper.store.sqlite_store import SqliteStore
-
-PURPOSE = Purpose("b2b_post", "post", "b2b", "legitimate interest", ("name",))
-POLICY = DomainPolicy(
-    file="domains/example.test.toml",
-    sha256="a" * 64,
-    content="",
-    domain="example.test",
-    extraction="allowed",
-    reason="open directory",
-    terms_url="https://example.test/terms",
-    reviewed_by="legal",
-    reviewed_on=date(2026, 11, 1),
-)
-CONTROLLER = Controller("Acme", "1 rue de la Paix, Paris", "dpo@acme.test", "https://a.t")
-
-
-def context(tmp_path: Path, policies: tuple[DomainPolicy, ...]) -> ComplianceContext:
-    config = Config.from_settings(
-        Settings({"COMPLIANCE_PURPOSE": PURPOSE.name, "COMPLIANCE_DB": str(tmp_path / "c.db")})
-    )
-    registry = Registry(tmp_path, policies, {PURPOSE.name: PURPOSE}, CONTROLLER)
-    store = SqliteStore.open(config.db_path)
-    ctx = ComplianceContext.build(
-        config, registry, PURPOSE, store, today=date(2026, 11, 23), spider_name="directory"
-    )
-    store.start_run(ctx.facts.run_id, "directory", PURPOSE.name, "2026-11-23T10:00:00Z")
-    return ctx
 
 
 def test_the_stamp_reads_the_gates_decision_instead_of_deciding_again(tmp_path: Path) -> None:

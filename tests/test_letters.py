@@ -14,6 +14,7 @@ from compliant_scraper.letters.notice import (
     Source,
     categories_of,
     render_notice,
+    suppression_identifiers,
 )
 from compliant_scraper.policy.model import Controller, NoticeTexts, Recipient
 
@@ -47,7 +48,7 @@ def notice(**changes: object) -> NoticeData:
         contact_id=7,
         controller=CONTROLLER,
         texts=FR_TEXTS,
-        categories=("identity", "professional", "email"),
+        categories=("identity", "job_title", "organization", "email"),
         sources=(PUBLIC,),
         first_seen=date(2026, 11, 1),
         retention_until=date(2029, 11, 1),
@@ -201,3 +202,66 @@ def test_language_from_country(country: str, lang: str) -> None:
 
 def test_categories_of() -> None:
     assert categories_of({"name": "A", "email": "a@b.fr", "phone": None}) == ("identity", "email")
+    # Only what is held: a job title without an organisation, a town without a street.
+    assert categories_of(
+        {"name": "L", "job_title": "Architecte", "phone": "+33261914567", "locality": "Nantes"}
+    ) == ("identity", "job_title", "phone", "locality")
+    assert categories_of(
+        {"given_name": "J", "street_address": "1 rue X", "postal_code": "75002", "country": "FR"}
+    ) == ("identity", "address")  # a full postal address, its country with it
+
+
+@pytest.mark.parametrize(
+    ("lang", "held", "absent"),
+    [
+        ("fr", "fonction, commune.", ["organisation", "adresse postale"]),
+        ("en", "job title, town.", ["organisation", "postal address"]),
+        ("de", "Funktion, Ort.", ["Organisation", "Postanschrift"]),
+        ("es", "cargo, localidad.", ["organización", "dirección postal"]),
+        ("it", "funzione, località.", ["organizzazione", "indirizzo postale"]),
+    ],
+)
+def test_the_categories_line_names_only_what_is_held(
+    lang: str, held: str, absent: list[str]
+) -> None:
+    text = render_notice(notice(categories=("identity", "job_title", "locality")), lang)
+    (line,) = [row for row in text.splitlines() if row.endswith(held)]
+    assert not any(word in line for word in absent), line
+
+
+@pytest.mark.parametrize(
+    ("lang", "phone_only", "none_held"),
+    [
+        (
+            "fr",
+            "empreinte chiffrée (hachage à clé) de votre numéro de téléphone, qui",
+            "Nous ne détenons ni votre adresse électronique ni votre numéro de téléphone",
+        ),
+        (
+            "en",
+            "keyed hash of your telephone number, used",
+            "We hold neither your email address nor your telephone number",
+        ),
+        ("de", "Hashwert Ihrer Telefonnummer auf", "Wir verfügen weder über Ihre E-Mail-Adresse"),
+        ("es", "(hash) de su número de teléfono, que", "No disponemos ni de su dirección"),
+        ("it", "(hash) del suo numero di telefono, che", "Non disponiamo né del suo indirizzo"),
+    ],
+)
+def test_the_suppression_sentence_names_the_identifiers_held(
+    lang: str, phone_only: str, none_held: str
+) -> None:
+    """A person whose email we do not hold is not told we would hash it (R8)."""
+    phone = render_notice(notice(suppression_identifiers=("phone",)), lang)
+    assert phone_only in phone
+    assert none_held not in phone
+    nothing = render_notice(notice(suppression_identifiers=()), lang)
+    assert none_held in nothing
+    assert phone_only not in nothing
+    both = render_notice(notice(), lang)
+    assert none_held not in both and phone_only not in both
+
+
+def test_suppression_identifiers_are_those_held() -> None:
+    assert suppression_identifiers({"email": "a@b.fr", "phone": None}) == ("email",)
+    assert suppression_identifiers({"phone": "+33261914567"}) == ("phone",)
+    assert suppression_identifiers({"name": "A", "street_address": "1 rue X"}) == ()

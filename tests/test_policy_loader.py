@@ -11,7 +11,7 @@ import pytest
 from compliant_scraper.errors import PolicyError, Problem
 from compliant_scraper.policy.decide import decide
 from compliant_scraper.policy.loader import load_registry, validate_directory
-from compliant_scraper.policy.model import NoticeTexts
+from compliant_scraper.policy.model import NoticeTexts, legitimate_interest_basis
 
 TODAY = date(2026, 11, 23)
 SHIPPED = Path(__file__).resolve().parent.parent / "policies"
@@ -340,7 +340,9 @@ DOMAIN_CASES = [
         {"domain": '"localhost"'},
         "domain",
         '"localhost" is not a host name: a single label covers too much: name a domain such as '
-        "example.com",
+        "example.com; for an intranet or test host, write its IP address (10.0.0.12, "
+        "127.0.0.1) or its full name with a dot (wiki.acme.lan), and crawl it by that name "
+        "(docs/policy-format.md: Intranet and test hosts)",
     ),
     (
         {"domain": '"-example.com"'},
@@ -624,6 +626,30 @@ PURPOSE_CASES = [
         "must be true or false, not the number 1",
     ),
     (PURPOSE.replace('lia = "assessments/lia.md"\n', ""), "p.lia", "required key is missing"),
+    # The basis as legal writes it in French or German is still a legitimate interest, and
+    # one that names no Art. 6(1) ground is read as one (fail closed, R13).
+    (
+        PURPOSE.replace('"Legitimate interest"', '"Intérêt légitime (art. 6.1.f RGPD)"').replace(
+            'lia = "assessments/lia.md"\n', ""
+        ),
+        "p.lia",
+        "required key is missing",
+    ),
+    (
+        PURPOSE.replace('"Legitimate interest"', '"Art. 6 Abs. 1 lit. f DSGVO"').replace(
+            'dpia_not_required = "One source, small scale"\n', ""
+        ),
+        "p.dpia",
+        "required for a legitimate-interest purpose: name the DPIA file (dpia) or say why none "
+        "is needed (dpia_not_required) (R13, GDPR Art. 35)",
+    ),
+    (
+        PURPOSE.replace('"Legitimate interest"', '"Prospection B2B (CPCE L34-5)"').replace(
+            'legitimate_interest = "Selling to law firms"\n', ""
+        ),
+        "p.legitimate_interest",
+        "required key is missing",
+    ),
     (
         PURPOSE.replace("assessments/lia.md", "../lia.md"),
         "p.lia",
@@ -801,3 +827,25 @@ def test_many_files_load(tmp_path: Path) -> None:
     policy = registry.match("www.site299.example")
     assert policy is not None
     assert policy.file == "domains/site299.toml"
+
+
+@pytest.mark.parametrize(
+    ("basis", "legitimate_interest"),
+    [
+        ("Legitimate interest, GDPR Art. 6(1)(f); CPCE L34-5", True),
+        ("Intérêt légitime (article 6, paragraphe 1, point f, du RGPD)", True),
+        ("RGPD art. 6.1.f", True),
+        ("Art. 6 Abs. 1 Buchst. f DSGVO", True),
+        ("Interés legítimo", True),
+        ("Legittimo interesse", True),
+        ("Prospection B2B (CPCE L34-5)", True),  # no ground named: read as one (fail closed)
+        ("Consentement ou intérêt légitime", True),
+        ("Consent, GDPR Art. 6(1)(a)", False),
+        ("Consentement (article 6.1.a du RGPD)", False),
+        ("Einwilligung (Art. 6 Abs. 1 lit. a DSGVO)", False),
+        ("Performance of a contract, Art. 6(1)(b)", False),
+        ("Consent since 11 August 2026 (law of 30 June 2025); before: L223-1 (Bloctel)", False),
+    ],
+)
+def test_legitimate_interest_basis(basis: str, legitimate_interest: bool) -> None:
+    assert legitimate_interest_basis(basis) is legitimate_interest

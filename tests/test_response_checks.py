@@ -97,9 +97,20 @@ def engine(mw: ResponseChecksMiddleware) -> FakeEngine:
     return fake
 
 
-def request(url: str, pol: DomainPolicy | None = PLAIN, **meta: Any) -> Request:
+OWN = "own mark"  # stands for the crawl's InternalMark in parametrized cases
+
+
+def request(
+    url: str,
+    pol: DomainPolicy | None = PLAIN,
+    mw: ResponseChecksMiddleware | None = None,
+    **meta: Any,
+) -> Request:
     if pol is not None:
         meta["compliance_policy"] = pol
+    if meta.get("compliance_internal") == OWN:
+        assert mw is not None
+        meta["compliance_internal"] = mw.facts.internal
     return Request(url, meta=meta)
 
 
@@ -192,15 +203,21 @@ def test_login_url_match(url: str, login: bool) -> None:
         # the compliance layer's own requests are not checked
         (
             "https://example.test/login",
-            {"redirect_urls": ["x"], "compliance_internal": True},
+            {"redirect_urls": ["x"], "compliance_internal": OWN},
             False,
+        ),
+        # a spider's own "internal" mark lifts nothing (issue 10 item 1)
+        (
+            "https://example.test/login",
+            {"redirect_urls": ["x"], "compliance_internal": True},
+            True,
         ),
     ],
 )
 def test_redirect_to_login_refused_before_fetch(
     mw: ResponseChecksMiddleware, url: str, meta: dict[str, Any], refused: bool
 ) -> None:
-    req = request(url, **meta)
+    req = request(url, mw=mw, **meta)
     if refused:
         with pytest.raises(LoginWallRefusal):
             run_request(mw, req)
@@ -314,14 +331,14 @@ def test_tdmrep_request_is_internal_and_per_origin(mw: ResponseChecksMiddleware)
         "http://example.test/.well-known/tdmrep.json",
         "https://example.test:8443/.well-known/tdmrep.json",
     ]
-    assert all(r.meta.get("compliance_internal") is True for r in fetched)
+    assert all(r.meta.get("compliance_internal") is mw.facts.internal for r in fetched)
 
 
 @pytest.mark.parametrize(
     ("url", "meta"),
     [
-        ("https://example.test/.well-known/tdmrep.json", {"compliance_internal": True}),
-        ("https://example.test/robots.txt", {"compliance_internal": True}),
+        ("https://example.test/.well-known/tdmrep.json", {"compliance_internal": OWN}),
+        ("https://example.test/robots.txt", {"compliance_internal": OWN}),
         ("data:text/plain,hello", {}),
         ("file:///etc/hosts", {}),
     ],
@@ -329,7 +346,7 @@ def test_tdmrep_request_is_internal_and_per_origin(mw: ResponseChecksMiddleware)
 def test_requests_without_tdmrep_fetch(
     mw: ResponseChecksMiddleware, url: str, meta: dict[str, Any]
 ) -> None:
-    run_request(mw, request(url, **meta))
+    run_request(mw, request(url, mw=mw, **meta))
     assert engine(mw).requests == []
 
 
@@ -532,9 +549,12 @@ def test_no_policy_in_meta_fails_closed(mw: ResponseChecksMiddleware) -> None:
 def test_internal_responses_are_not_checked(
     mw: ResponseChecksMiddleware, response: Response
 ) -> None:
-    req = request(PAGE, compliance_internal=True)
+    req = request(PAGE, mw=mw, compliance_internal=mw.facts.internal)
     assert mw.process_response(req, response) is response
     assert refusals(mw) == []
+    forged = request(PAGE, compliance_internal=True)  # issue 10 item 1: not the crawl's mark
+    with pytest.raises((LoginWallRefusal, TdmRefusal)):
+        mw.process_response(forged, response)
 
 
 @pytest.mark.parametrize(

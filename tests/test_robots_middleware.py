@@ -31,7 +31,6 @@ from compliant_scraper.crawl.refusals import PolicyRefusal, RobotsRefusal
 from compliant_scraper.crawl.robots import (
     CRAWL_DELAY_CAP,
     EMPTY_SHA256,
-    META_ROBOTS_FETCH,
     META_ROBOTS_SHA256,
     StrictRobotsMiddleware,
 )
@@ -310,7 +309,7 @@ def test_redirect_chain_is_followed(mw: StrictRobotsMiddleware, count: int) -> N
         assert request.meta["dont_redirect"] is True
         assert request.meta["handle_httpstatus_all"] is True
         assert request.meta["dont_cache"] is True
-        assert request.meta[META_INTERNAL] is True
+        assert request.meta[META_INTERNAL] is mw.facts.internal
     [row] = snapshots(mw)
     assert (row["url"], row["host"], row["status"]) == (ROBOTS, "example.test", 200)
     assert stat(mw, "compliance/robots/redirects") == count
@@ -475,18 +474,24 @@ def test_data_and_file_urls_are_not_checked(mw: StrictRobotsMiddleware, url: str
     assert robots_fetches(mw) == []
 
 
-def test_internal_requests_of_others_are_checked(mw: StrictRobotsMiddleware) -> None:
-    engine(mw).script(ROBOTS, robots(200, b"User-agent: *\nDisallow: /.well-known/\n"))
+def test_tdmrep_fetch_is_not_judged_by_robots_rules(mw: StrictRobotsMiddleware) -> None:
+    """Issue 9 item 1: the compliance layer's own tdmrep.json request reads the
+    rightsholder's terms, like robots.txt itself: robots.txt rules do not apply to it."""
+    engine(mw).script(ROBOTS, robots(200, b"User-agent: *\nDisallow: /\nAllow: /annuaire/\n"))
     tdmrep = "https://example.test/.well-known/tdmrep.json"
-    assert not allowed(mw, tdmrep, **{META_INTERNAL: True})
-    assert robots_fetches(mw) == [ROBOTS]
+    assert allowed(mw, tdmrep, **{META_INTERNAL: mw.facts.internal})
+    assert robots_fetches(mw) == []  # not even robots.txt was needed for it
+    assert allowed(mw, "https://example.test/annuaire/x")
+    assert not allowed(mw, "https://example.test/prive")
+    assert not allowed(mw, tdmrep, **{META_INTERNAL: True})  # a forged mark: judged
 
 
 @pytest.mark.parametrize(
     "meta",
     [
-        {META_ROBOTS_FETCH: True},
-        {META_ROBOTS_FETCH: True, META_INTERNAL: True},
+        {"compliance_robots_fetch": True},
+        {META_INTERNAL: True},
+        {META_INTERNAL: object()},
         {"dont_obey_robotstxt": True},
     ],
 )

@@ -16,7 +16,7 @@ from ..tooling.audit_report import build_report
 from ..tooling.audit_text import format_text
 from ..tooling.base import ToolingError, open_existing
 from ._app import main
-from ._errors import db_option, policies_option, user_errors
+from ._options import db_option, policies_option
 
 
 @main.group(
@@ -32,7 +32,6 @@ from ._errors import db_option, policies_option, user_errors
 @db_option
 @policies_option
 @click.pass_context
-@user_errors
 def audit(
     ctx: click.Context, as_json: bool, html_out: Path | None, db_path: Path, policy_dir: Path
 ) -> None:
@@ -64,7 +63,6 @@ def audit(
     help="A head printed earlier (kept elsewhere): the log must still contain it.",
 )
 @db_option
-@user_errors
 def verify_command(expected: str | None, db_path: Path) -> None:
     """Recompute the audit log's hash chain and check its head anchor.
 
@@ -89,7 +87,6 @@ def verify_command(expected: str | None, db_path: Path) -> None:
 @audit.command("serve")
 @click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
 @db_option
-@user_errors
 def serve_command(port: int, db_path: Path) -> None:
     """Browse the database with Datasette on 127.0.0.1, with table docs and canned queries.
 

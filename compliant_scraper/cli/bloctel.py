@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import click
 
 from ..clock import today_utc
-from ..config import DEFAULTS, default_key_file
+from ..config import DEFAULTS
 from ..law import check_list_date, list_age
 from ..opposition.lists import (
     ImportReport,
     InvalidLinesError,
-    ListImportError,
     check_import_args,
     describe_lines,
     display_name,
@@ -23,11 +21,9 @@ from ..opposition.lists import (
 from ..store import suppression
 from ..store.database import open_database
 from ..store.opposition import active_lists
-from ..store.sqlite import SqliteDb
 from ..tooling.opposition_import import import_list
 from ._app import main
-
-_DB_HELP = "SQLite database (COMPLIANCE_DB)."
+from ._options import db_option, key_file_option, key_path
 
 
 @main.group()
@@ -36,9 +32,9 @@ def bloctel() -> None:
 
 
 @bloctel.command("import")
-@click.argument("file")
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--date", "list_date", metavar="YYYY-MM-DD", help="Date of the list (required).")
-@click.option("--db", default=DEFAULTS["COMPLIANCE_DB"], show_default=True, help=_DB_HELP)
+@db_option
 @click.option("--skip-invalid", is_flag=True, help="Import the valid lines, skip the others.")
 @click.option("--name", default="bloctel", show_default=True, help="Name of the list.")
 @click.option("--jurisdiction", default="FR", show_default=True, help="Country of the list.")
@@ -49,9 +45,9 @@ def bloctel() -> None:
     help="Country whose national format the file's numbers use.",
 )
 def import_command(
-    file: str,
+    file: Path,
     list_date: str | None,
-    db: str,
+    db_path: Path,
     skip_invalid: bool,
     name: str,
     jurisdiction: str,
@@ -63,14 +59,9 @@ def import_command(
     --skip-invalid. A newer list replaces the active one; an older one is refused.
     """
     day = _parse_date(list_date)
-    try:
-        check_import_args(name, jurisdiction.upper(), day)
-        Path(file).open("rb").close()
-    except ListImportError as exc:
-        raise click.ClickException(str(exc)) from None
-    except OSError as exc:
-        raise click.ClickException(f"cannot read {file}: {exc.strerror or exc}") from None
-    database = _open(db)
+    check_import_args(name, jurisdiction.upper(), day)
+    file.open("rb").close()
+    database = open_database(db_path)
     try:
         report = import_list(
             database,
@@ -86,21 +77,10 @@ def import_command(
             f"{file}: {describe_lines(exc.count, exc.lines)}; nothing imported; "
             "use --skip-invalid to import the valid lines"
         ) from None
-    except ListImportError as exc:
-        raise click.ClickException(str(exc)) from None
-    except sqlite3.DatabaseError as exc:
-        raise click.ClickException(f"cannot use the database {db}: {exc}") from None
     finally:
         database.close()
-    for line in _describe_import(file, report):
+    for line in _describe_import(str(file), report):
         click.echo(line)
-
-
-def _open(db: str) -> SqliteDb:
-    try:
-        return open_database(db)
-    except (sqlite3.DatabaseError, OSError) as exc:
-        raise click.ClickException(f"cannot use the database {db}: {exc}") from None
 
 
 def _parse_date(text: str | None) -> date:
@@ -135,22 +115,20 @@ def _describe_import(file: str, report: ImportReport) -> list[str]:
 
 
 @bloctel.command("status")
-@click.option("--db", default=DEFAULTS["COMPLIANCE_DB"], show_default=True, help=_DB_HELP)
-@click.option("--key-file", default=None, help="Suppression key file (default: <db>.key).")
-def status_command(db: str, key_file: str | None) -> None:
+@db_option
+@key_file_option
+def status_command(db_path: Path, key_file: Path | None) -> None:
     """Show the active lists (date, age, size) and the suppression list."""
-    if not Path(db).is_file():
-        raise click.ClickException(f"no database at {db}")
-    database = _open(db)
+    if not db_path.is_file():
+        raise click.ClickException(f"no database at {db_path}")
+    database = open_database(db_path)
     try:
         lists = active_lists(database)
         entries = suppression.count(database)
-    except sqlite3.DatabaseError as exc:
-        raise click.ClickException(f"cannot use the database {db}: {exc}") from None
     finally:
         database.close()
     if not lists:
-        click.echo(f"No opposition list imported in {db}.")
+        click.echo(f"No opposition list imported in {db_path}.")
     today = today_utc()
     for info in lists:
         click.echo(
@@ -159,7 +137,7 @@ def status_command(db: str, key_file: str | None) -> None:
             f"{_count(info.count, 'number')}, imported {info.imported_at}, "
             f"sha256 {info.file_sha256}"
         )
-    key = Path(key_file) if key_file else default_key_file(Path(db))
+    key = key_path(db_path, key_file)
     click.echo(
         f"Suppression list: {_count(entries, 'entry', 'entries')}; "
         f"key file {key} ({'present' if key.is_file() else 'missing'})"

@@ -14,13 +14,12 @@ from ..tooling.notices import LANGS
 from ..tooling.policy_report import load
 from ..tooling.screening import open_suppression
 from ._app import main
-from ._errors import (
+from ._options import (
     db_option,
     key_file_option,
     key_path,
     policies_option,
     region_option,
-    user_errors,
 )
 
 
@@ -53,7 +52,6 @@ from ._errors import (
 @policies_option
 @key_file_option
 @region_option
-@user_errors
 def export_command(
     purpose: str,
     fmt: str,

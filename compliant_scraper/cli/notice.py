@@ -17,7 +17,7 @@ from ..tooling.lookup import one_contact, parse_identifier
 from ..tooling.notices import LANGS, build_notice
 from ..tooling.policy_report import load
 from ._app import main
-from ._errors import db_option, policies_option, region_option, user_errors
+from ._options import db_option, policies_option, region_option
 
 
 class _ShowByDefault(click.Group):
@@ -49,7 +49,6 @@ def notice() -> None:
 @db_option
 @policies_option
 @region_option
-@user_errors
 def show_command(
     identifier: str, lang: str | None, db_path: Path, policy_dir: Path, region: str
 ) -> None:
@@ -66,7 +65,6 @@ def show_command(
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @db_option
-@user_errors
 def due_command(within: int | None, as_json: bool, db_path: Path) -> None:
     """Contacts not yet informed, overdue first, with their deadline and why."""
     rows = notice_ledger.due(open_existing(db_path), today_utc(), within)
@@ -110,7 +108,6 @@ def due_command(within: int | None, as_json: bool, db_path: Path) -> None:
 @db_option
 @policies_option
 @region_option
-@user_errors
 def sent_command(
     identifier: str,
     on: str,
@@ -164,7 +161,6 @@ def sent_command(
 )
 @db_option
 @region_option
-@user_errors
 def exempt_command(
     identifier: str, ground: str, reason: str, measure: str | None, db_path: Path, region: str
 ) -> None:

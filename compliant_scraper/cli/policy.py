@@ -13,7 +13,7 @@ from ..tooling import policy_report, terms_scan
 from ..tooling.base import ToolingError
 from ..tooling.terms_fetch import fetch_terms
 from ._app import main
-from ._errors import policies_option, user_errors
+from ._options import policies_option
 
 
 @main.group()
@@ -28,7 +28,6 @@ def policy() -> None:
     default=DEFAULTS["COMPLIANCE_POLICY_DIR"],
     type=click.Path(file_okay=False, path_type=Path),
 )
-@user_errors
 def validate_command(directory: Path) -> None:
     """Check every file of DIRECTORY (default: policies); one problem a line, exit 1 if any."""
     today = today_utc()
@@ -49,7 +48,6 @@ def validate_command(directory: Path) -> None:
 @click.argument("url")
 @click.option("--purpose", help="The purpose a crawl would declare (COMPLIANCE_PURPOSE).")
 @policies_option
-@user_errors
 def check_command(url: str, purpose: str | None, policy_dir: Path) -> None:
     """The gate's verdict on URL today: policy file, reason, clause, review due date.
 
@@ -71,7 +69,6 @@ def check_command(url: str, purpose: str | None, policy_dir: Path) -> None:
     help="Only policies due for review within DAYS days (or overdue).",
 )
 @policies_option
-@user_errors
 def list_command(overdue: bool, due_within: int | None, policy_dir: Path) -> None:
     """Domain policies by review due date, overdue first."""
     today = today_utc()
@@ -104,7 +101,6 @@ def list_command(overdue: bool, due_within: int | None, policy_dir: Path) -> Non
     help="Write the draft policy to this new file instead of printing it.",
 )
 @policies_option
-@user_errors
 def scan_terms_command(
     source: str, domain: str | None, draft_out: Path | None, policy_dir: Path
 ) -> None:

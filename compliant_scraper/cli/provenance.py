@@ -11,7 +11,7 @@ from ..tooling.base import open_existing
 from ..tooling.lookup import parse_identifier
 from ..tooling.source_trail import format_trail, trails
 from ._app import main
-from ._errors import db_option, region_option, user_errors
+from ._options import db_option, region_option
 
 
 @main.command("provenance", short_help="Every source of a contact (R5).")
@@ -19,7 +19,6 @@ from ._errors import db_option, region_option, user_errors
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @db_option
 @region_option
-@user_errors
 def provenance_command(identifier: str, as_json: bool, db_path: Path, region: str) -> None:
     """Every source of that contact: URL, time, policy file and sha256, robots.txt sha256,
     extraction method. An email or phone may match one contact per purpose."""

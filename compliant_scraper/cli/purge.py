@@ -10,13 +10,12 @@ from ..clock import today_utc
 from ..tooling import retention
 from ..tooling.base import open_existing
 from ._app import main
-from ._errors import db_option, user_errors
+from ._options import db_option
 
 
 @main.command("purge", short_help="Delete contacts past retention (R9).")
 @click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
 @db_option
-@user_errors
 def purge_command(dry_run: bool, db_path: Path) -> None:
     """Delete contacts past retention_until, with their sources; print and record them."""
     result = retention.purge(open_existing(db_path), today_utc(), dry_run=dry_run)

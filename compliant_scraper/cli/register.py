@@ -11,7 +11,7 @@ from ..tooling.base import ToolingError, open_existing
 from ..tooling.policy_report import load
 from ..tooling.register import build_register
 from ._app import main
-from ._errors import db_option, key_file_option, key_path, policies_option, user_errors
+from ._options import db_option, key_file_option, key_path, policies_option
 
 
 @main.command("register", short_help="The Art. 30 record entry, as Markdown (R10).")
@@ -19,7 +19,6 @@ from ._errors import db_option, key_file_option, key_path, policies_option, user
 @db_option
 @policies_option
 @key_file_option
-@user_errors
 def register_command(
     out: Path | None, db_path: Path, policy_dir: Path, key_file: Path | None
 ) -> None:

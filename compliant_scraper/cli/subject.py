@@ -16,7 +16,7 @@ from ..tooling.lookup import parse_identifier
 from ..tooling.person import Person, find_person
 from ..tooling.screening import open_suppression
 from ._app import main
-from ._errors import db_option, key_file_option, key_path, region_option, user_errors
+from ._options import db_option, key_file_option, key_path, region_option
 
 _yes = click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 
@@ -64,7 +64,6 @@ def _steps(steps: list[subjects.Step]) -> None:
 @db_option
 @key_file_option
 @region_option
-@user_errors
 def access_command(
     identifier: str,
     as_json: bool,
@@ -132,7 +131,6 @@ def _remove(
 @db_option
 @key_file_option
 @region_option
-@user_errors
 def erase_command(
     identifier: str,
     yes: bool,
@@ -155,7 +153,6 @@ def erase_command(
 @db_option
 @key_file_option
 @region_option
-@user_errors
 def object_command(
     identifier: str,
     yes: bool,
@@ -174,7 +171,6 @@ def object_command(
 @_request_option
 @db_option
 @region_option
-@user_errors
 def restrict_command(
     identifier: str, reason: str, request_id: int | None, db_path: Path, region: str
 ) -> None:
@@ -191,7 +187,6 @@ def restrict_command(
 @_request_option
 @db_option
 @region_option
-@user_errors
 def unrestrict_command(identifier: str, request_id: int | None, db_path: Path, region: str) -> None:
     """Lift the restriction of every record of the person (tell the person first, 18(3))."""
     person = subjects.unrestrict(
@@ -208,7 +203,6 @@ def unrestrict_command(identifier: str, request_id: int | None, db_path: Path, r
 @_request_option
 @db_option
 @region_option
-@user_errors
 def rectify_command(
     identifier: str,
     field_name: str,
@@ -242,7 +236,6 @@ def rectify_command(
 @db_option
 @key_file_option
 @region_option
-@user_errors
 def contacted_command(
     identifier: str,
     on: str,
@@ -280,7 +273,6 @@ def contacted_command(
 @click.option("--recipient", required=True, metavar="KEY", help="Key from recipients.toml.")
 @_request_option
 @db_option
-@user_errors
 def notified_command(
     contact_id: int, recipient: str, request_id: int | None, db_path: Path
 ) -> None:
@@ -319,7 +311,6 @@ def _line(r: requests.Request) -> str:
 @click.option("--from", "requester", required=True, metavar="TEXT", help="Who sent it.")
 @click.option("--identity-checked", is_flag=True, help="The requester's identity is checked.")
 @db_option
-@user_errors
 def request_open_command(
     kind: str, received: str, requester: str, identity_checked: bool, db_path: Path
 ) -> None:
@@ -340,7 +331,6 @@ def request_open_command(
 @click.option("--months", required=True, type=click.IntRange(1, 2), help="1 or 2.")
 @click.option("--reason", required=True, help="The reason the person must be told.")
 @db_option
-@user_errors
 def request_extend_command(request_id: int, months: int, reason: str, db_path: Path) -> None:
     """Extend within the first month; tell the person the reason (Art. 12(3))."""
     r = requests.extend(
@@ -355,7 +345,6 @@ def request_extend_command(request_id: int, months: int, reason: str, db_path: P
 @request_group.command("identity", short_help="Record that the requester's identity is checked.")
 @click.argument("request_id", metavar="ID", type=int)
 @db_option
-@user_errors
 def request_identity_command(request_id: int, db_path: Path) -> None:
     """Record that the identity of the requester is checked (Art. 12(6))."""
     r = requests.mark_identity_checked(open_existing(db_path), request_id, today_utc())
@@ -366,7 +355,6 @@ def request_identity_command(request_id: int, db_path: Path) -> None:
 @click.option("--due", is_flag=True, help="Only requests not yet answered.")
 @click.option("--overdue", is_flag=True, help="Only requests past their due date.")
 @db_option
-@user_errors
 def request_list_command(due: bool, overdue: bool, db_path: Path) -> None:
     """Every request with its state: open, overdue, answered, answered_late."""
     found = requests.listing(open_existing(db_path), today_utc(), due=due, overdue=overdue)

@@ -15,8 +15,10 @@ from ..extract.contacts import STATS_ITEMS as EXTRACT_ITEMS
 # -- request.meta keys the compliance layer sets ------------------------------------------------
 
 INTERNAL: Final = "compliance_internal"
-"""True on the requests the compliance layer makes itself (robots.txt, tdmrep.json): the gate
-judges them like any other, except that a policy's ``paths`` do not restrict them."""
+"""On the requests the compliance layer makes itself (robots.txt, tdmrep.json), set to the
+crawl's ``InternalMark`` (``crawl/internal.py``): the gate judges them like any other, except
+that a policy's ``paths`` do not restrict them; robots.txt rules and the TDM and login-wall
+checks do not apply to them. Any other value (``True``) is refused by the gate."""
 
 DECISION: Final = "compliance_decision"
 """The gate's ``policy.decide.Decision`` for the request (set on every request it allows,
@@ -28,10 +30,6 @@ checks for ``tdm_licence`` and ``authenticated``)."""
 
 ROBOTS_SHA256: Final = "compliance_robots_sha256"
 """The sha256 of the robots.txt that allowed the request (provenance, R5)."""
-
-ROBOTS_FETCH: Final = "compliance_robots_fetch"
-"""Marks the robots middleware's own robots.txt requests; it holds a per-crawl object, so a
-spider cannot set it to skip the check."""
 
 # -- Scrapy's own meta keys the compliance layer reads or sets ------------------------------------
 
@@ -52,6 +50,7 @@ DROPPED: Final = "compliance/dropped/{}"  # by reason: not_needed_for_purpose, s
 KEPT_CONTACTS: Final = "compliance/kept/contacts"
 PROVENANCE_STAMPED: Final = "compliance/provenance/stamped"
 PROVENANCE_MISSING: Final = "compliance/provenance/missing"
+NORMALISED: Final = "compliance/normalised"  # requests the gate rewrote to their wire form
 
 ROBOTS_FETCHED: Final = "compliance/robots/fetched"
 ROBOTS_STATUS: Final = "compliance/robots/status/{}"  # by HTTP status
@@ -83,6 +82,7 @@ __all__ = [
     "KEPT_CONTACTS",
     "LOGIN_AUTHENTICATED",
     "NETWORK",
+    "NORMALISED",
     "POLICY",
     "PROVENANCE_MISSING",
     "PROVENANCE_STAMPED",
@@ -90,7 +90,6 @@ __all__ = [
     "REFUSED",
     "ROBOTS_CRAWL_DELAY_CAPPED",
     "ROBOTS_ERROR",
-    "ROBOTS_FETCH",
     "ROBOTS_FETCHED",
     "ROBOTS_NO_RULES",
     "ROBOTS_READABLE",

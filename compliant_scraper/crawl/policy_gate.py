@@ -5,17 +5,29 @@ retries and robots.txt fetches all pass it, whatever their ``dont_filter`` says.
 the target URL, never the proxy a request goes through. Its decision is left on the request
 (``meta.DECISION``, ``meta.POLICY``) for the components after it: the TDM and login checks
 read the policy, the provenance stamp reads the decision instead of deciding again.
+
+A URL whose path a server would resolve to another one (``/./prive/``, ``//prive/``,
+``/%2e/prive/``...) is rewritten to that form first (``policy.urls.wire_form``) and judged
+again: every check reads, and the wire carries, the one form.
+
+A request that carries ``meta["compliance_internal"]`` without this crawl's mark
+(``crawl/internal.py``) is refused: a spider cannot make its requests look like the
+compliance layer's own.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..policy.decide import decide
+from ..policy.hosts import host_of_url
+from ..policy.urls import wire_form
 from . import meta
 from .context import ComplianceContext
+from .internal import forged_internal, is_internal
 from .refusals import PolicyRefusal
 
 if TYPE_CHECKING:
@@ -24,6 +36,8 @@ if TYPE_CHECKING:
 
     from .facts import CrawlFacts
     from .recorder import Recorder
+
+logger = logging.getLogger(__name__)
 
 META_INTERNAL = meta.INTERNAL  # the name other modules and tests have imported from here
 
@@ -44,14 +58,30 @@ class PolicyGateMiddleware:
         ctx = ComplianceContext.of(crawler)
         return cls(ctx.facts, ctx.recorder, lambda: crawler.spider)
 
-    def process_request(self, request: Request) -> None:
+    def process_request(self, request: Request) -> Request | None:
         facts = self.facts
+        forged = forged_internal(request, facts.internal)
+        if forged:
+            raise self.recorder.refuse(PolicyRefusal(request.url, _host(request.url), forged))
+        try:
+            wire = wire_form(request.url)
+        except ValueError as exc:
+            raise self.recorder.refuse(
+                PolicyRefusal(
+                    request.url, _host(request.url), f"the URL has no one form to judge: {exc}"
+                )
+            ) from None
+        if wire != request.url:
+            # Judged, robots-checked and sent in the form a server resolves (issue 10 item 2).
+            self.recorder.inc_stat(meta.NORMALISED)
+            logger.debug("Rewrote %s to %s before any check", request.url, wire)
+            return request.replace(url=wire)
         decision = decide(
             facts.registry,
             request.url,
             purpose=facts.purpose.name,
             today=facts.today,
-            internal=bool(request.meta.get(meta.INTERNAL)),
+            internal=is_internal(request, facts.internal),
         )
         if not decision.allowed:
             raise self.recorder.refuse(
@@ -70,6 +100,14 @@ class PolicyGateMiddleware:
             )
         request.meta[meta.POLICY] = decision.policy
         request.meta[meta.DECISION] = decision
+        return None
+
+
+def _host(url: str) -> str:
+    try:
+        return host_of_url(url)
+    except ValueError:
+        return ""
 
 
 def credentials_of(request: Request, spider: Spider | None) -> str:

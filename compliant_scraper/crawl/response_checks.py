@@ -8,7 +8,7 @@ Responses (bodies already decompressed, below HttpCompressionMiddleware 590): 40
 tags, a password field: refused, so the spider never sees them (its errback is called).
 
 A policy's ``tdm_licence`` lifts TDM reservations, ``authenticated = true`` lifts login walls.
-Requests the compliance layer makes itself (``compliance_internal``) are not checked.
+Requests the compliance layer makes itself (marked by ``crawl/internal.py``) are not checked.
 docs/tdm-and-login.md is the reference.
 """
 
@@ -36,6 +36,7 @@ from ..reservations import answers, tdm
 from . import meta
 from .context import ComplianceContext
 from .fetcher import Fetcher
+from .internal import internal_meta, is_internal
 from .origin_cache import OriginCache
 from .refusals import LoginWallRefusal, TdmRefusal
 
@@ -147,7 +148,7 @@ class ResponseChecksMiddleware:
     # -- requests -----------------------------------------------------------------------------
 
     async def process_request(self, request: Request) -> None:
-        if request.meta.get(meta.INTERNAL):
+        if is_internal(request, self.facts.internal):
             return
         policy = _policy(request)
         if request.meta.get(meta.REDIRECT_URLS):
@@ -194,7 +195,7 @@ class ResponseChecksMiddleware:
 
         Fetched the way the page would be: through its ``meta["proxy"]`` and bind address.
         """
-        request_meta: dict[str, object] = {meta.INTERNAL: True}
+        request_meta = internal_meta(self.facts.internal)
         request_meta.update({k: page.meta[k] for k in meta.NETWORK if k in page.meta})
         request = Request(url, meta=request_meta, priority=1000, callback=NO_CALLBACK)
         try:
@@ -221,7 +222,7 @@ class ResponseChecksMiddleware:
     # -- responses ----------------------------------------------------------------------------
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if request.meta.get(meta.INTERNAL):
+        if is_internal(request, self.facts.internal):
             return response
         policy = _policy(request)
         status = response.status

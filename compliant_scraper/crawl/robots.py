@@ -43,6 +43,7 @@ from ..reservations.robots_rules import RobotsRules, product_token
 from . import meta
 from .context import ComplianceContext
 from .fetcher import Fetcher
+from .internal import internal_meta, is_internal
 from .origin_cache import OriginCache
 from .refusals import RobotsRefusal
 
@@ -58,7 +59,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # Names other modules and tests have imported from here; meta.py is their home.
-META_ROBOTS_FETCH: Final = meta.ROBOTS_FETCH
 META_ROBOTS_SHA256: Final = meta.ROBOTS_SHA256
 NETWORK_META: Final = meta.NETWORK
 CRAWL_DELAY_CAP: Final = 60.0
@@ -113,7 +113,6 @@ class StrictRobotsMiddleware:
         # scheme://host:port -> sha256 of the robots.txt in force (read by the provenance stamp)
         self.in_force = in_force if in_force is not None else {}
         self.cache: OriginCache[RobotsState] = OriginCache(clock)
-        self._fetch_mark = object()
         if not self.agent:
             logger.warning(
                 "No robots.txt product token in USER_AGENT or ROBOTSTXT_USER_AGENT: only the "
@@ -140,8 +139,11 @@ class StrictRobotsMiddleware:
         )
 
     async def process_request(self, request: Request) -> None:
-        if request.meta.get(meta.ROBOTS_FETCH) is self._fetch_mark:
-            return  # our own robots.txt fetch (tdmrep.json and others are checked)
+        if is_internal(request, self.facts.internal):
+            # robots.txt itself, and tdmrep.json: reading the rightsholder's machine-readable
+            # terms is not crawling the site, so robots.txt rules do not apply (issue 9
+            # item 1); the gate still judged the request.
+            return
         parts = urlparse_cached(request)
         if parts.scheme in ("data", "file"):
             return
@@ -264,8 +266,7 @@ class StrictRobotsMiddleware:
             dont_filter=True,
             meta={
                 **network,
-                meta.INTERNAL: True,
-                meta.ROBOTS_FETCH: self._fetch_mark,
+                **internal_meta(self.facts.internal),
                 meta.DONT_REDIRECT: True,
                 meta.HANDLE_ALL_STATUSES: True,
                 meta.DONT_CACHE: True,  # HttpCacheMiddleware must not outlive the 24 h limit

@@ -17,13 +17,36 @@ from typing import Any, Final
 
 from ..law import EEA
 from ..policy.model import Controller, NoticeTexts, Recipient
-from ..values.fields import CATEGORIES
+from ..values.fields import CATEGORIES, IDENTIFIERS
 from . import render
 
 
 def categories_of(contact: dict[str, Any]) -> tuple[str, ...]:
-    """The categories of data held: those with at least one non-empty column."""
-    return tuple(name for name, cols in CATEGORIES.items() if any(contact.get(c) for c in cols))
+    """The categories of data held for this contact, as its notice names them.
+
+    Only what is held: a contact with a job title and no organisation is told "job title",
+    not "job title and organisation"; one with a town and no street is told "town", not
+    "postal address". A full address (a street) is named as one "address". The name
+    fields are one "identity".
+    """
+    found: list[str] = []
+    for category, cols in CATEGORIES.items():
+        held = [c for c in cols if contact.get(c)]
+        if not held:
+            continue
+        if category == "identity" or len(cols) == 1:
+            found.append(category)
+        elif category == "address" and "street_address" in held:
+            found.append("address")  # a postal address; its postal code and town with it
+        else:
+            found.extend(held)
+    return tuple(found)
+
+
+def suppression_identifiers(contact: dict[str, Any]) -> tuple[str, ...]:
+    """What the suppression list would keep (as keyed hashes) if this person objected:
+    the identifiers held for them (R8). Empty when none is held."""
+    return tuple(kind for kind in IDENTIFIERS if contact.get(kind))
 
 
 @dataclass(frozen=True)
@@ -58,13 +81,14 @@ class NoticeData:
     contact_id: int
     controller: Controller
     texts: NoticeTexts  # [NAME.notice.LANG] of the purpose, in the notice's language
-    categories: tuple[str, ...]  # keys of values.fields.CATEGORIES
+    categories: tuple[str, ...]  # from categories_of: category or field names held
     sources: tuple[Source, ...]
     first_seen: date
     retention_until: date
     retention_years: int  # from the law table (law.RETENTION_YEARS)
     recipients: tuple[Recipient, ...]  # from recipients.toml, those that received the data
-    # What the suppression list keeps (keyed hashes) once the person objects (R8).
+    # What the suppression list keeps (keyed hashes) once the person objects (R8): the
+    # identifiers held for them (suppression_identifiers), possibly none.
     suppression_identifiers: tuple[str, ...]
     authority: Authority = CNIL
     # Decisions based solely on automated processing with legal or similarly significant

@@ -36,6 +36,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Final
 
+from ..errors import UserError
 from ..values.phones import FR_BASE, FR_LINE_BYTES, STRIP_BYTES, e164_int
 
 MAX_REPORTED_LINES: Final = 20
@@ -58,7 +59,7 @@ def display_name(name: str) -> str:
     return DISPLAY_NAMES.get(name, name)
 
 
-class ListImportError(Exception):
+class ListImportError(UserError):
     """The file cannot be imported; nothing was imported."""
 
 

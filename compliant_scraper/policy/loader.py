@@ -20,6 +20,7 @@ from typing import Any, Final, TypeVar
 
 from ..errors import PolicyError, Problem
 from ..values.fields import CONTACT_FIELDS
+from . import placeholders
 from .decide import normalise_path
 from .hosts import is_ip, normalise_host
 from .model import AUDIENCES, CHANNELS, Controller, DomainPolicy, Purpose, Recipient, Registry
@@ -73,18 +74,24 @@ class _Loader:
     today: date
     problems: list[Problem] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
+    placeholders: list[Problem] = field(default_factory=list)
 
     def load(self) -> tuple[Registry | None, list[Problem]]:
+        registry = self._load()
+        self.problems = placeholders.without_echoes(self.problems, self.placeholders)
+        return (None if self.problems else registry), self.problems
+
+    def _load(self) -> Registry | None:
         if not self.directory.is_dir():
             self._problem(".", WHOLE_FILE, f"policy directory {self.directory} does not exist")
-            return None, self.problems
+            return None
         controller = self._controller()
         purposes, purpose_names = self._purposes()
         recipients = self._recipients(purpose_names)
         policies = self._domains(purpose_names)
         if self.problems or controller is None:
-            return None, self.problems
-        registry = Registry(
+            return None
+        return Registry(
             directory=self.directory,
             policies=tuple(policies),
             purposes=purposes,
@@ -92,7 +99,6 @@ class _Loader:
             files=self.files,
             recipients=recipients,
         )
-        return registry, self.problems
 
     # -- files ----------------------------------------------------------------------------
 
@@ -266,6 +272,9 @@ class _Loader:
         except tomllib.TOMLDecodeError as exc:
             self._problem(file, WHOLE_FILE, f"TOML syntax error: {exc}")
             return None
+        found = placeholders.problems(file, data)  # the starter's "FILL IN: ..." values
+        self.placeholders.extend(found)
+        self.problems.extend(found)
         return _Source(file, text, sha256, data)
 
     def _problem(self, file: str, key: str, message: str) -> None:
@@ -294,7 +303,12 @@ def _domain_check(value: str) -> tuple[str | None, str]:
             if is_ip(host):
                 return host, ""
             if "." not in host:
-                why = "a single label covers too much: name a domain such as example.com"
+                why = (
+                    "a single label covers too much: name a domain such as example.com; for an "
+                    "intranet or test host, write its IP address (10.0.0.12, 127.0.0.1) or its "
+                    "full name with a dot (wiki.acme.lan), and crawl it by that name "
+                    "(docs/policy-format.md: Intranet and test hosts)"
+                )
             elif any(label.startswith("-") or label.endswith("-") for label in host.split(".")):
                 why = "a label starts or ends with a hyphen"
             else:

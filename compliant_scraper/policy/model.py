@@ -101,8 +101,13 @@ class Purpose:
 
     @property
     def legitimate_interest_basis(self) -> bool:
-        """Whether ``legal_basis`` is a legitimate interest (GDPR Art. 6(1)(f))."""
-        return bool(_LEGITIMATE_INTEREST.search(self.legal_basis))
+        """Whether ``legal_basis`` is a legitimate interest (GDPR Art. 6(1)(f)), as legal may
+        write it in any of the notice languages ("Intérêt légitime (art. 6.1.f RGPD)").
+
+        Fail closed (R13): a basis that names no other Art. 6(1) ground (consent, contract,
+        legal obligation, vital interests, public task) is read as a legitimate interest,
+        so its assessments are required rather than silently skipped."""
+        return legitimate_interest_basis(self.legal_basis)
 
     def notice_texts(self, lang: str) -> NoticeTexts | None:
         return dict(self.notice).get(lang)
@@ -118,7 +123,40 @@ class Purpose:
         return [k for k in needed if not getattr(texts, k)]
 
 
-_LEGITIMATE_INTEREST: Final = re.compile(r"6\s*\(1\)\s*\(f\)|legitimate interest", re.IGNORECASE)
+# "6(1)(f)", "6.1.f", "6-1-f", "6 (1) f", "article 6, paragraphe 1, point f", "Art. 6 Abs. 1
+# lit. f", "Art. 6 Abs. 1 Buchst. f": group 1 is the letter of the ground.
+_ARTICLE_6: Final = re.compile(
+    r"\b6\s*[,.\-/]?\s*(?:(?:§|abs|para(?:graph|graphe)?|paragrafo|apartado|al)\.?\s*)?"
+    r"\(?\s*1\s*\)?\s*[,.\-/]?\s*(?:(?:lit|buchst|point|letter|lettera|letra)\.?\s*)?"
+    r"\(?\s*([a-f])\s*\)?(?![a-z])"
+)
+_LEGITIMATE_INTEREST: Final = re.compile(
+    r"legitimate interest|interet legitime|berechtigte[ns]? interesse|interes legitimo"
+    r"|legittimo interesse|interesse legittimo"
+)
+_OTHER_GROUND: Final = re.compile(
+    r"consent|einwillig|consenso|consentimiento|contra(?:ct|t|to|tto)\b|vertrag"
+    r"|legal obligation|obligation legale|rechtliche verpflichtung|obligacion legal"
+    r"|obbligo legale|vital interest|interets? vitaux|public (?:task|interest)"
+    r"|mission d.interet public"
+)
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def legitimate_interest_basis(legal_basis: str) -> bool:
+    """Whether a purpose's ``legal_basis`` relies on GDPR Art. 6(1)(f); see
+    ``Purpose.legitimate_interest_basis``."""
+    text = _fold(legal_basis)
+    letters = {m.group(1) for m in _ARTICLE_6.finditer(text)}
+    if "f" in letters or _LEGITIMATE_INTEREST.search(text):
+        return True
+    return not (letters or _OTHER_GROUND.search(text))
 
 
 @dataclass(frozen=True)

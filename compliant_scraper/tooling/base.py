@@ -10,11 +10,12 @@ import os
 from datetime import date
 from pathlib import Path
 
+from ..errors import UserError
 from ..store.database import open_database
 from ..store.sqlite import SqliteDb
 
 
-class ToolingError(Exception):
+class ToolingError(UserError):
     """A user error, reported as ``Error: <message>`` (one line, exit code 1)."""
 
 

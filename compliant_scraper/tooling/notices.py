@@ -23,13 +23,18 @@ from ..clock import day_of
 from ..hashing import sha256_hex
 from ..law import RETENTION_YEARS
 from ..letters import LANGS, lang_for_country
-from ..letters.notice import NoticeData, Source, categories_of, render_notice
+from ..letters.notice import (
+    NoticeData,
+    Source,
+    categories_of,
+    render_notice,
+    suppression_identifiers,
+)
 from ..policy.model import Purpose, Recipient, Registry
 from ..policy.recipients import INTERNAL
 from ..store import exports
 from ..store.backend import Db
 from ..values.countries import infer_country
-from ..values.fields import IDENTIFIERS
 from ..values.phones import normalise_phone
 from .base import ToolingError
 from .source_trail import sources_of
@@ -123,7 +128,7 @@ def facts_for(
         retention_until=date.fromisoformat(str(contact["retention_until"])),
         retention_years=RETENTION_YEARS,
         recipients=recipients_for(db, registry, int(contact["id"]), extra_recipient),
-        suppression_identifiers=IDENTIFIERS,
+        suppression_identifiers=suppression_identifiers(contact),
     )
 
 

@@ -1,44 +1,20 @@
-"""What the tooling commands share: one-line errors and the common options.
+"""The options every command shares: ``--db``, ``--policies``, ``--key-file``, ``--region``.
 
-A user error (``ToolingError``, a misconfiguration such as a missing suppression key, an
-unreadable database) becomes ``Error: <message>`` on standard error and exit code 1, never a
-traceback. The options ``--db``, ``--policies`` and ``--key-file`` mean the same everywhere.
+They mean the same everywhere, with the same defaults (``config.DEFAULTS``) and help. User
+errors are reported once, by the command group (``_app.CommandGroup``), not here.
 """
 
 from __future__ import annotations
 
-import functools
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import click
 
 from ..config import DEFAULTS, default_key_file
-from ..errors import ComplianceConfigError
-from ..tooling.base import ToolingError
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def user_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Report the library's user errors as ``Error: ...`` (exit 1)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except (ToolingError, ComplianceConfigError) as exc:
-            raise click.ClickException(" ".join(str(exc).split())) from None
-        except sqlite3.DatabaseError as exc:
-            raise click.ClickException(f"cannot use the database: {exc}") from None
-        except OSError as exc:
-            where = f"{exc.filename}: " if exc.filename else ""
-            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
-
-    return wrapper
+DB_META = "compliant_scraper.db_path"
 
 
 def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -49,7 +25,14 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
         default=DEFAULTS["COMPLIANCE_DB"],
         show_default=True,
         help="SQLite database (COMPLIANCE_DB).",
+        callback=_remember_db,
     )(func)
+
+
+def _remember_db(ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
+    """Keep the path for the one error report: "cannot use the database PATH: ..."."""
+    ctx.meta[DB_META] = value
+    return value
 
 
 def policies_option(func: Callable[..., Any]) -> Callable[..., Any]:

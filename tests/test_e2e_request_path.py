@@ -1,0 +1,126 @@
+"""End to end, the request path under attack (issue 10 items 1-3, issue 9 item 1): real crawls
+through the fixture world's proxy, whose log says what was contacted.
+
+allowed.test's robots.txt disallows ``/prive/``; tdmrep.test's tdmrep.json reserves
+``/reserve/*``; paths.test's policy allows only ``/annuaire/``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SPIDERS_DIR, CrawlResult, RunCrawl
+
+from compliant_scraper.demo.world import VirtualWorld
+
+pytestmark = pytest.mark.e2e
+
+SPIDER = SPIDERS_DIR / "plain_requests.py"
+PARSED = "PLAIN-PARSED"
+
+
+def spelled(host: str, path: str) -> list[str]:
+    """Five spellings of ``http://host/path`` a server resolves to it (issue 10 item 2)."""
+    return [
+        f"http://{host}/./{path}",
+        f"http://{host}//{path}",
+        f"http://{host}/x/../{path}",
+        f"http://{host}/%2e/{path}",
+        f"http://{host}\\" + path.replace("/", "\\"),
+    ]
+
+
+def run(
+    crawl: RunCrawl, world: VirtualWorld, tmp_path: Path, urls: list[str], **args: str
+) -> CrawlResult:
+    return crawl(SPIDER, tmp_path, env=world.env(), args={"urls": "|".join(urls), **args})
+
+
+def test_unnormalised_paths_do_not_get_past_robots_txt(
+    crawl: RunCrawl, world: VirtualWorld, tmp_path: Path
+) -> None:
+    urls = spelled("allowed.test", "prive/secret.html")
+    result = run(crawl, world, tmp_path, [*urls, "http://allowed.test/page-a.html"])
+    assert result.returncode == 0, result
+    paths = world.paths("allowed.test")
+    assert not [p for p in paths if "prive" in p], paths  # no form reached the server
+    assert "/page-a.html" in paths  # the control page
+    robots = [r for r in result.refusals() if r["stage"] == "robots"]
+    # each form was rewritten to /prive/secret.html and refused by robots.txt (one URL,
+    # refused once per request)
+    assert len(robots) == 5, result.refusals()
+    assert {r["url"] for r in robots} == {"http://allowed.test/prive/secret.html"}
+    assert all("disallows /prive/secret.html" in str(r["reason"]) for r in robots)
+
+
+def test_unnormalised_paths_do_not_get_past_tdmrep(
+    crawl: RunCrawl, world: VirtualWorld, tmp_path: Path
+) -> None:
+    urls = spelled("tdmrep.test", "reserve/page.html")
+    result = run(crawl, world, tmp_path, [*urls, "http://tdmrep.test/libre/page.html"])
+    assert result.returncode == 0, result
+    paths = world.paths("tdmrep.test")
+    assert not [p for p in paths if "reserve" in p], paths
+    assert "/libre/page.html" in paths
+    tdm = [r for r in result.refusals() if r["stage"] == "tdm"]
+    assert len(tdm) == 5, result.refusals()
+    assert {r["url"] for r in tdm} == {"http://tdmrep.test/reserve/page.html"}
+
+
+def test_a_spider_cannot_mark_its_requests_internal(
+    crawl: RunCrawl, world: VirtualWorld, tmp_path: Path
+) -> None:
+    """Issue 10 item 1: the key once lifted the path, TDM and login-wall checks."""
+    urls = [
+        "http://paths.test/autre/page.html",  # outside the policy's paths
+        "http://tdmrep.test/reserve/page.html",  # TDM reserved
+        "http://allowed.test/prive/secret.html",  # robots.txt disallows it
+        "http://allowed.test/login",  # a login page
+    ]
+    result = run(crawl, world, tmp_path, urls, meta=json.dumps({"compliance_internal": True}))
+    assert result.returncode == 0, result
+    assert result.parsed(PARSED) == set(), result
+    assert world.requests == [], [h.path for h in world.requests]  # not even a robots.txt
+    rows = result.refusals()
+    assert {r["url"] for r in rows} == set(urls)
+    for row in rows:
+        assert (row["stage"], row["rule"]) == ("policy", "R2")
+        assert "'compliance_internal'" in str(row["reason"])
+        assert "a spider cannot set it" in str(row["reason"])
+
+
+# -- issue 9 item 1: tdmrep.json is read through the gate, not robots.txt ------------------------
+
+
+def test_tdmrep_is_read_where_robots_txt_disallows_it(
+    crawl: RunCrawl, world: VirtualWorld, tmp_path: Path
+) -> None:
+    """robots.txt: ``Disallow: /``, ``Allow: /annuaire/``; tdmrep.json reserves
+    ``/annuaire/reserve*``. Pages robots.txt allows were once all refused as "tdmrep.json
+    could not be read"."""
+    base = "http://annuaire.robots.test"
+    urls = [f"{base}/annuaire/page.html", f"{base}/annuaire/reserve.html", f"{base}/autre.html"]
+    result = run(crawl, world, tmp_path, urls)
+    assert result.returncode == 0, result
+    assert result.parsed(PARSED) == {f"{base}/annuaire/page.html"}, result
+    paths = world.paths("annuaire.robots.test")
+    assert "/.well-known/tdmrep.json" in paths  # read, although robots.txt disallows it
+    assert "/annuaire/reserve.html" not in paths and "/autre.html" not in paths
+    stages = {r["url"]: r["stage"] for r in result.refusals()}
+    assert stages == {f"{base}/annuaire/reserve.html": "tdm", f"{base}/autre.html": "robots"}
+
+
+def test_an_unreadable_tdmrep_still_refuses(
+    crawl: RunCrawl, world: VirtualWorld, tmp_path: Path
+) -> None:
+    """The same host shape, tdmrep.json answering 503: fail closed, as before."""
+    page = "http://tdm503.robots.test/annuaire/page.html"
+    result = run(crawl, world, tmp_path, [page])
+    assert result.returncode == 0, result
+    assert result.parsed(PARSED) == set(), result
+    assert "/annuaire/page.html" not in world.paths("tdm503.robots.test")
+    [row] = result.refusals()
+    assert (row["url"], row["stage"], row["rule"]) == (page, "tdm", "R3")
+    assert "could not be read (HTTP 503)" in str(row["reason"])
