@@ -230,6 +230,12 @@ def country_rule(channel: str, country: str, day: date) -> CountryRule | None:
     return None
 
 
+def country_rules_apply(purpose: Purpose) -> bool:
+    """Whether the person's country decides for this purpose (B2B prospecting by phone or
+    an electronic channel; post is not governed by ``COUNTRY_RULES``)."""
+    return purpose.audience == "b2b" and purpose.channel in _ANY_PROSPECTING
+
+
 def b2b_consent_country(
     purpose: Purpose, country: str | None, day: date | None = None
 ) -> str | None:
@@ -239,7 +245,7 @@ def b2b_consent_country(
     own (the directory's region, ``COMPLIANCE_DEFAULT_REGION``), so it yields None.
     """
     channel = purpose.channel
-    if purpose.audience != "b2b" or channel not in _ANY_PROSPECTING or not country:
+    if not country_rules_apply(purpose) or not country:
         return None
     code = country.upper()
     row = country_rule(channel, code, day or _utc_today())

@@ -29,7 +29,17 @@ import pytest
 from sqlite_utils import Database
 
 # Fixtures for real redis-server and PostgreSQL processes (tests/support/servers.py).
-from support.servers import postgres_server, postgres_url, redis_server, redis_url  # noqa: F401
+from support.servers import (  # noqa: F401
+    _postgres_shared,
+    postgres_schema_url,
+    postgres_server,
+    postgres_url,
+    redis_server,
+    redis_url,
+)
+
+# Each store test on both backends (tests/support/stores.py).
+from support.stores import store, store_db  # noqa: F401
 
 from compliant_scraper.demo.world import VirtualWorld
 

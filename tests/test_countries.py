@@ -7,6 +7,7 @@ from compliant_scraper.values.countries import (
     country_code,
     country_of_domain,
     infer_country,
+    unreadable_country,
 )
 
 
@@ -46,6 +47,13 @@ from compliant_scraper.values.countries import (
         ("Pays-Bas", "NL"),
         ("Belgien", "BE"),
         ("Atlantis", None),
+        # Pieces between punctuation, when they agree; codes in a piece count in capitals.
+        ("Deutschland (DE)", "DE"),
+        ("Wien, Österreich", "AT"),
+        ("Rue de Paris, France", "FR"),
+        ("Allemagne - DE", "DE"),
+        ("DE / AT", None),  # two countries: not guessed
+        ("France métropolitaine", "FR"),
         ("XX", None),
         ("EU", None),  # a union, not a country
         ("", None),
@@ -95,3 +103,21 @@ def test_inference_order_address_then_phone_then_email_then_website() -> None:
     assert infer_country(email="a@gmail.com", website="https://x.com") is None
     assert infer_country(phone_region="001") is None  # non-geographic numbers
     assert Country("DE", "email").describe() == "DE (email domain)"
+
+
+@pytest.mark.parametrize(
+    ("written", "unreadable"),
+    [
+        ("Germanie", True),
+        ("DE / AT", True),
+        ("oesterreich", True),
+        ("D", True),
+        ("Deutschland (DE)", False),
+        ("FR", False),
+        ("", False),
+        ("  ", False),
+        (None, False),
+    ],
+)
+def test_unreadable_country(written: object, unreadable: bool) -> None:
+    assert unreadable_country(written) is unreadable

@@ -166,6 +166,12 @@ def test_a_late_notice_is_reported_late(tmp_path: Path) -> None:
     )
     report = json.loads(env.run("audit", "--db", str(env.db_path), "--json").output)
     assert report["notices"]["late"] == 1
+    # The text report puts late notices beside pending and overdue ones.
+    text = env.run("audit", "--db", str(env.db_path), "--policies", str(env.policies)).output
+    (line,) = [row for row in text.splitlines() if row.startswith("Notices (Art. 14): ")]
+    assert line == (
+        "Notices (Art. 14): sent 2, exempt 0, pending 1, overdue 0, late 1, due again 0"
+    ), line
 
 
 def test_art14_5b_is_refused_for_a_reachable_contact(tmp_path: Path) -> None:

@@ -146,3 +146,40 @@ def test_the_drop_detail_says_where_the_country_came_from() -> None:
     with pytest.raises(ContactDropped) as info:
         processor.process({**person(job_title="Avocat", email="j@kanzlei.de"), "provenance": PROV})
     assert "DE (email domain)" in info.value.detail and "UWG" in info.value.detail
+
+
+@pytest.mark.parametrize(
+    ("country", "purpose", "kept"),
+    [
+        # Read from its pieces: the German address wins over the French mobile.
+        ("Deutschland (DE)", PHONE, False),
+        ("Wien, Österreich", PHONE, False),
+        ("75002 Paris, France", PHONE, True),
+        ("France métropolitaine", PHONE, True),
+        # Written but unreadable: not guessed from the phone; not kept (fail closed).
+        ("Germanie", PHONE, False),
+        ("DE / AT", LAWYERS, False),
+        # Post is not governed by the country rows: an unreadable country changes nothing.
+        ("Germanie", replace(POST, fields=(*FIELDS, "street_address", "postal_code")), True),
+    ],
+)
+def test_an_address_country_is_read_or_the_contact_is_not_kept(
+    country: str, purpose: Purpose, kept: bool
+) -> None:
+    item = person(job_title="Avocat", phone="06 12 34 56 78", email="j@cabinet.fr")
+    address = {"street_address": "1 rue X", "postal_code": "75002"}
+    contact, drops = run({**item, **address, "country": country}, purpose)
+    assert (contact is not None) is kept, drops
+    if not kept:
+        assert drops[-1] == ("*", "b2b_consent_country", "R6")
+
+
+def test_an_unreadable_country_is_named_in_the_drop_detail() -> None:
+    processor = ContactProcessor(PHONE, "FR", lambda *a: None, NoSuppression(), set())
+    item = {**person(phone="06 12 34 56 78", country="Germanie"), "provenance": PROV}
+    with pytest.raises(ContactDropped) as info:
+        processor.process(item)
+    assert info.value.detail == (
+        "the address country 'Germanie' names no country the law table can look up: not kept "
+        "for a B2B prospecting purpose until it is corrected"
+    )

@@ -4,23 +4,28 @@ import os
 import stat
 from pathlib import Path
 
-from sqlite_utils import Database
+import pytest
+from support.stores import StoreTarget, count, one, rows
 
+from compliant_scraper.errors import ContactDropped
 from compliant_scraper.law import retention_until
 from compliant_scraper.provenance import Provenance
 from compliant_scraper.records import Refusal
+from compliant_scraper.store.backend import Db
 from compliant_scraper.store.contacts import ContactWriter, dedupe_keys
 from compliant_scraper.store.database import open_database
-from compliant_scraper.store.sqlite_store import SqliteStore
+from compliant_scraper.store.suppression import SuppressionList
+from compliant_scraper.store.transaction import transaction
 
 
 def prov(url: str, at: str = "2026-11-23T10:00:00Z") -> Provenance:
     return Provenance(url, at, "directory", "run1", "domains/a.toml", "p" * 64, "r" * 64, "json-ld")
 
 
-def db_with_run(tmp_path: Path) -> Database:
-    db = open_database(tmp_path / "c.db")
-    db["runs"].insert({"id": "run1", "spider": "directory", "purpose": "p"})
+def db_with_run(store: StoreTarget) -> Db:
+    db = store.open()
+    with transaction(db):
+        db.execute("INSERT INTO runs (id, spider, purpose) VALUES ('run1', 'directory', 'p')")
     return db
 
 
@@ -38,17 +43,18 @@ def test_existing_database_permissions_tightened(tmp_path: Path) -> None:
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
-def test_refusals_are_batched_and_flushed(tmp_path: Path) -> None:
-    store = SqliteStore.open(tmp_path / "c.db", batch_size=3)
-    store.start_run("run1", "directory", "p", "2026-11-23T10:00:00Z")
+def test_refusals_are_batched_and_flushed(store: StoreTarget) -> None:
+    crawl = store.crawl_store(batch_size=3)
+    crawl.start_run("run1", "directory", "p", "2026-11-23T10:00:00Z")
+    other = store.open()  # what another connection sees: what was committed
     for i in range(4):
-        store.record_refusal(
+        crawl.record_refusal(
             Refusal("run1", f"http://x.test/{i}", "x.test", "policy", "R2", "no", "t")
         )
-    assert store.db["refusals"].count == 3
-    store.finish_run("run1", "2026-11-23T10:01:00Z", "finished", {"a": 1})
-    assert store.db["refusals"].count == 4
-    run = store.db["runs"].get("run1")
+    assert count(other, "refusals") == 3
+    crawl.finish_run("run1", "2026-11-23T10:01:00Z", "finished", {"a": 1})
+    assert count(other, "refusals") == 4
+    run = one(other, "runs", "run1")
     assert run["finish_reason"] == "finished"
     assert run["stats"] == '{"a": 1}'
 
@@ -66,8 +72,8 @@ def test_dedupe_keys_order() -> None:
     ]
 
 
-def test_same_person_two_pages_one_contact_two_sources(tmp_path: Path) -> None:
-    db = db_with_run(tmp_path)
+def test_same_person_two_pages_one_contact_two_sources(store: StoreTarget) -> None:
+    db = db_with_run(store)
     writer = ContactWriter(db, "b2b_phone", "legitimate interest", batch_size=100)
     first = writer.save(
         {"kind": "person", "name": "Jeanne Martin", "phone": "+33612345678"},
@@ -81,54 +87,76 @@ def test_same_person_two_pages_one_contact_two_sources(tmp_path: Path) -> None:
     )
     writer.flush()
     assert first == second
-    contact = db["contacts"].get(first)
+    contact = one(db, "contacts", first)
     assert contact["job_title"] == "CEO"
     assert contact["first_seen"] == "2026-11-23T10:00:00Z"
     assert contact["last_seen"] == "2027-01-01T00:00:00Z"
     # Re-crawling never restarts the retention clock (R9).
     assert contact["retention_until"] == "2029-11-23"
-    urls = [r["url"] for r in db["sources"].rows_where("contact_id = ?", [first], order_by="id")]
+    sql = "SELECT url FROM sources WHERE contact_id = ? ORDER BY id"
+    urls = [r["url"] for r in rows(db, sql, [first])]
     assert urls == ["http://a.test/1", "http://a.test/2"]
 
 
-def test_recrawl_same_url_updates_source(tmp_path: Path) -> None:
-    db = db_with_run(tmp_path)
+def test_recrawl_same_url_updates_source(store: StoreTarget) -> None:
+    db = db_with_run(store)
     writer = ContactWriter(db, "p", "b")
     cid = writer.save({"email": "a@b.test"}, prov("http://a.test/1"), ["email"])
     writer.save(
         {"email": "a@b.test"}, prov("http://a.test/1", at="2027-01-01T00:00:00Z"), ["email"]
     )
     writer.flush()
-    rows = list(db["sources"].rows_where("contact_id = ?", [cid]))
-    assert len(rows) == 1
-    assert rows[0]["last_retrieved_at"] == "2027-01-01T00:00:00Z"
-    assert rows[0]["first_retrieved_at"] == "2026-11-23T10:00:00Z"  # kept (issue 13)
+    found = rows(db, "SELECT * FROM sources WHERE contact_id = ?", [cid])
+    assert len(found) == 1
+    assert found[0]["last_retrieved_at"] == "2027-01-01T00:00:00Z"
+    assert found[0]["first_retrieved_at"] == "2026-11-23T10:00:00Z"  # kept (issue 13)
 
 
-def test_contacts_per_purpose_are_separate(tmp_path: Path) -> None:
-    db = db_with_run(tmp_path)
+def test_contacts_per_purpose_are_separate(store: StoreTarget) -> None:
+    db = db_with_run(store)
     a = ContactWriter(db, "p1", "b").save({"email": "a@b.test"}, prov("http://a.test/1"), [])
     b = ContactWriter(db, "p2", "b").save({"email": "a@b.test"}, prov("http://a.test/1"), [])
     assert a != b
 
 
-def test_recrawl_does_not_undo_a_rectification(tmp_path: Path) -> None:
-    db = db_with_run(tmp_path)
+def test_recrawl_does_not_undo_a_rectification(store: StoreTarget) -> None:
+    db = db_with_run(store)
     writer = ContactWriter(db, "p", "b")
     cid = writer.save({"email": "a@b.example", "job_title": "Old"}, prov("http://a.test/1"), [])
     writer.flush()
-    db.execute("UPDATE contacts SET job_title = 'Corrected' WHERE id = ?", [cid])
-    db.execute(
-        "INSERT INTO contact_events (contact_id, event, at, field) "
-        "VALUES (?, 'rectified', 't', 'job_title')",
-        [cid],
-    )
+    with transaction(db):
+        db.execute("UPDATE contacts SET job_title = 'Corrected' WHERE id = ?", [cid])
+        db.execute(
+            "INSERT INTO contact_events (contact_id, event, at, field) "
+            "VALUES (?, 'rectified', 't', 'job_title')",
+            [cid],
+        )
     writer.save(
         {"email": "a@b.example", "job_title": "Old", "locality": "Lyon"},
         prov("http://a.test/1"),
         [],
     )
     writer.flush()
-    row = db["contacts"].get(cid)
+    row = one(db, "contacts", cid)
     assert row["job_title"] == "Corrected"
     assert row["locality"] == "Lyon"
+
+
+def test_a_person_suppressed_after_screening_is_not_stored(
+    store: StoreTarget, tmp_path: Path
+) -> None:
+    """The screening passed the contact; an erasure (another connection: another worker, or
+    ``subject erase``) lists them before the write. The writer checks again, under the
+    identity's locks, and stores nothing (R8)."""
+    db = db_with_run(store)
+    key = tmp_path / "c.key"
+    writer = ContactWriter(db, "p", "b", suppression=SuppressionList.open(db, key))
+    SuppressionList.open(store.open(), key).add("phone", "06 12 34 56 78", "erasure")
+    with pytest.raises(ContactDropped, match=r"\[R8\] suppressed"):
+        writer.save({"name": "Jeanne Martin", "phone": "+33612345678"}, prov("http://a.test/1"), [])
+    kept = writer.save(
+        {"name": "Paul Durand", "phone": "+33612345679"}, prov("http://a.test/1"), []
+    )
+    writer.flush()
+    assert [r["name"] for r in rows(db, "SELECT name FROM contacts")] == ["Paul Durand"]
+    assert count(db, "sources") == 1 and one(db, "sources", kept, "contact_id")

@@ -1,17 +1,18 @@
 """One transaction helper (issue 9 item 12): a failure mid-transaction commits nothing of it,
 and the audit log's head anchor never names a row that was rolled back.
 
-Failures are injected with SQLite triggers (``RAISE(ABORT)``), so each test breaks the very
-statement it names, whatever code path writes it.
+Failures are injected with triggers (SQLite's ``RAISE(ABORT)``, a PostgreSQL trigger function
+raising), so each test breaks the very statement it names, whatever code path writes it. The
+tests taking ``store_db`` run on both backends.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.stores import StoreTarget, count
 
 from compliant_scraper.cli import main
 from compliant_scraper.provenance import Provenance
@@ -21,21 +22,28 @@ from compliant_scraper.store.backend import Db
 from compliant_scraper.store.contacts import ContactWriter
 from compliant_scraper.store.database import open_database
 from compliant_scraper.store.sqlite import SqliteDb
-from compliant_scraper.store.sqlite_store import SqliteStore
 from compliant_scraper.store.transaction import Batch, after_commit, transaction
 
 AT = "2026-11-23T10:00:00Z"
 
 
-def fail_on(db: SqliteDb, table: str, action: str = "INSERT") -> None:
-    db.execute(
-        f"CREATE TRIGGER fail_{table}_{action.lower()} BEFORE {action} ON {table} "
-        "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
-    )
-
-
-def count(db: SqliteDb, table: str) -> int:
-    return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+def fail_on(db: Db, table: str, action: str = "INSERT") -> None:
+    name = f"fail_{table}_{action.lower()}"
+    if db.dialect == "sqlite":
+        db.execute(
+            f"CREATE TRIGGER {name} BEFORE {action} ON {table} "
+            "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+        )
+        return
+    with transaction(db):
+        db.execute(
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'injected failure'; END $$"
+        )
+        db.execute(
+            f"CREATE TRIGGER {name} BEFORE {action} ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {name}()"
+        )
 
 
 def anchored_row(path: Path) -> int | None:
@@ -55,33 +63,34 @@ def db(path: Path) -> SqliteDb:
     return open_database(path)
 
 
-def test_a_run_is_not_recorded_when_its_audit_row_fails(db: SqliteDb) -> None:
+def test_a_run_is_not_recorded_when_its_audit_row_fails(store: StoreTarget) -> None:
     """Under sqlite-utils 4 ``with db.conn:`` opened no transaction: the runs row stayed."""
+    crawl = store.crawl_store()
+    db = crawl.db
     fail_on(db, "audit_log")
-    store = SqliteStore(db)
-    with pytest.raises(sqlite3.IntegrityError, match="injected failure"):
-        store.start_run("run1", "directory", "p", AT)
+    with pytest.raises(Exception, match="injected failure"):
+        crawl.start_run("run1", "directory", "p", AT)
     assert count(db, "runs") == 0
     assert count(db, "audit_log") == 0
 
 
-def test_a_batch_that_fails_half_way_leaves_no_row_and_a_clean_log(
-    db: SqliteDb, path: Path
-) -> None:
+def test_a_batch_that_fails_half_way_leaves_no_row_and_a_clean_log(store: StoreTarget) -> None:
     """The refusals and their audit row went in, then the drops failed: the anchor used to
     name the rolled-back audit row, a false tamper alarm in ``audit verify``."""
-    store = SqliteStore(db)
-    store.start_run("run1", "directory", "p", AT)
+    crawl = store.crawl_store()
+    db = crawl.db
+    crawl.start_run("run1", "directory", "p", AT)
     before = count(db, "audit_log")
     fail_on(db, "drops")
-    store.record_refusal(Refusal("run1", "http://x.test/", "x.test", "policy", "R2", "no", AT))
-    store.record_drop(Drop("run1", "http://x.test/", "email", "sensitive_health", "R4", AT))
-    with pytest.raises(sqlite3.IntegrityError, match="injected failure"):
-        store.flush()
-    store.batch.commit()  # what the crawl's batch commits next holds none of it
+    crawl.record_refusal(Refusal("run1", "http://x.test/", "x.test", "policy", "R2", "no", AT))
+    crawl.record_drop(Drop("run1", "http://x.test/", "email", "sensitive_health", "R4", AT))
+    with pytest.raises(Exception, match="injected failure"):
+        crawl.flush()
+    crawl.batch.commit()  # what the crawl's batch commits next holds none of it
     assert count(db, "refusals") == 0
     assert count(db, "audit_log") == before
-    assert anchored_row(path) == before
+    if store.backend == "sqlite":  # PostgreSQL keeps no anchor file (docs/cluster.md)
+        assert anchored_row(Path(store.where)) == before
     assert audit_log.verify(db) is None
 
 
@@ -102,7 +111,8 @@ def test_the_anchor_is_written_only_after_the_commit(db: SqliteDb, path: Path) -
     assert audit_log.verify(db) is None
 
 
-def test_a_failing_savepoint_undoes_only_itself(db: SqliteDb) -> None:
+def test_a_failing_savepoint_undoes_only_itself(store_db: Db) -> None:
+    db = store_db
     with transaction(db):
         db.execute("INSERT INTO purges (at, cutoff, count, contact_ids) VALUES (?, ?, 0, '[]')",
                    [AT, "2026-01-01"])  # fmt: skip
@@ -119,21 +129,24 @@ def test_a_failing_savepoint_undoes_only_itself(db: SqliteDb) -> None:
     assert audit_log.verify(db) is None
 
 
-def test_a_contact_whose_source_fails_is_not_half_stored(db: SqliteDb) -> None:
-    db.execute("INSERT INTO runs (id, spider, purpose) VALUES ('run1', 'directory', 'p')")
+def test_a_contact_whose_source_fails_is_not_half_stored(store_db: Db) -> None:
+    db = store_db
+    with transaction(db):
+        db.execute("INSERT INTO runs (id, spider, purpose) VALUES ('run1', 'directory', 'p')")
     writer = ContactWriter(db, "p", "legitimate interest", batch_size=100)
     good = Provenance("http://a.test/1", AT, "directory", "run1", "d.toml", "p" * 64, "r" * 64, "")
     writer.save({"kind": "person", "name": "Jeanne Martin"}, good, ["name"])
     fail_on(db, "sources")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(Exception, match="injected failure"):
         writer.save({"kind": "person", "name": "Paul Durand"}, good, ["name"])
     writer.flush()
     assert [r[0] for r in db.execute("SELECT name FROM contacts")] == ["Jeanne Martin"]
 
 
-def test_a_batch_commits_every_n_writes_and_on_commit(db: SqliteDb, path: Path) -> None:
+def test_a_batch_commits_every_n_writes_and_on_commit(store: StoreTarget) -> None:
+    db = store.open()
     batch = Batch(db, commit_every=2)
-    other = open_database(path)
+    other = store.open()
     for cutoff in ("2026-01-01", "2026-02-01", "2026-03-01"):
         with batch.write():
             db.execute(
@@ -167,13 +180,14 @@ def test_an_erasure_that_fails_deletes_nothing_and_the_log_verifies(
     assert verify.exit_code == 0, verify.output
 
 
-def test_the_sqlite_store_implements_the_store_interface(db: SqliteDb) -> None:
-    conforming: Db = db  # mypy checks the package; this checks the methods exist at runtime
+def test_each_backend_implements_the_store_interface(store: StoreTarget) -> None:
+    conforming: Db = store.open()  # mypy checks the package; this checks them at runtime
     for name in (
         "execute", "executemany", "begin_write", "commit_write", "rollback_write", "savepoint",
-        "release_savepoint", "rollback_to_savepoint", "lock_audit_chain", "anchor_base", "close",
+        "release_savepoint", "rollback_to_savepoint", "lock_keys", "lock_audit_chain",
+        "anchor_base", "close",
     ):  # fmt: skip
         assert callable(getattr(conforming, name)), name
-    assert conforming.dialect == "sqlite"
+    assert conforming.dialect == store.backend
     with pytest.raises(RuntimeError, match="inside"):
-        db.executemany("INSERT INTO purges (at) VALUES (?)", [(AT,)])
+        conforming.executemany("INSERT INTO purges (at) VALUES (?)", [(AT,)])

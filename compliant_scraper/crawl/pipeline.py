@@ -81,7 +81,11 @@ class CompliancePipeline:
             processed = self.processor.process(as_mapping(item))
         except ContactDropped as dropped:
             raise ComplianceDrop.of(dropped) from None
-        self.writer.save(processed.contact, processed.provenance, processed.fields)
+        try:
+            self.writer.save(processed.contact, processed.provenance, processed.fields)
+        except ContactDropped as dropped:  # suppressed while it was screened (R8)
+            self.recorder.drop(processed.provenance.source_url, "*", dropped.reason, dropped.rule)
+            raise ComplianceDrop.of(dropped) from None
         self.recorder.inc_stat(meta.KEPT_CONTACTS)
         return screened(item, processed.contact, processed.provenance)
 

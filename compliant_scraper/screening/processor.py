@@ -31,11 +31,11 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import ContactDropped
-from ..law import ELECTRONIC_CHANNELS, b2b_consent_country
+from ..law import ELECTRONIC_CHANNELS, b2b_consent_country, country_rules_apply
 from ..policy.model import Purpose
 from ..provenance import ITEM_KEY, Provenance
 from ..rules import Rule
-from ..values.countries import infer_country
+from ..values.countries import infer_country, unreadable_country
 from ..values.emails import normalise_email
 from ..values.fields import DERIVED_OF, TEXT_FIELDS
 from ..values.identifiers import Found, find_identifiers
@@ -172,6 +172,17 @@ class ContactProcessor:
             email=contact.get("email"),
             website=contact.get("website"),
         )
+        written = contact.get("country")
+        if unreadable_country(written) and country_rules_apply(self.purpose):
+            # The law of the person's country decides (R6); when the address names a country
+            # no one can read, it is not guessed from the phone or the domain (fail closed).
+            raise self._drop_item(
+                url,
+                "b2b_consent_country",
+                Rule.R6,
+                f"the address country {str(written)[:40]!r} names no country the law table "
+                "can look up: not kept for a B2B prospecting purpose until it is corrected",
+            )
         why = b2b_consent_country(self.purpose, country.code if country else None)
         if why and country is not None:
             detail = f"{why} [country {country.describe()}]"

@@ -285,6 +285,11 @@ def anchor_state(db: Any) -> str:
     """One line on what the head anchor can vouch for (printed by ``audit verify``)."""
     files = anchor_files(db)
     if files is None:
+        if getattr(db, "dialect", "") == "postgresql":
+            return (
+                "PostgreSQL store: no head anchor file (the workers share no folder); "
+                "compare the head with one recorded earlier (--head)"
+            )
         return "in-memory database: no head anchor"
     if not files.head.exists():
         return (

@@ -1,11 +1,12 @@
 """The store interface: what every query module of ``store/`` is written against.
 
 A backend is one class implementing ``Db``: ``sqlite.SqliteDb`` (the embedded default, one
-file through sqlite-utils) today; a PostgreSQL one (psycopg 3) is the next backend
-(DESIGN.md, scale path). The query modules (``contacts``, ``sources``, ``exports``,
+file through sqlite-utils) and ``postgres.PostgresDb`` (psycopg 3, the shared store of
+cluster mode; DESIGN.md, scale path). The query modules (``contacts``, ``sources``, ``exports``,
 ``notices``, ``events``, ``opposition``, ``suppression``, ``runs``) are plain functions over a
 ``Db``, in the sqlite-utils style, so the second backend implements this class, not them,
-and runs the same tests.
+and runs the same tests (``tests/conftest.py``: the ``store_db`` fixture runs each store test
+on both).
 
 Rules for the SQL in the query modules, so both backends accept it unchanged:
 
@@ -72,6 +73,12 @@ class Db(Protocol):
     def release_savepoint(self, name: str) -> None: ...
 
     def rollback_to_savepoint(self, name: str) -> None: ...
+
+    def lock_keys(self, keys: Iterable[str]) -> None:
+        """Hold a lock on each of these keys until the transaction ends, taken in one sorted
+        order (SQLite: ``BEGIN IMMEDIATE`` already serialises writers; PostgreSQL:
+        transaction-level advisory locks). De-duplication and suppression lock identities."""
+        ...
 
     def lock_audit_chain(self) -> None:
         """Serialise appends to the audit chain until the commit (SQLite: already held by

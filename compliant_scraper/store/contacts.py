@@ -14,12 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
+from ..errors import ContactDropped
 from ..law import retention_until
+from ..opposition.suppression import POSTAL
 from ..provenance import Provenance
+from ..rules import Rule
+from ..screening.checks import suppressed
 from ..values.fields import COLUMNS, IDENTIFIERS, NAME_FIELDS
-from ..values.persons import fold, person_name
+from ..values.persons import fold, person_name, postal_key
 from . import events, sources
 from .backend import Db, chunks, marks, rows_as_dicts
+from .suppression import SuppressionList
 from .transaction import Batch
 
 
@@ -34,7 +39,16 @@ def dedupe_keys(contact: Mapping[str, Any]) -> list[str]:
 
 class ContactWriter:
     """Upserts contacts and their sources, each save all-or-nothing, in a ``Batch``
-    committed every ``batch_size`` saves and on ``flush``."""
+    committed every ``batch_size`` saves and on ``flush``.
+
+    Each save first locks the contact's identities (``db.lock_keys``: its de-duplication
+    keys in this purpose and the keyed hashes of its email and phone), then, under those
+    locks, checks the suppression list again and finds or inserts. With several writers on
+    one PostgreSQL store this is what keeps one person one contact, and what makes an
+    erasure final: ``SuppressionList.add`` takes the same hash locks, so a person erased
+    while the crawl runs is refused here (``ContactDropped``, R8) even though the screening
+    passed them a moment earlier. On SQLite the write lock already serialises writers.
+    """
 
     def __init__(
         self,
@@ -44,11 +58,13 @@ class ContactWriter:
         batch_size: int = 500,
         *,
         batch: Batch | None = None,
+        suppression: SuppressionList | None = None,
     ) -> None:
         self.db = db
         self.purpose = purpose
         self.legal_basis = legal_basis
         self.batch = batch if batch is not None else Batch(db, batch_size)
+        self.suppression = suppression
         self._read: set[str] = set()
         self._insert = (
             f"INSERT INTO contacts ({', '.join(COLUMNS)}, purpose, legal_basis, dedupe_key, "
@@ -76,6 +92,17 @@ class ContactWriter:
                     return int(row[0]), row[1] is not None
         return None
 
+    def _lock(self, keys: list[str], contact: Mapping[str, Any]) -> None:
+        names = [f"contact:{self.purpose}:{key}" for key in keys]
+        if self.suppression is not None:
+            for kind in IDENTIFIERS:
+                if contact.get(kind):
+                    names += self.suppression.lock_names(kind, str(contact[kind]))
+            postal = postal_key(contact)
+            if postal:
+                names += self.suppression.lock_names(POSTAL, postal)
+        self.db.lock_keys(names)
+
     def save(self, contact: Mapping[str, Any], provenance: Provenance, fields: list[str]) -> int:
         """Store one contact seen at one source; return its id."""
         keys = dedupe_keys(contact)
@@ -84,6 +111,11 @@ class ContactWriter:
         seen = provenance.retrieved_at
         values = [contact.get(c) or None for c in COLUMNS]
         with self.batch.write():
+            self._lock(keys, contact)
+            if self.suppression is not None and suppressed(contact, self.suppression):
+                raise ContactDropped(
+                    "suppressed", Rule.R8, "put on the suppression list while it was collected"
+                )
             found = self._find(keys, contact)
             if found is None:
                 row = self.db.execute(

@@ -62,6 +62,9 @@ class SqliteDb(Database):
             self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
             self.conn.execute(f"RELEASE SAVEPOINT {name}")
 
+    def lock_keys(self, keys: Iterable[str]) -> None:
+        """``BEGIN IMMEDIATE`` already holds the only write lock SQLite has."""
+
     def lock_audit_chain(self) -> None:
         """``BEGIN IMMEDIATE`` already holds the only write lock SQLite has."""
 

@@ -4,6 +4,9 @@ The crawl's writes share one open transaction (``transaction.Batch``): contacts,
 and drops accumulate in it and are committed together, every ``batch_size`` contacts, every
 refusal or drop flush, and when the run finishes. Refusal and drop rows are buffered as the
 frozen records themselves and written with one ``executemany`` each (the hot path).
+
+Nothing here is SQLite's but ``open``: the class is written against ``backend.Db``, and
+``postgres_store.PostgresStore`` is this store over a PostgreSQL connection.
 """
 
 from __future__ import annotations
@@ -17,20 +20,22 @@ from typing import Any
 from ..policy.model import Purpose
 from ..records import Drop, PolicySnapshot, Refusal, RobotsSnapshot
 from . import audit_log, runs
+from .backend import Db
 from .contacts import ContactWriter
 from .database import open_database
 from .screening import Screening, open_screening
-from .sqlite import SqliteDb
+from .suppression import SuppressionList
 from .transaction import Batch, transaction
 
 
 class SqliteStore:
     """Buffers audit rows and writes them in the crawl's batch."""
 
-    def __init__(self, db: SqliteDb, batch_size: int = 500) -> None:
+    def __init__(self, db: Db, batch_size: int = 500) -> None:
         self.db = db
         self.batch_size = batch_size
         self.batch = Batch(db, batch_size)
+        self.suppression: SuppressionList | None = None  # set by open_screening
         self._refusals: list[Refusal] = []
         self._drops: list[Drop] = []
 
@@ -69,8 +74,16 @@ class SqliteStore:
             self.flush()
 
     def contact_writer(self, purpose: str, legal_basis: str) -> ContactWriter:
-        """The writer of this crawl's contacts, in the store's batch."""
-        return ContactWriter(self.db, purpose, legal_basis, self.batch_size, batch=self.batch)
+        """The writer of this crawl's contacts, in the store's batch, re-checking the
+        suppression list the start-up check opened."""
+        return ContactWriter(
+            self.db,
+            purpose,
+            legal_basis,
+            self.batch_size,
+            batch=self.batch,
+            suppression=self.suppression,
+        )
 
     def open_screening(
         self,
@@ -80,7 +93,9 @@ class SqliteStore:
         default_region: str,
     ) -> Screening:
         """The opposition screen and suppression list, checked usable (R7, R8)."""
-        return open_screening(self.db, purpose, today, key_file, default_region)
+        screening = open_screening(self.db, purpose, today, key_file, default_region)
+        self.suppression = screening.suppression
+        return screening
 
     def flush(self) -> None:
         """Write the buffered refusals and drops, and commit the batch with them."""

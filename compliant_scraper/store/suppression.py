@@ -80,6 +80,20 @@ class SuppressionList:
     def digest(self, kind: str, value: str) -> str:
         return identifier_hash(self._key, kind, value, self.default_region)
 
+    def lock_names(self, kind: str, value: str) -> list[str]:
+        """The lock names of this identifier: one per keyed hash it is looked up under.
+
+        ``add`` holds them while it writes, and the contact writer while it re-checks the
+        list and stores a contact (``db.lock_keys``), so once ``add`` has returned no writer
+        can store the person, and a writer that got there first is seen by the erasure."""
+        try:
+            digests = lookup_hashes(self._key, kind, value, self.default_region)
+        except ValueError:
+            if kind not in ALL_KINDS:
+                raise
+            return []
+        return [f"suppression:{digest}" for digest in digests]
+
     def is_suppressed(self, kind: str, value: str) -> bool:
         """Is this email/phone on the list? A value that is not valid cannot be, so False.
 
@@ -103,6 +117,7 @@ class SuppressionList:
         check_reason(reason)
         digest = self.digest(kind, value)
         with transaction(self.db):
+            self.db.lock_keys(self.lock_names(kind, value))
             added = self.db.execute(_INSERT, [digest, kind, utcnow(), reason]).rowcount == 1
             if added:
                 audit_log.append(

@@ -139,8 +139,15 @@ class Batch:
         """One unit of work: all of it or none of it joins the batch."""
         if not self.db.in_transaction:
             _begin(self.db)
-        with _savepoint(self.db):
-            yield
+        try:
+            with _savepoint(self.db):
+                yield
+        except BaseException:
+            if self.commit_every <= 1:
+                # One write per transaction (PostgreSQL: its identity locks end with it):
+                # a failed write does not keep the transaction, and its locks, open.
+                self.commit()
+            raise
         self.pending += 1
         if self.pending >= self.commit_every:
             self.commit()

@@ -72,7 +72,8 @@ def format_text(report: dict[str, Any]) -> str:
         + (" (run `compliant-scraper purge`)" if r["retention"]["past_retention"] else ""),
         f"Purges: {len(r['retention']['purges'])}",
         "",
-        "Notices (Art. 14): " + ", ".join(f"{k} {v}" for k, v in r["notices"].items()),
+        "Notices (Art. 14): "
+        + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in r["notices"].items()),
         f"Exports: {len(r['exports'])}",
         *_table(
             ("id", "at", "purpose", "recipient", "rows"),

@@ -18,12 +18,15 @@ from pathlib import Path
 from typing import Any, Final
 
 from ..config import default_key_file
-from ..law import EEA, RETENTION_YEARS, TRANSFER_MECHANISMS
-from ..policy.model import Registry
+from ..errors import ComplianceConfigError
+from ..law import EEA, RETENTION_YEARS, TRANSFER_MECHANISMS, check_purpose_allowed
+from ..policy.model import Purpose, Recipient, Registry
 from ..store import audit_log, contacts, exports, runs, sources, suppression
 from ..store.backend import Db
 from ..values.fields import CONTACT_FIELDS
 from . import notice_ledger
+from .base import ToolingError
+from .exports import check_recipient
 from .retention import count_expired
 
 _AUDIENCES: Final = {
@@ -50,6 +53,55 @@ def _held_columns(db: Db) -> list[str]:
     return [c for c, n in contacts.filled(db, CONTACT_FIELDS).items() if n]
 
 
+def _refused_by_law(purpose: Purpose, today: date) -> str | None:
+    """Why the law refuses this purpose for scraped data today (R6), or None."""
+    try:
+        check_purpose_allowed(purpose, today)
+    except ComplianceConfigError as exc:
+        return str(exc)
+    return None
+
+
+def _receivable(registry: Registry, recipient: Recipient) -> tuple[list[str], list[str]]:
+    """The purposes an export may really send to ``recipient`` (the export's own checks,
+    ``exports.check_recipient``), and why each other listed purpose is refused."""
+    allowed: list[str] = []
+    refused: list[str] = []
+    for name in recipient.purposes:
+        purpose = registry.purposes.get(name)
+        if purpose is None:
+            refused.append(f"{name}: not in purposes.toml")
+            continue
+        try:
+            check_recipient(registry, purpose, recipient.key)
+        except ToolingError as exc:
+            refused.append(str(exc))
+        else:
+            allowed.append(name)
+    return allowed, refused
+
+
+def _processing_sentence(registry: Registry) -> str:
+    """What is collected from where: "publicly accessible" only when no allowing policy
+    accepts collection behind a login."""
+    behind_login = sorted(
+        p.domain for p in registry.policies if p.extraction == "allowed" and p.authenticated
+    )
+    where = "publicly accessible online directories"
+    if behind_login:
+        where = (
+            "online directories, publicly accessible except on "
+            + ", ".join(behind_login)
+            + ", where pages behind a login are collected (policy `authenticated = true`)"
+        )
+    return (
+        f"Collection of contact data from {where} for prospecting, with compliant-scraper: "
+        "every domain is crawled only under a recorded legal decision (R2), robots.txt and "
+        "text-and-data-mining reservations are honoured (R3), only the fields a purpose needs "
+        "are kept and special-category data is dropped (R4)."
+    )
+
+
 def _mode(path: Path) -> str:
     try:
         return f"{stat.S_IMODE(path.stat().st_mode):04o}"
@@ -69,16 +121,33 @@ def build_register(
     key = Path(key_file) if key_file else default_key_file(db_path)
     c = registry.controller
     held = contacts.count_by_purpose(db)
+    refused_by_law = {p.name: _refused_by_law(p, today) for p in registry.purposes.values()}
     purpose_rows = [
-        [p.name, p.channel, p.audience, p.legal_basis, p.description, held.get(p.name, 0)]
+        [
+            p.name,
+            p.channel,
+            p.audience,
+            p.legal_basis,
+            p.description,
+            f"no: {refused_by_law[p.name]}" if refused_by_law[p.name] else "yes",
+            held.get(p.name, 0),
+        ]
         for p in sorted(registry.purposes.values(), key=lambda p: p.name)
     ]
     purpose_rows += [
-        [name, "?", "?", "(not in purposes.toml)", None, n]
+        [name, "?", "?", "(not in purposes.toml)", None, "?", n]
         for name, n in sorted(held.items())
         if name not in registry.purposes
     ]
-    audiences = sorted({p.audience for p in registry.purposes.values()})
+    # The persons the processing concerns: those of the purposes the law allows today, and
+    # of any purpose contacts are still held for; a refused purpose concerns no one.
+    audiences = sorted(
+        {
+            p.audience
+            for p in registry.purposes.values()
+            if not refused_by_law[p.name] or held.get(p.name, 0)
+        }
+    )
     by_file = {p.file: p for p in registry.policies}
     source_rows = []
     for file, n, first, last in sources.by_policy_file(db):
@@ -108,16 +177,38 @@ def build_register(
         for p in sorted(registry.purposes.values(), key=lambda p: p.name)
     ]
     declared = sorted(registry.recipients.values(), key=lambda r: r.key)
+    receivable = {r.key: _receivable(registry, r) for r in declared}
     recipient_rows = [
-        [r.key, r.name, r.role, r.country, r.contract, ", ".join(r.purposes)] for r in declared
+        [
+            r.key,
+            r.name,
+            r.role,
+            r.country,
+            r.contract,
+            ", ".join(r.purposes),
+            ", ".join(receivable[r.key][0]) or "nothing",
+        ]
+        for r in declared
     ]
-    transfers = [r for r in declared if r.country not in EEA]
+    refused_lines = [f"- {r.key}: {why}." for r in declared for why in receivable[r.key][1]] or [
+        "(none)"
+    ]
+    # A transfer is only what an export may really send outside the EEA; a declared recipient
+    # every export to which is refused receives nothing and is listed as such.
+    transfers = [r for r in declared if r.country not in EEA and receivable[r.key][0]]
     transfer_lines = [
         f"- {r.name} ({r.key}, {r.country}): "
         f"{TRANSFER_MECHANISMS.get(r.transfer_mechanism or '', 'NO MECHANISM')}, "
         f"{r.transfer_reference or 'no reference'}."
         for r in transfers
-    ] or ["- None: every recipient declared in recipients.toml is established in the EEA."]
+    ] or ["- None: no recipient that may receive exports is established outside the EEA."]
+    never = [r for r in declared if r.country not in EEA and not receivable[r.key][0]]
+    if never:
+        transfer_lines.append(
+            "- Declared outside the EEA but refused every export (no transfer takes place): "
+            + ", ".join(f"{r.name} ({r.key}, {r.country})" for r in never)
+            + "."
+        )
     to_complete = [
         "- The general description of the technical and organisational security measures "
         "outside this tool (Art. 30(1)(g)): access control, backups, staff training.",
@@ -159,16 +250,20 @@ def build_register(
         "",
         "## Processing",
         "",
-        "Collection of contact data from publicly accessible online directories for "
-        "prospecting, with compliant-scraper: every domain is crawled only under a recorded "
-        "legal decision (R2), robots.txt and text-and-data-mining reservations are honoured "
-        "(R3), only the fields a purpose needs are kept and special-category data is dropped "
-        "(R4).",
+        _processing_sentence(registry),
         "",
         "## Purposes and legal bases",
         "",
         *_md_table(
-            ["purpose", "channel", "audience", "legal basis", "description", "contacts held"],
+            [
+                "purpose",
+                "channel",
+                "audience",
+                "legal basis",
+                "description",
+                "allowed by law today",
+                "contacts held",
+            ],
             purpose_rows,
         ),
         "",
@@ -234,9 +329,21 @@ def build_register(
         "Declared in recipients.toml (R11):",
         "",
         *_md_table(
-            ["key", "name", "role", "country", "contract (Art. 28 / 26)", "purposes"],
+            [
+                "key",
+                "name",
+                "role",
+                "country",
+                "contract (Art. 28 / 26)",
+                "purposes",
+                "may receive",
+            ],
             recipient_rows,
         ),
+        "",
+        "Exports the export checks refuse (R10, R11):",
+        "",
+        *refused_lines,
         "",
         "Exports made:",
         "",

@@ -183,11 +183,18 @@ def remove_person(
     person = find_person(db, ident)
     _require(person)
     # Suppress first, each in its own transaction: if anything below fails, the person is
-    # at least never collected again.
+    # at least never collected again. Each add holds the identifier's lock, which every
+    # contact writer takes too (store.contacts.ContactWriter), so the person's contacts are
+    # found again once their identifiers are listed: a contact a crawl stored meanwhile
+    # (its writer held the lock first) is seen, and none can be stored after.
     hashes: list[dict[str, str]] = []
-    for kind, value in person.identifiers:
-        suppression.add(kind, value, reason)
-        hashes.append({"kind": kind, "hash": suppression.digest(kind, value)})
+    done: set[tuple[str, str]] = set()
+    while new := [pair for pair in person.identifiers if pair not in done]:
+        for kind, value in new:
+            suppression.add(kind, value, reason)
+            hashes.append({"kind": kind, "hash": suppression.digest(kind, value)})
+            done.add((kind, value))
+        person = find_person(db, ident)
     ids = person.ids
     deleted: dict[str, int] = {}
     with transaction(db):

@@ -18,8 +18,10 @@ Decisions:
 - Some country-code domains are used as generic ones (``.io``, ``.co``, ``.me``, ``.tv``
   ...); they say nothing about where a person is, so they are ignored (``_GENERIC_CCTLDS``,
   the list Google Search treats as generic).
-- An unreadable address country is not guessed: it yields no country from the address, and
-  the phone and domain are consulted as if the field were empty.
+- An unreadable address country is not guessed, nor replaced by the phone's region or the
+  domain (a German address with a French mobile is not French): ``unreadable_country`` says
+  so, and the screening does not keep such a contact for a B2B prospecting purpose (fail
+  closed, R6) until the country is corrected.
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ _EXTRA: Final[dict[str, str]] = {
     "republic of austria": "AT",
     "republique d autriche": "AT",
     "republique francaise": "FR",
+    "france metropolitaine": "FR",
+    "france metropole": "FR",
     "french republic": "FR",
     "repubblica italiana": "IT",
     "italian republic": "IT",
@@ -166,13 +170,44 @@ def is_country_code(code: str) -> bool:
     return code in _codes()
 
 
+_PIECES: Final = re.compile(r"[,;/|()\[\]·–—]+|\s-\s")
+
+
 @lru_cache(maxsize=4096)
 def country_code(value: object) -> str | None:
-    """The alpha-2 code for an address country in any common form, else None."""
+    """The alpha-2 code for an address country in any common form, else None.
+
+    The whole value first (``"Allemagne"``, ``"DEU"``), then its pieces between punctuation
+    (``"Deutschland (DE)"``, ``"Wien, Österreich"``), when every piece that names a country
+    names the same one. In a piece, a two- or three-letter code counts only in capitals
+    (``"DE"``), so that the word ``de`` of ``"Rue de Paris"`` is not Germany."""
     if not isinstance(value, str):
         return None
     key = _key(value)
-    return _index().get(key) if key else None
+    if not key:
+        return None
+    index = _index()
+    code = index.get(key)
+    if code is not None:
+        return code
+    found: set[str] = set()
+    for piece in _PIECES.split(value):
+        piece = piece.strip()
+        piece_key = _key(piece)
+        if not piece_key:
+            continue
+        if len(piece_key) <= 3 and not (piece.isupper() and piece.isalpha()):
+            continue
+        code = index.get(piece_key)
+        if code is not None:
+            found.add(code)
+    return found.pop() if len(found) == 1 else None
+
+
+def unreadable_country(value: object) -> bool:
+    """Whether an address country is written but names no country this module can read
+    (``"Germanie"``, ``"DE / AT"``): the law of the person's country cannot be looked up."""
+    return isinstance(value, str) and bool(_key(value)) and country_code(value) is None
 
 
 def country_of_domain(value: object) -> str | None:
