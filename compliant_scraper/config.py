@@ -25,6 +25,8 @@ DEFAULTS: Final[dict[str, Any]] = {
     "COMPLIANCE_ROBOTS_MAX_BYTES": 500 * 1024,
     "COMPLIANCE_ROBOTS_MAX_REDIRECTS": 5,
     "COMPLIANCE_WRITE_BATCH_SIZE": 2000,
+    # Days drops and refusals rows are kept: their URLs can name people (issue 13, R9).
+    "COMPLIANCE_RECORDS_RETENTION_DAYS": 365,
     # Cluster mode (docs/cluster.md); parsed by compliant_scraper.cluster.config.
     "COMPLIANCE_STORE_URL": None,
     "COMPLIANCE_CLUSTER_REDIS_URL": None,
@@ -50,6 +52,7 @@ class Config:
     robots_max_bytes: int
     robots_max_redirects: int
     write_batch_size: int
+    records_retention_days: int
     extract_max_depth: int
     extract_max_items: int
     extract_max_seconds: float
@@ -89,6 +92,7 @@ class Config:
             robots_max_bytes=int(positive_number("COMPLIANCE_ROBOTS_MAX_BYTES")),
             robots_max_redirects=int(get("COMPLIANCE_ROBOTS_MAX_REDIRECTS")),
             write_batch_size=int(positive_number("COMPLIANCE_WRITE_BATCH_SIZE")),
+            records_retention_days=int(positive_number("COMPLIANCE_RECORDS_RETENTION_DAYS")),
             extract_max_depth=int(positive_number("COMPLIANCE_EXTRACT_MAX_DEPTH")),
             extract_max_items=int(positive_number("COMPLIANCE_EXTRACT_MAX_ITEMS")),
             extract_max_seconds=positive_number("COMPLIANCE_EXTRACT_MAX_SECONDS"),

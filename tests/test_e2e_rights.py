@@ -10,6 +10,7 @@ the tests read what the second round kept, dropped and marked.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -49,6 +50,8 @@ class Rounds:
     second: dict[str, CrawlResult]
     log: dict[str, subprocess.CompletedProcess[str]]
     before: dict[str, list[dict[str, object]]]  # contacts after the first round, by name
+    sophie: list[dict[str, object]]  # her source rows after the second round (before erasure)
+    sophie_drops: int  # drops rows of her page before erasure
 
     def rows(self, sql: str, params: tuple[object, ...] = ()) -> list[dict[str, object]]:
         return self.second[PURPOSES[-1]].rows(sql, params)
@@ -83,13 +86,24 @@ def rounds(tmp_path_factory: pytest.TempPathFactory, crawl: RunCrawl) -> Iterato
             "object": cli(db, "subject", "object", "jeanne.martin@cabinet-martin.example", "--yes"),
             "restrict": cli(db, "subject", "restrict", "+33 6 12 34 56 78", "--reason", "Contests"),
         }
+        # Paul Garnier's records reach the end of their retention, and are purged.
+        with sqlite3.connect(db) as conn:
+            conn.execute(
+                "UPDATE contacts SET retention_until = '2000-01-01' WHERE name = 'Paul Garnier'"
+            )
+        conn.close()
+        log["purge"] = cli(db, "purge", "--policies", str(POLICY_DIR))
         (world_dir / "annuaire.test" / "pros" / "sophie-leroy.html").unlink()
         second = _crawl_all(crawl, workdir, world)
     log["export"] = cli(
         db, "export", "--purpose", "test_b2b_phone", "--format", "jsonl", "--out",
         str(workdir / "phone.jsonl"), "--policies", str(POLICY_DIR),
     )  # fmt: skip
-    yield Rounds(db, first, second, log, before)
+    last = second[PURPOSES[-1]]
+    sophie = last.rows("SELECT gone_reason, gone_at FROM sources WHERE url = ?", (SOPHIE,))
+    [drops] = last.rows("SELECT count(*) AS n FROM drops WHERE url = ?", (SOPHIE,))
+    log["erase"] = cli(db, "subject", "erase", "sophie.leroy@leroy-architecture.example", "--yes")
+    yield Rounds(db, first, second, log, before, sophie, int(drops["n"]))
 
 
 def test_first_round_kept_each_person_in_each_purpose(rounds: Rounds) -> None:
@@ -120,7 +134,7 @@ def test_next_crawls_under_every_purpose_drop_her(rounds: Rounds) -> None:
 
 
 def test_a_page_removed_from_the_directory_makes_its_contact_source_gone(rounds: Rounds) -> None:
-    gone = rounds.rows("SELECT gone_reason, gone_at FROM sources WHERE url = ?", (SOPHIE,))
+    gone = rounds.sophie
     assert gone and all(g["gone_reason"] == "http_404" for g in gone), gone
 
 
@@ -145,3 +159,39 @@ def test_a_restricted_record_is_absent_from_exports(rounds: Rounds) -> None:
     assert "restricted 1" in done.stderr, done.stderr
     exported = (rounds.db.parent / "phone.jsonl").read_text()
     assert exported and "Claire" not in exported and "+33612345678" not in exported
+
+
+def test_purge_then_recrawl_keeps_the_person_out(rounds: Rounds) -> None:
+    done = rounds.log["purge"]
+    assert done.returncode == 0, done.stderr
+    held = sorted(str(r["purpose"]) for r in rounds.before["Paul Garnier"])
+    assert f"Deleted {len(held)} contact(s) past retention" in done.stdout, done.stdout
+    assert rounds.rows("SELECT id FROM contacts WHERE name = 'Paul Garnier'") == []
+    markers = rounds.rows("SELECT DISTINCT purpose FROM retention_markers ORDER BY 1")
+    assert [m["purpose"] for m in markers] == held
+    for purpose in held:
+        [run] = rounds.second[purpose].rows(
+            "SELECT id FROM runs WHERE purpose = ? ORDER BY started_at DESC LIMIT 1", (purpose,)
+        )
+        dropped = rounds.rows(
+            "SELECT reason, rule FROM drops WHERE run_id = ? AND url = ? AND field = '*'",
+            (run["id"], PAUL),
+        )
+        assert dropped == [{"reason": "retention_expired", "rule": "R9"}], (purpose, dropped)
+
+
+def test_source_gone_is_left_out_of_exports(rounds: Rounds) -> None:
+    assert "source_gone 1" in rounds.log["export"].stderr, rounds.log["export"].stderr
+    assert "Sophie" not in (rounds.db.parent / "phone.jsonl").read_text()
+
+
+def test_erasure_leaves_no_drops_or_refusals_naming_her_pages(rounds: Rounds) -> None:
+    done = rounds.log["erase"]
+    assert done.returncode == 0, done.stderr
+    assert rounds.sophie_drops > 0  # her page's bio and links were dropped in the crawls
+    assert f"drops rows deleted: {rounds.sophie_drops};" in done.stdout, done.stdout
+    left = rounds.rows(
+        "SELECT 'drops' AS t, url FROM drops WHERE url LIKE '%sophie-leroy%' "
+        "UNION ALL SELECT 'refusals', url FROM refusals WHERE url LIKE '%sophie-leroy%'"
+    )
+    assert left == []

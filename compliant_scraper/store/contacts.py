@@ -226,6 +226,17 @@ def expired(db: Db, today: str) -> list[tuple[int, str, str, str, int]]:
     return [(int(r[0]), r[1], r[2], r[3], int(r[4])) for r in rows]
 
 
+def all_sources_gone(db: Db) -> list[tuple[int, str, str, str, str, int]]:
+    """(id, purpose, first_seen, retention_until, when its last source went, sources) of every
+    contact whose source rows are all gone (``sources.gone_at``), by that date."""
+    rows = db.execute(
+        "SELECT c.id, c.purpose, c.first_seen, c.retention_until, max(s.gone_at), count(*) "
+        "FROM contacts c JOIN sources s ON s.contact_id = c.id GROUP BY c.id, c.purpose, "
+        "c.first_seen, c.retention_until HAVING count(*) = count(s.gone_at) ORDER BY 5, 1"
+    ).fetchall()
+    return [(int(r[0]), r[1], r[2], r[3], r[4], int(r[5])) for r in rows]
+
+
 def count_expired(db: Db, today: str) -> int:
     row = db.execute("SELECT count(*) FROM contacts WHERE retention_until < ?", [today])
     return int(row.fetchone()[0])
