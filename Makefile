@@ -31,7 +31,7 @@ pytest: install system-deps
 test: lint typecheck pytest
 
 demo: install
-	$(BIN)/python -m compliant_scraper.demo
+	$(BIN)/python -m compliant_scraper.demo demo-output
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"

@@ -1,6 +1,7 @@
 """Policy directories for the benchmarks, in the documented format (docs/policy-format.md).
 
-The shipped ``policies/purposes.toml`` and ``controller.toml`` are copied as they are (so
+The shipped ``policies/purposes.toml``, ``controller.toml``, ``recipients.toml`` and
+``assessments/`` are copied as they are (so
 ``b2b_phone_prospecting``, with Bloctel and ``opposition_max_age_days``, is the real one);
 only ``domains/`` is generated. Nothing is added to the shipped ``policies/``.
 """
@@ -26,8 +27,10 @@ def _base(directory: Path) -> Path:
     if directory.exists():
         shutil.rmtree(directory)
     (directory / "domains").mkdir(parents=True)
-    for name in ("purposes.toml", "controller.toml"):
+    for name in ("purposes.toml", "controller.toml", "recipients.toml"):
         shutil.copyfile(SHIPPED / name, directory / name)
+    # purposes.toml names its LIA and DPIA files: they must exist (R13).
+    shutil.copytree(SHIPPED / "assessments", directory / "assessments")
     return directory
 
 

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import bloctel, crawl, loadtest
+from . import bloctel, crawl, growth, loadtest
 from .common import DEFAULT_WORKDIR, ROOT, machine, run_worker, versions
 from .crawl_worker import common_settings
 from .make_site import HOST, make_site, urls
@@ -43,6 +43,9 @@ class Sizes:
     decision_urls: int
     scan_repeat: int
     load_requests: int
+    growth_contacts: int
+    growth_sources: int
+    growth_pairs: int
     repeat: int = 5
 
 
@@ -58,6 +61,9 @@ FULL = Sizes(
     decision_urls=200_000,
     scan_repeat=20,
     load_requests=30_000,
+    growth_contacts=1_000_000,
+    growth_sources=10_000_000,
+    growth_pairs=3,
 )
 QUICK = Sizes(
     pages=600,
@@ -71,8 +77,21 @@ QUICK = Sizes(
     decision_urls=50_000,
     scan_repeat=5,
     load_requests=10_000,
+    growth_contacts=50_000,
+    growth_sources=500_000,
+    growth_pairs=3,
 )
-SECTIONS = ("server", "bloctel", "startup", "crawl", "profile", "pipeline", "decisions", "scan")
+SECTIONS = (
+    "server",
+    "bloctel",
+    "startup",
+    "crawl",
+    "profile",
+    "pipeline",
+    "decisions",
+    "scan",
+    "growth",
+)
 
 
 def log(message: str) -> None:
@@ -238,10 +257,50 @@ class Runner:
             self.section("crawl", lambda: crawl.compare(setup, self.big_db, sizes.crawl_pairs, log))
             if self.args.profiler != "none":
                 self.section("profile", lambda: self.profile_section(setup))
+            self.section("growth", lambda: self.growth_section(setup))
         self.section("pipeline", self.pipeline_section)
         self.section("decisions", self.decisions_section)
         self.section("scan", self.scan_section)
         return self.results
+
+    def growth_section(self, setup: crawl.CrawlSetup) -> dict[str, Any]:
+        sizes = self.sizes
+        if not self.big_db.exists():
+            raise RuntimeError(f"{self.big_db} is missing: run the bloctel section first")
+        big = self.workdir / f"growth-{sizes.growth_contacts}.db"
+        log(f"  building the big store ({sizes.growth_contacts:,} contacts)")
+        built = run_worker(
+            "bench.growth",
+            [
+                "build",
+                "--template",
+                str(self.big_db),
+                "--db",
+                str(big),
+                "--contacts",
+                str(sizes.growth_contacts),
+                "--sources",
+                str(sizes.growth_sources),
+            ],
+            timeout=3600,
+        ).data
+        pipeline = growth.pipelines(
+            self.big_db,
+            big,
+            self.workdir,
+            sizes.pipeline_items // 2,
+            3,
+            sizes.growth_pairs,
+            log,
+        )
+        crawled = growth.crawls(setup, self.big_db, big, sizes.growth_pairs, log)
+        return {
+            "contacts": sizes.growth_contacts,
+            "sources": sizes.growth_sources,
+            "build": built,
+            "pipeline": pipeline,
+            "crawl": crawled,
+        }
 
     def profile_section(self, setup: crawl.CrawlSetup) -> dict[str, Any]:
         found = crawl.profile(setup, self.big_db, self.args.profiler)

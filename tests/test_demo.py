@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
 
+from compliant_scraper.demo import runner
 from compliant_scraper.demo.runner import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,10 +20,26 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_demo_prints_a_summary_from_a_real_crawl(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.chdir(ROOT)  # the demo reads the checkout's policies/
+    # Issue 14 item 2: whatever the current folder holds (a Scrapy project of the user's, its
+    # own invalid policies/ and compliance.db), the demo uses its own registry and folder.
+    elsewhere = tmp_path / "acme"
+    (elsewhere / "policies").mkdir(parents=True)
+    (elsewhere / "policies" / "purposes.toml").write_text("[broken\n")
+    (elsewhere / "scrapy.cfg").write_text("[settings]\ndefault = acme.settings\n")
+    (elsewhere / "compliance.db").write_bytes(b"not a database")
+    monkeypatch.chdir(elsewhere)
     out = tmp_path / "demo"
     assert main(out) == 0
     printed = capsys.readouterr().out
+    assert (elsewhere / "compliance.db").read_bytes() == b"not a database"
+    assert sorted(p.name for p in elsewhere.iterdir()) == [
+        "compliance.db",
+        "policies",
+        "scrapy.cfg",
+    ]
+    assert (out / "policies" / "purposes.toml").read_bytes() == (
+        ROOT / "policies" / "purposes.toml"
+    ).read_bytes()
     assert "Contacts kept: " in printed
     assert "www.linkedin.com: never contacted; refused (R2)" in printed
     assert "opposition_list | R7 |" in printed
@@ -74,9 +93,47 @@ def test_demo_prints_a_summary_from_a_real_crawl(
         assert expected in why, expected
 
 
-def test_demo_needs_the_checkout(
+@pytest.mark.e2e
+def test_the_demo_fails_when_it_keeps_no_contact(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    assert main(tmp_path / "demo") == 1
-    assert "Error: no policy registry at" in capsys.readouterr().out
+    # A start URL no policy allows: every request refused, nothing kept.
+    monkeypatch.setattr(runner, "START_URL", "http://annuaire-inconnu.test/")
+    out = tmp_path / "demo"
+    assert main(out) == 1
+    printed = capsys.readouterr().out
+    assert "Contacts kept: 0 " in printed
+    assert printed.splitlines()[-1] == f"Error: the demo kept no contact; see {out / 'crawl.log'}"
+
+
+def test_the_demo_never_empties_a_folder_it_did_not_make(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("years of work")
+    assert main(mine) == 1
+    assert capsys.readouterr().out == (
+        f"Error: {mine} is not empty and is not an earlier demo output: give a new folder\n"
+    )
+    assert (mine / "thesis.tex").read_text() == "years of work"
+
+
+def test_without_a_folder_the_demo_makes_a_temporary_one(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    made: list[Path] = []
+
+    def stop(paths: runner.DemoPaths) -> str:
+        made.append(paths.out)
+        raise runner.DemoError("stopped by the test")
+
+    monkeypatch.setattr(
+        runner, "import_demo_bloctel", lambda db: stop(runner.DemoPaths.under(db.parent))
+    )
+    assert main() == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "Error: stopped by the test"
+    assert made[0].name.startswith("compliant-scraper-demo-")
+    assert made[0].parent == Path(tempfile.gettempdir())
+    assert (made[0] / "policies" / "purposes.toml").is_file()
+    shutil.rmtree(made[0])

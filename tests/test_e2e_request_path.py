@@ -124,3 +124,84 @@ def test_an_unreadable_tdmrep_still_refuses(
     [row] = result.refusals()
     assert (row["url"], row["stage"], row["rule"]) == (page, "tdm", "R3")
     assert "could not be read (HTTP 503)" in str(row["reason"])
+
+
+# -- issue 10 item 3: the last check before the download handler -------------------------------
+
+AUTH = "Basic dXNlcjpzZWNyZXQ="  # user:secret
+
+
+def test_default_request_headers_credentials_are_refused(
+    crawl: RunCrawl, world: VirtualWorld, tmp_path: Path
+) -> None:
+    """An Authorization in DEFAULT_REQUEST_HEADERS once reached every host (9 of 9 requests)."""
+    urls = ["http://allowed.test/page-a.html", "http://members.test/index.html"]
+    result = crawl(
+        SPIDER,
+        tmp_path,
+        env=world.env(),
+        args={"urls": "|".join(urls)},
+        settings={"DEFAULT_REQUEST_HEADERS": json.dumps({"Authorization": AUTH})},
+    )
+    assert result.returncode == 0, result
+    assert world.requests_to("allowed.test") == [], result  # not even its robots.txt
+    assert [h for h in world.requests_to("members.test") if h.header("Authorization")]
+    assert result.parsed(PARSED) == {"http://members.test/index.html"}
+    rows = {str(r["url"]): str(r["reason"]) for r in result.refusals()}
+    # its robots.txt was refused by the last check, so its pages are refused as unreadable
+    robots = rows["http://allowed.test/robots.txt"]
+    assert robots.startswith("last check before download: request carries credentials (an ")
+    assert "Authorization header) and domains/allowed.test.toml does not set" in robots
+    assert "robots.txt of http://allowed.test:80 unreadable" in rows[urls[0]]
+
+
+def test_a_host_header_naming_another_site_is_refused(
+    crawl: RunCrawl, world: VirtualWorld, tmp_path: Path
+) -> None:
+    url = "http://allowed.test/page-a.html"
+    result = run(crawl, world, tmp_path, [url], headers=json.dumps({"Host": "www.linkedin.com"}))
+    assert result.returncode == 0, result
+    assert result.parsed(PARSED) == set(), result
+    assert "/page-a.html" not in world.paths("allowed.test")
+    assert not [h for h in world.requests if "linkedin" in (h.header("Host") or "")]
+    [row] = [r for r in result.refusals() if r["url"] == url]
+    assert "the Host header names 'www.linkedin.com'" in str(row["reason"])
+
+
+def test_a_middleware_rewriting_the_url_after_the_gate_is_refused(
+    crawl: RunCrawl, world: VirtualWorld, tmp_path: Path
+) -> None:
+    url = "http://allowed.test/page-a.html"
+    result = crawl(
+        SPIDER,
+        tmp_path,
+        env={**world.env(), "PYTHONPATH": str(SPIDERS_DIR)},
+        args={"urls": f"{url}|http://allowed.test/page-b.html"},
+        settings={
+            "DOWNLOADER_MIDDLEWARES": json.dumps({"rewriting_middleware.RewritingMiddleware": 650})
+        },
+    )
+    assert result.returncode == 0, result
+    assert world.requests_to("www.linkedin.com") == [], result
+    assert result.parsed(PARSED) == {"http://allowed.test/page-b.html"}, result
+    [row] = [r for r in result.refusals() if "linkedin" in str(r["url"])]
+    assert f"the URL changed after the compliance checks (they judged {url})" in str(row["reason"])
+
+
+def test_a_middleware_after_the_last_check_stops_the_crawl(
+    crawl: RunCrawl, world: VirtualWorld, tmp_path: Path
+) -> None:
+    result = crawl(
+        SPIDER,
+        tmp_path,
+        env={**world.env(), "PYTHONPATH": str(SPIDERS_DIR)},
+        args={"urls": "http://allowed.test/page-a.html"},
+        settings={
+            "DOWNLOADER_MIDDLEWARES": json.dumps({"rewriting_middleware.LateMiddleware": 2_000_000})
+        },
+    )
+    assert world.requests == [], result
+    assert "rewriting_middleware.LateMiddleware runs after the last compliance check" in (
+        result.output
+    )
+    assert "priority below 1000000" in result.output

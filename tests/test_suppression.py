@@ -10,10 +10,12 @@ import pytest
 
 from compliant_scraper.opposition.suppression import (
     SuppressionKeyError,
+    _hmac,
     canonical_identifier,
     identifier_hash,
     load_key,
     load_or_create_key,
+    lookup_hashes,
 )
 from compliant_scraper.store import suppression
 from compliant_scraper.store.backend import Db
@@ -192,3 +194,17 @@ def test_reopening_with_the_right_key(db: Db, tmp_path: Path) -> None:
     key_path = tmp_path / "c.db.key"
     SuppressionList.open(db, key_path).add("phone", "0612345678", "objection")
     assert SuppressionList.open(db, key_path).is_suppressed("phone", "+33612345678")
+
+
+@pytest.mark.parametrize("key_length", [1, 32, 64, 65, 200])
+def test_keyed_hash_is_the_standard_hmac(key_length: int) -> None:
+    """The precomputed-pad HMAC (issue 16) gives the digests ``hmac.new`` gives, whatever
+    the key's length (longer than a SHA-256 block: hashed first, as RFC 2104 says)."""
+    key = bytes((7 * i + 3) % 256 for i in range(key_length))
+    for value in ["+33612345678", "jeanne.martin@acme.fr", "", "é" * 100, "x" * 1000]:
+        expected = hmac.new(key, f"email:{value}".encode(), hashlib.sha256).hexdigest()
+        assert (
+            lookup_hashes(key, "email", "jeanne.martin@acme.fr")[0]
+            == hmac.new(key, b"email:jeanne.martin@acme.fr", hashlib.sha256).hexdigest()
+        )
+        assert _hmac(key, "email", value) == expected

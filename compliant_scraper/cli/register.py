@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from ..clock import today_utc
+from ..tooling import register_markdown
 from ..tooling.base import ToolingError, open_existing
 from ..tooling.policy_report import load
-from ..tooling.register import build_register
+from ..tooling.register_facts import register_facts
 from ._app import main
 from ._options import db_option, key_file_option, key_path, policies_option
 
@@ -26,13 +27,14 @@ def register_command(
     data, sources, retention, recipients, security measures."""
     today = today_utc()
     db = open_existing(db_path)
-    text = build_register(
+    facts = register_facts(
         db,
         load(policy_dir, today),
         db_path=db_path,
         today=today,
         key_file=key_path(db_path, key_file),
     )
+    text = register_markdown.render(facts)
     if out is None:
         click.echo(text, nl=False)
         return

@@ -13,7 +13,7 @@ from scrapy.exceptions import CloseSpider
 from scrapy.utils.misc import load_object
 
 from ..errors import ComplianceConfigError
-from . import cluster_mode
+from . import cluster_mode, last_check
 from .components import COMPONENTS, SCRAPY_ROBOTS_MIDDLEWARE
 from .context import ComplianceContext
 from .logformatter import ComplianceLogFormatter
@@ -70,7 +70,15 @@ class ComplianceAddon:
                 )
             )
         missing.extend(cluster_mode.missing_scheduler(self.crawler))
-        if missing:
+        late = last_check.misplaced(self.crawler)
+        for path in late:
+            logger.error(
+                "%s runs after the last compliance check (issue 10 item 3): give it a "
+                "DOWNLOADER_MIDDLEWARES priority below %d; the crawl stops before any request.",
+                path,
+                last_check.PRIORITY,
+            )
+        if missing or late:
             for setting, path, role in missing:
                 logger.error(
                     "Compliance component missing: %s (%s) is not enabled. Remove the entry "

@@ -38,6 +38,14 @@ COMPONENTS: Final[tuple[Component, ...]] = (
         585,
         "TDM reservation and login-wall checks (R2, R3)",
     ),
+    # Last: judges the URL, Host header and credentials about to be sent, after every other
+    # middleware added its headers (DEFAULT_REQUEST_HEADERS, http_user) or rewrote the URL.
+    Component(
+        "DOWNLOADER_MIDDLEWARES",
+        "compliant_scraper.crawl.last_check.LastCheckMiddleware",
+        1_000_000,
+        "last check before download (R2)",
+    ),
     Component(
         "SPIDER_MIDDLEWARES",
         "compliant_scraper.crawl.provenance_stamp.ProvenanceMiddleware",

@@ -24,6 +24,10 @@ DECISION: Final = "compliance_decision"
 """The gate's ``policy.decide.Decision`` for the request (set on every request it allows,
 overwritten at each redirect hop): the provenance stamp reads it instead of deciding again."""
 
+JUDGED_URL: Final = "compliance_judged_url"
+"""The URL the gate judged (set on every request it allows): the last check before the
+download handler refuses a request whose URL is no longer this one."""
+
 POLICY: Final = "compliance_policy"
 """The ``DomainPolicy`` the gate allowed the request under (read by the TDM and login-wall
 checks for ``tdm_licence`` and ``authenticated``)."""
@@ -79,6 +83,7 @@ __all__ = [
     "HANDLE_ALL_STATUSES",
     "HTTP_USER",
     "INTERNAL",
+    "JUDGED_URL",
     "KEPT_CONTACTS",
     "LOGIN_AUTHENTICATED",
     "NETWORK",

@@ -100,6 +100,7 @@ class PolicyGateMiddleware:
             )
         request.meta[meta.POLICY] = decision.policy
         request.meta[meta.DECISION] = decision
+        request.meta[meta.JUDGED_URL] = request.url
         return None
 
 

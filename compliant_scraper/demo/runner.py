@@ -7,6 +7,14 @@ purpose (whose target professions and professional-mailbox rule show the drop re
 ``unrelated_to_offer``, ``no_profession`` and ``private_mailbox``), prints a summary from the
 database, writes the HTML audit report, and stops the server. No request leaves 127.0.0.1:
 every host the demo links to is played by the proxy.
+
+It runs from an installed package as from the checkout (issue 14 item 2), whatever the
+current folder holds: its output goes to a new temporary folder (or the folder given, which
+must be new, empty or an earlier demo output), its policy registry is the one bundled with
+it, copied into that folder (``bundled_policies``), and the crawls run in that folder, so a
+Scrapy project, a ``policies/`` or a ``compliance.db`` in the current folder plays no part.
+It exits non-zero when a crawl fails or when no contact was kept: a demo that keeps nothing
+shows nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,24 +53,52 @@ LINKED_ELSEWHERE: Final = (
 )
 
 
+MARKER: Final = ".compliant-scraper-demo"  # marks a folder the demo made (and may empty)
+
+
 @dataclass(frozen=True)
 class DemoPaths:
     out: Path
     db: Path
     log: Path
     report: Path
+    policies: Path
 
     @classmethod
     def under(cls, out: Path) -> DemoPaths:
-        return cls(out, out / "demo.db", out / "crawl.log", out / "audit.html")
+        out = out.absolute()
+        return cls(out, out / "demo.db", out / "crawl.log", out / "audit.html", out / "policies")
+
+
+class DemoError(Exception):
+    """The demo cannot run: said in one line, exit code 1."""
+
+
+def bundled_policies() -> Path:
+    """The demo's own registry: inside the package when installed from a wheel (the build
+    force-includes the checkout's ``policies/`` there), else the checkout's ``policies/``."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "policies", here.parents[1] / "policies"):
+        if (candidate / "purposes.toml").is_file():
+            return candidate
+    raise DemoError(f"the demo's policy registry is missing from {here / 'policies'}")
 
 
 def fresh_output(paths: DemoPaths) -> None:
-    """Start from an empty output folder so the summary is of this run only."""
+    """Start from an empty output folder so the summary is of this run only; a folder is
+    emptied only if the demo made it (never a folder of the user's)."""
     if paths.out.exists():
+        if not paths.out.is_dir():
+            raise DemoError(f"{paths.out} exists and is not a folder")
+        if any(paths.out.iterdir()) and not (paths.out / MARKER).exists():
+            raise DemoError(
+                f"{paths.out} is not empty and is not an earlier demo output: give a new folder"
+            )
         shutil.rmtree(paths.out)
     paths.out.mkdir(parents=True)
     os.chmod(paths.out, 0o700)
+    (paths.out / MARKER).write_text("written by python -m compliant_scraper.demo\n")
+    shutil.copytree(bundled_policies(), paths.policies)
 
 
 def import_demo_bloctel(db_path: Path) -> str:
@@ -109,7 +146,11 @@ def crawl(world: VirtualWorld, paths: DemoPaths, policy_dir: Path, purpose: str 
         "LOG_FILE_APPEND=True",
     ]
     env = {**os.environ, **world.env(), "SCRAPY_SETTINGS_MODULE": "compliant_scraper.settings"}
-    return subprocess.run(command, env=env, timeout=CRAWL_TIMEOUT, check=False).returncode
+    # In the output folder: a scrapy.cfg, policies/ or compliance.db where the user stands
+    # plays no part.
+    return subprocess.run(
+        command, env=env, cwd=paths.out, timeout=CRAWL_TIMEOUT, check=False
+    ).returncode
 
 
 def write_report(paths: DemoPaths, policy_dir: Path) -> bool:
@@ -125,7 +166,9 @@ def write_report(paths: DemoPaths, policy_dir: Path) -> bool:
         "--html",
         str(paths.report),
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        command, cwd=paths.out, capture_output=True, text=True, timeout=120, check=False
+    )
     return result.returncode == 0 and paths.report.exists()
 
 
@@ -169,13 +212,19 @@ def summary(db: Db, world: VirtualWorld, paths: DemoPaths, registry: Registry) -
 
 
 def main(out: Path | None = None) -> int:
-    root = Path.cwd()
-    policy_dir = root / "policies"
-    if not (policy_dir / "purposes.toml").exists():
-        print(f"Error: no policy registry at {policy_dir}: run `make demo` from the checkout")
+    try:
+        return _run(out)
+    except DemoError as exc:
+        print(f"Error: {exc}")
         return 1
-    paths = DemoPaths.under(out or root / "demo-output")
+
+
+def _run(out: Path | None) -> int:
+    if out is None:
+        out = Path(tempfile.mkdtemp(prefix="compliant-scraper-demo-"))
+    paths = DemoPaths.under(out)
     fresh_output(paths)
+    policy_dir = paths.policies
     print(f"compliant-scraper demo: output in {paths.out}")
     print(f"- {import_demo_bloctel(paths.db)}")
     with VirtualWorld(DEMO_SITE) as world:
@@ -196,9 +245,13 @@ def main(out: Path | None = None) -> int:
         try:
             print()
             print(summary(db, world, paths, load_registry(policy_dir)))
+            kept = contacts.count(db)
         finally:
             db.close()
     if write_report(paths, policy_dir):
         print(f"Audit report (open in a browser): {paths.report}")
     print("The demo server is stopped.")
+    if kept == 0:
+        print(f"Error: the demo kept no contact; see {paths.log}")
+        return 1
     return 0

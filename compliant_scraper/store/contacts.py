@@ -73,24 +73,22 @@ class ContactWriter:
         )
 
     def _find(self, keys: list[str], contact: Mapping[str, Any]) -> tuple[int, bool] | None:
-        """(id, restricted?) of the stored contact these keys recognise, or None."""
-        row = self.db.execute(
-            "SELECT id, restricted_at FROM contacts WHERE purpose = ? "
-            f"AND dedupe_key IN ({marks(keys)}) LIMIT 1",
-            [self.purpose, *keys],
-        ).fetchone()
-        if row:
-            return int(row[0]), row[1] is not None
-        for column in IDENTIFIERS:
+        """(id, restricted?) of the contact these keys recognise: a dedupe key first, then the
+        email, then the phone column. One statement (issue 16: it ran up to three per item),
+        each branch on an index (``tests/test_store_query_plans.py``)."""
+        by_key = f"purpose = ? AND dedupe_key IN ({marks(keys)})"
+        parts = [f"SELECT id, restricted_at, 0 AS rank FROM contacts WHERE {by_key}"]
+        params: list[Any] = [self.purpose, *keys]
+        for rank, column in enumerate(IDENTIFIERS, start=1):
             if contact.get(column):
-                row = self.db.execute(
-                    "SELECT id, restricted_at FROM contacts "
-                    f"WHERE purpose = ? AND {column} = ? LIMIT 1",
-                    [self.purpose, contact[column]],
-                ).fetchone()
-                if row:
-                    return int(row[0]), row[1] is not None
-        return None
+                parts.append(
+                    f"SELECT id, restricted_at, {rank} FROM contacts "
+                    f"WHERE purpose = ? AND {column} = ?"
+                )
+                params += [self.purpose, contact[column]]
+        sql = " UNION ALL ".join(parts) + " ORDER BY rank LIMIT 1"
+        row = self.db.execute(sql, params).fetchone()
+        return (int(row[0]), row[1] is not None) if row else None
 
     def _lock(self, keys: list[str], contact: Mapping[str, Any]) -> None:
         names = [f"contact:{self.purpose}:{key}" for key in keys]
@@ -140,9 +138,11 @@ class ContactWriter:
                 # A value the person had rectified (their right, Art. 16) is not overwritten
                 # by a page that still shows the old one.
                 rectified = events.rectified_fields(self.db, contact_id)
-                updates = {
+                updates: dict[str, Any] = {
                     c: v for c, v in zip(COLUMNS, values, strict=True) if v and c not in rectified
                 }
+                if "name" in updates or {"given_name", "family_name"} <= set(updates):
+                    updates["name_key"] = person_name(updates) or None  # no second statement
                 update(self.db, contact_id, {**updates, "last_seen": seen})
             sources.upsert(self.db, contact_id, provenance, fields)
         return contact_id
@@ -285,7 +285,12 @@ def summary(db: Db) -> list[tuple[str, str, str, str, str, str, int]]:
 # -- changing and deleting ------------------------------------------------------------------
 
 
-_UPDATABLE: Final = frozenset(COLUMNS) | {"last_seen", "last_contact_at", "retention_until"}
+_UPDATABLE: Final = frozenset(COLUMNS) | {
+    "last_seen",
+    "last_contact_at",
+    "retention_until",
+    "name_key",
+}
 
 
 def update(db: Db, contact_id: int, values: Mapping[str, Any]) -> None:
@@ -298,7 +303,7 @@ def update(db: Db, contact_id: int, values: Mapping[str, Any]) -> None:
         return
     sets = ", ".join(f"{column} = ?" for column in values)
     db.execute(f"UPDATE contacts SET {sets} WHERE id = ?", [*values.values(), contact_id])
-    if set(values) & set(NAME_FIELDS):
+    if set(values) & set(NAME_FIELDS) and "name_key" not in values:
         (row,) = by_id(db, contact_id) or [{}]
         db.execute(
             "UPDATE contacts SET name_key = ? WHERE id = ?",
