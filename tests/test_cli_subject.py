@@ -47,7 +47,7 @@ def suppressed(env: Env, kind: str, value: str) -> bool:
 
 def test_access_returns_everything_held_and_where_from(tmp_path: Path) -> None:
     env = people(tmp_path)
-    code, output = sub(env, "access", "06 12 34 56 78")
+    code, output = sub(env, "access", "06 12 34 56 78", "--json")
     assert code == 0, output
     result = json.loads(output)
     assert result["query"] == "phone +33612345678"
@@ -70,7 +70,7 @@ def test_access_returns_everything_held_and_where_from(tmp_path: Path) -> None:
 
 def test_access_for_someone_not_held(tmp_path: Path) -> None:
     env = people(tmp_path)
-    code, output = sub(env, "access", "nobody@nowhere.fr")
+    code, output = sub(env, "access", "nobody@nowhere.fr", "--json")
     assert code == 0
     assert json.loads(output)["contacts"] == []
     assert sub(env, "access", "42") == (1, "Error: no contact matches contact 42\n")

@@ -10,13 +10,16 @@ from typing import Any
 import click
 
 from ..clock import today_utc
+from ..letters import LANGS
 from ..tooling import requests, subjects
+from ..tooling.access_letter import access_letter
 from ..tooling.base import open_existing, parse_day
 from ..tooling.lookup import parse_identifier
 from ..tooling.person import Person, find_person
+from ..tooling.policy_report import load
 from ..tooling.screening import open_suppression
 from ._app import main
-from ._options import db_option, key_file_option, key_path, region_option
+from ._options import db_option, key_file_option, key_path, policies_option, region_option
 
 _yes = click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 
@@ -57,28 +60,40 @@ def _steps(steps: list[subjects.Step]) -> None:
         )
 
 
-@subject.command("access", short_help="Everything held about the person, as JSON (Art. 15).")
+@subject.command("access", short_help="The access reply to the person, as a letter (Art. 15).")
 @click.argument("identifier", metavar="ID|EMAIL|PHONE")
-@click.option("--json", "as_json", is_flag=True, help="The machine-readable form.")
+@click.option("--json", "as_json", is_flag=True, help="The machine-readable form instead.")
+@click.option("--lang", type=click.Choice(LANGS), default=None, help="The letter's language.")
 @_request_option
 @db_option
+@policies_option
 @key_file_option
 @region_option
 def access_command(
     identifier: str,
     as_json: bool,
+    lang: str | None,
     request_id: int | None,
     db_path: Path,
+    policy_dir: Path,
     key_file: Path | None,
     region: str,
 ) -> None:
-    """Everything held about the person and where it came from, as JSON (Art. 15)."""
+    """Everything held about the person and where it came from (Art. 15): a letter in the
+    person's language, or JSON with --json."""
     db = open_existing(db_path)
     suppression = open_suppression(db, key_path(db_path, key_file), region)
-    result = subjects.access(
-        db, suppression, parse_identifier(identifier, region), request_id=request_id
+    ident = parse_identifier(identifier, region)
+    if as_json:
+        result = subjects.access(db, suppression, ident, request_id=request_id)
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    registry = load(policy_dir, today_utc())  # read before the request is closed
+    result = subjects.access(db, suppression, ident, request_id=request_id)
+    click.echo(
+        access_letter(db, registry, result, today=today_utc(), lang=lang, reference=request_id),
+        nl=False,
     )
-    click.echo(json.dumps(result, indent=2, ensure_ascii=False))
 
 
 def _remove(
