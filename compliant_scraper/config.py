@@ -25,6 +25,8 @@ DEFAULTS: Final[dict[str, Any]] = {
     "COMPLIANCE_ROBOTS_MAX_BYTES": 500 * 1024,
     "COMPLIANCE_ROBOTS_MAX_REDIRECTS": 5,
     "COMPLIANCE_WRITE_BATCH_SIZE": 2000,
+    "COMPLIANCE_WRITE_BATCH_SECONDS": 1.0,
+    "COMPLIANCE_DB_BUSY_TIMEOUT": 30.0,
     # Days drops and refusals rows are kept: their URLs can name people (issue 13, R9).
     "COMPLIANCE_RECORDS_RETENTION_DAYS": 365,
     # Cluster mode (docs/cluster.md); parsed by compliant_scraper.cluster.config.
@@ -56,6 +58,8 @@ class Config:
     extract_max_depth: int
     extract_max_items: int
     extract_max_seconds: float
+    write_batch_seconds: float = 1.0
+    db_busy_timeout: float = 30.0
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Config:
@@ -96,6 +100,8 @@ class Config:
             extract_max_depth=int(positive_number("COMPLIANCE_EXTRACT_MAX_DEPTH")),
             extract_max_items=int(positive_number("COMPLIANCE_EXTRACT_MAX_ITEMS")),
             extract_max_seconds=positive_number("COMPLIANCE_EXTRACT_MAX_SECONDS"),
+            write_batch_seconds=positive_number("COMPLIANCE_WRITE_BATCH_SECONDS"),
+            db_busy_timeout=positive_number("COMPLIANCE_DB_BUSY_TIMEOUT"),
         )
 
 

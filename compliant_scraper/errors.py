@@ -58,3 +58,13 @@ class ContactDropped(Exception):
         self.rule = rule
         self.detail = detail
         super().__init__(f"[{rule}] {reason}" + (f": {detail}" if detail else ""))
+
+
+class StoreError(UserError):
+    """The compliance store cannot be used as asked: not a store, locked, unwritable, or a
+    path that is not safe to open. The message names the file and what to do."""
+
+
+class StoreWriteError(StoreError):
+    """A write to the store failed after its retries: the crawl stops (fail closed), and the
+    message says what was not stored."""

@@ -191,4 +191,7 @@ def test_not_a_database(tmp_path: Path, command: str) -> None:
     args = import_args(write(tmp_path, "0612345678\n"), db) if command == "import" else []
     result = run(*(args or ["status", "--db", str(db)]))
     assert result.exit_code == 1
-    assert result.output == f"Error: cannot use the database {db}: file is not a database\n"
+    assert result.output == (
+        f"Error: {db} is not a compliant-scraper store: SQLite cannot read it (file is not a "
+        "database). Pass --db (or COMPLIANCE_DB) the store's path\n"
+    )

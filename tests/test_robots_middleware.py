@@ -629,3 +629,11 @@ def test_robotstxt_obey_false_is_ignored_with_a_warning(
     engine(mw).script(ROBOTS, robots(200))
     assert not allowed(mw, "https://example.test/private")
     assert len([r for r in caplog.records if "ROBOTSTXT_OBEY" in r.getMessage()]) == len(messages)
+
+
+def test_a_utf16_robots_txt_is_obeyed(mw: StrictRobotsMiddleware) -> None:
+    """Issue 10 item 5: once read as no rules (allow all)."""
+    engine(mw).script(ROBOTS, robots(200, b"\xff\xfe" + RULES.decode().encode("utf-16-le")))
+    assert allowed(mw, "https://example.test/public")
+    assert not allowed(mw, "https://example.test/private")
+    assert stat(mw, "compliance/robots/readable") == 1

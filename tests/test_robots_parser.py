@@ -17,6 +17,7 @@ import random
 
 import pytest
 from protego import Protego
+from scrapy import Request
 
 from compliant_scraper.reservations.robots_rules import (
     DEFAULT_MAX_BYTES,
@@ -397,3 +398,105 @@ def test_random_bytes_never_break_parsing(seed: int) -> None:
     rules = RobotsRules.parse(garbage + b"\nUser-agent: *\nDisallow: /x\n")
     assert rules.allowed("/x/1", "foo") is False
     assert rules.allowed("/y", "foo") is True
+
+
+# -- issue 9 item 9: percent-encoding equivalence (RFC 9309 §2.2.2) ---------------------------
+
+
+def _safe(url: str) -> str:
+    """The URL as Scrapy sends it (w3lib's ``safe_url_string``, which every Request applies)."""
+    return Request(url).url
+
+
+@pytest.mark.parametrize(
+    ("rule", "url", "disallowed"),
+    [
+        # the 10 real files: "[" and "]" verbatim in the rule, %5B/%5D in every request URL
+        ("/*&categoryFacet[]=*", "https://h.test/s?q=x&categoryFacet[]=shoes", True),
+        ("/*&categoryFacet[]=*", "https://h.test/s?q=x&categoryFacet%5B%5D=shoes", True),
+        ("/*categoryFacet%5B%5D=*", "https://h.test/s?categoryFacet[]=shoes", True),
+        ("/*categoryFacet%5b%5d=*", "https://h.test/s?categoryFacet%5B%5D=shoes", True),
+        # reserved characters written escaped in the rule, verbatim in the URL, and back
+        ("/wiki/Special%3ASearch", "https://h.test/wiki/Special:Search?x", True),
+        ("/wiki/Special:Search", "https://h.test/wiki/Special%3aSearch", True),
+        ("/a%26b", "https://h.test/a&b", True),
+        ("/a&b", "https://h.test/a%26b", True),
+        ("/p%40q", "https://h.test/p@q", True),
+        ("/x%2Cy%3Bz%3D", "https://h.test/x,y;z=1", True),
+        ("/%28paren%29", "https://h.test/(paren)", True),
+        # non-ASCII written as text in the rule, escaped (any case) in the URL, and back
+        ("/catégorie/", "https://h.test/cat%C3%A9gorie/x", True),
+        ("/catégorie/", "https://h.test/cat%c3%a9gorie/x", True),
+        ("/cat%C3%A9gorie/", "https://h.test/catégorie/x", True),
+        ("/ツ", "https://h.test/%E3%83%84", True),
+        # still different: a path separator, a query start, a literal * or $, a %
+        ("/a%2Fb", "https://h.test/a/b", False),
+        ("/a/b", "https://h.test/a%2Fb", False),
+        ("/a%3Fb", "https://h.test/a?b", False),
+        ("/a%2A", "https://h.test/ab", False),
+        ("/100%25", "https://h.test/100", False),
+    ],
+)
+def test_percent_encoding_equivalence(rule: str, url: str, disallowed: bool) -> None:
+    rules = RobotsRules.parse(f"User-agent: *\nDisallow: {rule}\n")
+    assert rules.allowed(url, "foo") is not disallowed
+    assert rules.allowed(_safe(url), "foo") is not disallowed  # as the request goes out
+
+
+def test_an_allow_written_escaped_wins_over_a_disallow() -> None:
+    rules = RobotsRules.parse("User-agent: *\nDisallow: /s\nAllow: /s%3Fpublic%5B%5D\n")
+    assert rules.allowed(_safe("https://h.test/s?public[]=1"), "foo") is False  # "?" is not %3F
+    rules = RobotsRules.parse("User-agent: *\nDisallow: /s\nAllow: /s/public%5B%5D\n")
+    assert rules.allowed(_safe("https://h.test/s/public[]=1"), "foo") is True
+
+
+def test_a_latin_1_file_disallows_the_utf_8_url_too() -> None:
+    body = "User-agent: *\nDisallow: /catégorie/\n".encode("latin-1")
+    rules = RobotsRules.parse(body)
+    assert not rules.allowed(_safe("https://h.test/catégorie/x"), "foo")  # %C3%A9
+    assert not rules.allowed("https://h.test/cat%E9gorie/x", "foo")  # the bytes as written
+    assert rules.allowed("https://h.test/categorie/x", "foo")
+    allow = RobotsRules.parse("User-agent: *\nDisallow: /\nAllow: /é/\n".encode("latin-1"))
+    assert not allow.allowed(_safe("https://h.test/é/x"), "foo")  # no wider Allow
+
+
+# -- issue 10 item 5: UTF-16 and unreadable agent lines fail toward disallow ---------------------
+
+UTF16_BODY = "User-agent: *\nDisallow: /private/\n"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"\xff\xfe" + UTF16_BODY.encode("utf-16-le"),
+        b"\xfe\xff" + UTF16_BODY.encode("utf-16-be"),
+        UTF16_BODY.encode("utf-16"),  # Python writes its platform's BOM
+        UTF16_BODY.encode("utf-16-le"),  # no BOM: NULs between ASCII letters
+        UTF16_BODY.encode("utf-16-be"),
+        ("\ufeff" + UTF16_BODY).encode("utf-8"),
+        UTF16_BODY.encode("utf-8"),
+    ],
+)
+def test_utf16_robots_txt_is_read(body: bytes) -> None:
+    rules = RobotsRules.parse(body)
+    assert not rules.allowed("https://h.test/private/x", "foo")
+    assert rules.allowed("https://h.test/public", "foo")
+
+
+@pytest.mark.parametrize(
+    "agent_line",
+    [
+        "User-agent: *\x00",
+        "User-agent: \x00*",
+        "User-agent: \x01bot",
+        "User-agent: ©bot",
+        "User-agent: ",
+        "User-agent: */",
+    ],
+)
+def test_a_group_whose_agent_cannot_be_read_counts_as_star(agent_line: str) -> None:
+    rules = RobotsRules.parse(f"{agent_line}\nDisallow: /private/\n".encode())
+    assert not rules.allowed("https://h.test/private/x", "foo")
+    assert rules.allowed("https://h.test/public", "foo")
+    named = RobotsRules.parse(f"{agent_line}\nDisallow: /\n\nUser-agent: foo\nAllow: /\n")
+    assert named.allowed("https://h.test/x", "foo")  # a group naming us still wins

@@ -353,6 +353,11 @@ def test_reserving_rule(path: str, query: str, expected: str | None) -> None:
         ("/**", "/x", True),
         ("/$", "/", True),
         ("/$", "/x", False),
+        # issue 9 item 9: the same escapes as robots.txt are equivalent to their characters
+        ("/*facet[]=*", "/s%5B%5D/x?facet%5B%5D=a", True),
+        ("/wiki/Special%3A*", "/wiki/Special:Search", True),
+        ("/a&b", "/a%26b", True),
+        ("/a%2Fb", "/a/b", False),
     ],
 )
 def test_rule_matching(location: str, path: str, expected: bool) -> None:

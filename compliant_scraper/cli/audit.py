@@ -14,7 +14,7 @@ from ..tooling import audit_serve
 from ..tooling.audit_html import render_html
 from ..tooling.audit_report import build_report
 from ..tooling.audit_text import format_text
-from ..tooling.base import ToolingError, open_existing
+from ..tooling.base import ToolingError, open_report
 from ._app import main
 from ._options import db_option, policies_option
 
@@ -44,7 +44,7 @@ def audit(
         return
     if as_json and html_out is not None:
         raise ToolingError("--json and --html cannot be used together")
-    db = open_existing(db_path)
+    db = open_report(db_path)
     report = build_report(db, db_path=db_path, policy_dir=policy_dir, today=today_utc())
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
@@ -74,7 +74,7 @@ def verify_command(expected: str | None, db_path: Path) -> None:
             wanted = audit_log.Head.parse(expected)
         except ValueError as exc:
             raise ToolingError(f"--head: {exc}") from None
-    db = open_existing(db_path)
+    db = open_report(db_path)
     broken = audit_log.verify(db, expected=wanted)
     if broken is not None:
         raise ToolingError(f"audit log broken at row {broken.row_id}: {broken.message}")

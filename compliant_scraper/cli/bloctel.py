@@ -19,7 +19,7 @@ from ..opposition.lists import (
     display_name,
 )
 from ..store import suppression
-from ..store.database import open_database
+from ..store.database import open_database, open_read_only
 from ..store.opposition import active_lists
 from ..tooling.opposition_import import import_list
 from ._app import main
@@ -121,7 +121,7 @@ def status_command(db_path: Path, key_file: Path | None) -> None:
     """Show the active lists (date, age, size) and the suppression list."""
     if not db_path.is_file():
         raise click.ClickException(f"no database at {db_path}")
-    database = open_database(db_path)
+    database = open_read_only(db_path)
     try:
         lists = active_lists(database)
         entries = suppression.count(database)

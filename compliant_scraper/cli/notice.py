@@ -12,7 +12,7 @@ import click
 
 from ..clock import day_of, today_utc
 from ..tooling import notice_ledger
-from ..tooling.base import open_existing, parse_day
+from ..tooling.base import open_existing, open_report, parse_day
 from ..tooling.lookup import one_contact, parse_identifier
 from ..tooling.notices import LANGS, build_notice
 from ..tooling.policy_report import load
@@ -53,7 +53,7 @@ def show_command(
     identifier: str, lang: str | None, db_path: Path, policy_dir: Path, region: str
 ) -> None:
     """Print the Art. 14 notice for one contact (the default: `notice ID`)."""
-    db = open_existing(db_path)
+    db = open_report(db_path)
     registry = load(policy_dir, today_utc())
     contact = one_contact(db, parse_identifier(identifier, region))
     click.echo(build_notice(db, registry, contact, lang).text, nl=False)
@@ -67,7 +67,7 @@ def show_command(
 @db_option
 def due_command(within: int | None, as_json: bool, db_path: Path) -> None:
     """Contacts not yet informed, overdue first, with their deadline and why."""
-    rows = notice_ledger.due(open_existing(db_path), today_utc(), within)
+    rows = notice_ledger.due(open_report(db_path), today_utc(), within)
     if as_json:
         click.echo(
             json.dumps(

@@ -12,7 +12,7 @@ from ..errors import PolicyError
 from ..policy.loader import load_registry
 from ..policy.model import Registry
 from ..tooling import retention
-from ..tooling.base import open_existing
+from ..tooling.base import open_existing, open_report
 from ..tooling.screening import open_suppression
 from ._app import main
 from ._options import db_option, key_file_option, key_path, policies_option, region_option
@@ -62,8 +62,8 @@ def purge_command(
 ) -> None:
     """Delete contacts past retention_until (leaving retention markers), contacts whose
     sources are all gone for longer than stale_after_days, and old drops and refusals rows."""
-    db = open_existing(db_path)
-    suppression = open_suppression(db, key_path(db_path, key_file), region)
+    db = open_report(db_path) if dry_run else open_existing(db_path)  # a dry run only reads
+    suppression = None if dry_run else open_suppression(db, key_path(db_path, key_file), region)
     result = retention.purge(
         db,
         today_utc(),

@@ -8,7 +8,7 @@ import click
 
 from ..clock import today_utc
 from ..tooling import register_markdown
-from ..tooling.base import ToolingError, open_existing
+from ..tooling.base import ToolingError, open_report
 from ..tooling.policy_report import load
 from ..tooling.register_facts import register_facts
 from ._app import main
@@ -26,7 +26,7 @@ def register_command(
     """The record of processing activities entry (Art. 30): purposes, legal bases, persons,
     data, sources, retention, recipients, security measures."""
     today = today_utc()
-    db = open_existing(db_path)
+    db = open_report(db_path)
     facts = register_facts(
         db,
         load(policy_dir, today),

@@ -22,14 +22,17 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from scrapy import signals
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import task
 
 from ..clock import today_utc
 from ..config import Config
-from ..errors import ComplianceConfigError
+from ..errors import ComplianceConfigError, StoreError, StoreWriteError
 from ..law import check_purpose_allowed
 from ..policy.loader import load_registry
 from ..policy.model import Purpose, Registry
 from ..store.sqlite_store import SqliteStore
+from . import meta
 from .facts import CrawlFacts
 from .recorder import Recorder
 
@@ -44,6 +47,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _ATTR = "_compliance_context"
+STORE_FAILED = "compliance_store_failed"
+"""The finish reason of a crawl stopped because its store could not be written."""
 
 
 class ComplianceContext:
@@ -62,6 +67,10 @@ class ComplianceContext:
         self.recorder = Recorder(facts, store, stats)
         self.screening = screening
         self.robots_in_force: dict[str, str] = {}
+        self._crawler: Crawler | None = None
+        self._tick: task.LoopingCall | None = None
+        self._closing = False
+        self._failed = False
 
     @classmethod
     def build(
@@ -112,7 +121,12 @@ class ComplianceContext:
         registry = load_registry(config.policy_dir, today=today)
         purpose = resolve_purpose(registry, config.purpose)
         check_purpose_allowed(purpose, today)
-        store = SqliteStore.open(config.db_path, config.write_batch_size)
+        store = SqliteStore.open(
+            config.db_path,
+            config.write_batch_size,
+            config.write_batch_seconds,
+            config.db_busy_timeout,
+        )
         try:
             # Kept: the pipeline screens with the very objects the start-up check opened.
             screening = store.open_screening(purpose, today, config.key_file, config.default_region)
@@ -121,6 +135,10 @@ class ComplianceContext:
             raise
         facts = CrawlFacts(config, registry, purpose, crawler.spidercls.name, today)
         ctx = cls(facts, store, crawler.stats, screening)
+        ctx._crawler = crawler
+        store.on_failure = ctx._store_failed
+        crawler.signals.connect(ctx._engine_started, signal=signals.engine_started)
+        crawler.signals.connect(ctx._engine_stopped, signal=signals.engine_stopped)
         crawler.signals.connect(ctx._spider_closed, signal=signals.spider_closed)
         store.start_run(facts.run_id, facts.spider_name, purpose.name, facts.now())
         store.record_policy_snapshots(facts.run_id, registry.snapshots())
@@ -136,11 +154,54 @@ class ComplianceContext:
         )
         return ctx
 
+    # -- the store's batches and failures (issue 10 items 7, 8) --------------------------
+
+    def _engine_started(self) -> None:
+        """Commit the store's queue at least once a second, even while no row arrives."""
+        self._tick = task.LoopingCall(self.store.flush_due)
+        self._tick.start(min(1.0, self.facts.config.write_batch_seconds), now=False)
+
+    def _store_failed(self, exc: StoreWriteError) -> None:
+        """A batch could not be written: say so, stop the crawl, make its exit non-zero."""
+        logger.critical("The crawl stops (compliance store): %s", exc)
+        self.recorder.inc_stat(meta.STORE_WRITE_FAILED)
+        self._failed = True
+        engine = getattr(self._crawler, "_engine", None)  # None: no engine yet (or a test)
+        if engine is None:
+            return
+        if engine.spider is not None and not self._closing:
+            self._closing = True
+            deferred_from_coro(engine.close_spider_async(reason=STORE_FAILED))
+
+    def _engine_stopped(self) -> None:
+        """After a store failure, make ``scrapy crawl`` exit 1. Scrapy sets its exit code
+        from the crawl's outcome only: a crawl whose crawler has no spider when it ends
+        counts as failed (``CrawlerProcess.bootstrap_failed``). The engine has stopped and
+        the extensions' handlers have run (they were connected first), so nothing reads
+        the spider any more."""
+        if self._failed and self._crawler is not None:
+            self._crawler.spider = None
+
     def _spider_closed(self, spider: Spider, reason: str) -> None:
+        self._closing = True
+        if self._tick is not None and self._tick.running:
+            self._tick.stop()
+        try:
+            self.store.flush()
+        except StoreWriteError as exc:
+            if self.store.failure is None:
+                self.store.failure = exc
+                self._store_failed(exc)
+        self.recorder.inc_stat(meta.STORED_CONTACTS, self.store.stored_contacts)
+        self.recorder.inc_stat(meta.SUPPRESSED_AT_STORE, self.store.suppressed_at_store)
         self.recorder.flush_stats()
         stats = self.stats.get_stats() if self.stats is not None else {}
-        self.store.finish_run(self.facts.run_id, self.facts.now(), reason, stats)
-        self.store.close()
+        try:
+            self.store.finish_run(self.facts.run_id, self.facts.now(), reason, stats)
+        except StoreError as exc:
+            logger.critical("The run's end could not be recorded: %s", exc)
+        finally:
+            self.store.close()
 
 
 def resolve_purpose(registry: Registry, name: str | None) -> Purpose:

@@ -52,6 +52,9 @@ DONT_OBEY_ROBOTSTXT: Final = "dont_obey_robotstxt"  # should Scrapy's own robots
 REFUSED: Final = "compliance/refused/{}"  # by stage: policy, robots, tdm, login
 DROPPED: Final = "compliance/dropped/{}"  # by reason: not_needed_for_purpose, suppressed, ...
 KEPT_CONTACTS: Final = "compliance/kept/contacts"
+STORED_CONTACTS: Final = "compliance/store/contacts_stored"  # committed saves only
+SUPPRESSED_AT_STORE: Final = "compliance/store/suppressed_at_store"  # objected meanwhile
+STORE_WRITE_FAILED: Final = "compliance/store/write_failed"
 PROVENANCE_STAMPED: Final = "compliance/provenance/stamped"
 PROVENANCE_MISSING: Final = "compliance/provenance/missing"
 NORMALISED: Final = "compliance/normalised"  # requests the gate rewrote to their wire form
@@ -105,6 +108,9 @@ __all__ = [
     "ROBOTS_STATUS",
     "ROBOTS_TRUNCATED",
     "ROBOTS_UNREADABLE",
+    "STORED_CONTACTS",
+    "STORE_WRITE_FAILED",
+    "SUPPRESSED_AT_STORE",
     "TDMREP",
     "TDM_LICENSED",
 ]

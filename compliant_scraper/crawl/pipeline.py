@@ -91,6 +91,6 @@ class CompliancePipeline:
 
     def close_spider(self) -> None:
         """Pipelines close before ``spider_closed``, where the context closes the run."""
+        self.writer.flush()
         facts = self.recorder.facts
         self.writer.close_pages(facts.run_id, facts.now())
-        self.writer.flush()

@@ -288,20 +288,17 @@ class PostgresServer(_Server):
     def _accepts(self) -> bool:
         import psycopg
 
-        try:
-            with psycopg.connect(self.url, connect_timeout=2) as conn:
-                conn.execute("SELECT 1")
-            return True
+        try:  # a connection the server accepts is a server ready for work
+            with psycopg.connect(self.url, connect_timeout=2):
+                return True
         except psycopg.OperationalError:
             return False
 
     def create_database(self, name: str) -> str:
         """``CREATE DATABASE name``; its URL."""
-        import psycopg
-        from psycopg import sql
+        from ..store.postgres import create_database
 
-        with psycopg.connect(self.url, autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        create_database(self.url, name)
         return self.url_for(name)
 
 

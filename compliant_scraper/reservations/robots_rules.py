@@ -21,7 +21,9 @@ Leniency (robots.txt is untrusted input; parsing never raises):
 
 - only the first ``max_bytes`` bytes are read (RFC 9309 §2.5: at least 500 KiB); a byte
   order mark, CR, LF and CRLF line ends, bytes that are not UTF-8, garbage and huge lines
-  are accepted; unknown lines are ignored;
+  are accepted; unknown lines are ignored; UTF-16 (with a BOM, or NULs between ASCII
+  letters) is decoded and NULs are dropped;
+- a ``user-agent`` line whose agent cannot be read counts as ``*`` (toward disallow);
 - a missing colon is tolerated (``Disallow /x``) and so are common misspellings of
   ``user-agent`` and ``disallow`` (as Google's and protego's parsers do);
 - a ``user-agent`` value names the product token it starts with (``FooBot/1.2`` and
@@ -29,10 +31,13 @@ Leniency (robots.txt is untrusted input; parsing never raises):
 - a pattern that starts with neither ``/`` nor ``*`` gets a leading ``/``, its evident intent.
 
 Percent-encoding (RFC 9309 §2.2.2): paths and patterns are compared after the same
-normalisation: escapes of unreserved characters are decoded (``%62`` is ``b``), other
-escapes are upper-cased and kept (``%2F`` is not ``/``), non-ASCII and characters a URI
-cannot hold are encoded as UTF-8 escapes, and a ``*`` or ``$`` in a URL is compared as
-``%2A`` / ``%24`` (§2.2.3: a rule matches those literally only when written encoded).
+normalisation: escapes of unreserved characters and of the reserved characters that separate
+nothing in a path are decoded (``%62`` is ``b``, ``%5B`` is ``[``, ``%3A`` is ``:``), other
+escapes are upper-cased and kept (``%2F`` is not ``/``, ``%3F`` not ``?``), non-ASCII and
+characters a URI cannot hold are encoded as UTF-8 escapes, and a ``*`` or ``$`` in a URL is
+compared as ``%2A`` / ``%24`` (§2.2.3: a rule matches those literally only when written
+encoded). A ``Disallow`` holding bytes that are not UTF-8 also disallows their Windows-1252
+reading in UTF-8.
 """
 
 from __future__ import annotations
@@ -60,6 +65,12 @@ _UNRESERVED: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv
 # Characters a URI holds as they are (RFC 3986 unreserved and reserved, minus "#", which ends
 # a path, and "*" and "$", which robots.txt patterns give a meaning).
 _VERBATIM: Final = _UNRESERVED | frozenset(":/?[]@!&'()+,;=")
+# Escapes read as the character they encode, here and in TDMRep locations (issue 9 item 9):
+# unreserved characters and the reserved ones that separate nothing in a path (``%5B`` is
+# ``[``, ``%3A`` is ``:``, ``%26`` is ``&``). ``%2F`` (``/``), ``%3F`` (``?``), ``%23`` (``#``)
+# and ``%25`` (``%``) stay escapes, as do ``%2A`` and ``%24``, which a pattern needs to name a
+# literal ``*`` or ``$`` (§2.2.3).
+DECODED_ESCAPES: Final = _VERBATIM - frozenset("/?")
 _HEX: Final = frozenset("0123456789ABCDEFabcdef")
 _PLAIN = re.compile(r"[A-Za-z0-9\-._~:/?\[\]@!&'()+,;=]*")
 
@@ -128,11 +139,7 @@ class RobotsRules:
         raw = body.encode("utf-8", "surrogateescape") if isinstance(body, str) else body
         truncated = len(raw) > max_bytes
         raw = raw[: max(max_bytes, 0)]
-        for bom in (b"\xef\xbb\xbf", b"\xef\xbb", b"\xef"):  # a BOM, even a partial one
-            if raw.startswith(bom):
-                raw = raw[len(bom) :]
-                break
-        return cls(_parse_groups(raw.decode("utf-8", "surrogateescape")), truncated=truncated)
+        return cls(_parse_groups(_decode(raw)), truncated=truncated)
 
     # -- queries --------------------------------------------------------------------------
 
@@ -174,6 +181,26 @@ class RobotsRules:
 # -- parsing --------------------------------------------------------------------------------
 
 
+def _decode(raw: bytes) -> str:
+    """The text of a robots.txt: UTF-16 when a byte order mark says so, or when NULs stand
+    between ASCII letters as in UTF-16 without one (issue 10 item 5); else UTF-8, with the bytes
+    that are not UTF-8 kept (``surrogateescape``) and a UTF-8 BOM, even a partial one, dropped.
+    NUL characters are removed: ``User-agent: *\\0`` is ``User-agent: *``."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = raw[2:].decode("utf-16-le" if raw[0] == 0xFF else "utf-16-be", "replace")
+    elif len(raw) >= 4 and raw[1] == 0 and raw[3] == 0 and raw[0] and raw[2]:
+        text = raw.decode("utf-16-le", "replace")
+    elif len(raw) >= 4 and raw[0] == 0 and raw[2] == 0 and raw[1] and raw[3]:
+        text = raw.decode("utf-16-be", "replace")
+    else:
+        for bom in (b"\xef\xbb\xbf", b"\xef\xbb", b"\xef"):  # a BOM, even a partial one
+            if raw.startswith(bom):
+                raw = raw[len(bom) :]
+                break
+        text = raw.decode("utf-8", "surrogateescape")
+    return text.replace("\x00", "")
+
+
 def _parse_groups(text: str) -> list[_Group]:
     groups: list[_Group] = []
     current: _Group | None = None
@@ -200,8 +227,32 @@ def _parse_groups(text: str) -> list[_Group]:
             if value:
                 allow = key in _ALLOW_KEYS
                 keyword = "Allow" if allow else "Disallow"
-                current.rules.append(Rule(allow, _normalise_pattern(value), f"{keyword}: {value}"))
+                line = f"{keyword}: {value}"
+                current.rules.append(Rule(allow, _normalise_pattern(value), line))
+                legacy = None if allow else _legacy_reading(value)
+                if legacy is not None:
+                    # Bytes that are not UTF-8 (a file saved in Latin-1 or Windows-1252): the
+                    # rule disallows their UTF-8 spelling too, the one request URLs use.
+                    current.rules.append(Rule(False, _normalise_pattern(legacy), line))
     return groups
+
+
+def _legacy_reading(value: str) -> str | None:
+    """``value`` read as Windows-1252 (Latin-1 where it has no character) when it holds bytes
+    that are not UTF-8; None when it holds none."""
+    if not any("\udc80" <= char <= "\udcff" for char in value):
+        return None
+    data = value.encode("utf-8", "surrogateescape")
+    return "".join(
+        _cp1252(byte) if byte >= 0x80 else chr(byte) for byte in data
+    )  # a UTF-8 sequence in a mixed line is read byte by byte: a second, wider reading
+
+
+def _cp1252(byte: int) -> str:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return chr(byte)
 
 
 def _directive(line: str) -> tuple[str, str] | None:
@@ -224,11 +275,13 @@ def _directive(line: str) -> tuple[str, str] | None:
 
 
 def _agent_of(value: str) -> str:
-    """The product token a user-agent line names, lower-cased; ``*`` for the global group."""
+    """The product token a user-agent line names, lower-cased; ``*`` for the global group,
+    and for a line whose agent cannot be read (no product token: ``\x01bot``, ``©bot``, an
+    empty value), so that its rules apply rather than vanish (issue 10 item 5)."""
     value = value.strip()
     if value == "*" or (value.startswith("*") and value[1:2].isspace()):
         return "*"
-    return product_token(value).lower()
+    return product_token(value).lower() or "*"
 
 
 def _delay(value: str) -> float | None:
@@ -269,7 +322,7 @@ def _normalise(text: str, *, pattern: bool) -> str:
         if char == "%" and i + 2 <= last and text[i + 1] in _HEX and text[i + 2] in _HEX:
             code = text[i + 1 : i + 3].upper()
             decoded = chr(int(code, 16))
-            out.append(decoded if decoded in _UNRESERVED else "%" + code)
+            out.append(decoded if decoded in DECODED_ESCAPES else "%" + code)
             i += 3
             continue
         if char in _VERBATIM:

@@ -28,6 +28,8 @@ from html.parser import HTMLParser
 from typing import Final
 from urllib.parse import quote, urlsplit
 
+from .robots_rules import DECODED_ESCAPES
+
 HEAD_SCAN_CHARS: Final = 512 * 1024  # an HTML head is scanned this far at most
 MAX_RULES: Final = 10_000  # rules kept from one tdmrep.json
 MAX_PATTERN_CHARS: Final = 2048  # a longer ``location`` is ignored
@@ -35,7 +37,6 @@ _CLIP: Final = 160  # untrusted text quoted in refusal reasons is cut to this le
 
 _META_NAMES: Final = frozenset({"tdm-reservation", "tdm-policy", "robots", "x-robots-tag"})
 _PCT = re.compile(r"%([0-9A-Fa-f]{2})")
-_UNRESERVED: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _DIRECTIVE_SPLIT = re.compile(r"[\s,;:]+")
 
 
@@ -251,7 +252,9 @@ def _pattern(location: str) -> str | None:
 def normalise_path(path: str) -> str:
     """A path (and query) in the form rules are compared in (TDMRep, RFC 9309 style).
 
-    Percent-escapes of unreserved characters are decoded, other escapes upper-cased,
+    Percent-escapes of unreserved characters and of the reserved ones robots.txt reads as
+    their character (``%5B`` is ``[``, ``%3A`` is ``:``: ``robots_rules.DECODED_ESCAPES``)
+    are decoded, other escapes (``%2F``, ``%3F``) upper-cased,
     non-ASCII and control characters UTF-8 percent-encoded; a literal ``*`` or ``$`` is
     encoded so it can never act as a wildcard or anchor. Case is kept (matching is
     case-sensitive, as the spec says it SHOULD be).
@@ -259,7 +262,7 @@ def normalise_path(path: str) -> str:
 
     def unescape(match: re.Match[str]) -> str:
         char = chr(int(match.group(1), 16))
-        return char if char in _UNRESERVED else "%" + match.group(1).upper()
+        return char if char in DECODED_ESCAPES else "%" + match.group(1).upper()
 
     decoded = _PCT.sub(unescape, path)
     out = []

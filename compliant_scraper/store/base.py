@@ -8,10 +8,11 @@ same query modules over its own ``backend.Db``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..errors import StoreWriteError
 from ..records import Drop, PolicySnapshot, Refusal, RobotsSnapshot
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ class ContactSink(Protocol):
 
     def save(
         self, contact: Mapping[str, Any], provenance: Provenance, fields: list[str]
-    ) -> int: ...
+    ) -> object: ...
 
     def page_answered(self, url: str, status: int, at: str) -> None: ...
 
@@ -37,6 +38,17 @@ class ContactSink(Protocol):
 
 
 class ComplianceStore(Protocol):
+    """The crawl's store. Refusals, drops and contacts are queued and committed together in
+    batches bounded by count and time; ``flush_due`` is called once a second. A batch that
+    cannot be written sets ``failure`` and calls ``on_failure`` once (the crawl stops);
+    ``stored_contacts`` counts only committed saves, ``suppressed_at_store`` the contacts
+    the in-transaction suppression check refused (issue 10 items 6-8)."""
+
+    failure: StoreWriteError | None
+    on_failure: Callable[[StoreWriteError], None] | None
+    stored_contacts: int
+    suppressed_at_store: int
+
     def start_run(self, run_id: str, spider: str, purpose: str, started_at: str) -> None: ...
 
     def finish_run(
@@ -58,5 +70,7 @@ class ComplianceStore(Protocol):
     ) -> Screening: ...
 
     def flush(self) -> None: ...
+
+    def flush_due(self) -> None: ...
 
     def close(self) -> None: ...

@@ -24,6 +24,7 @@ from ..values.fields import COLUMNS, IDENTIFIERS, NAME_FIELDS
 from ..values.persons import fold, person_name, postal_key
 from . import events, sources
 from .backend import Db, chunks, marks, rows_as_dicts
+from .sources import PagesRead
 from .suppression import SuppressionList
 from .transaction import Batch
 
@@ -37,18 +38,112 @@ def dedupe_keys(contact: Mapping[str, Any]) -> list[str]:
     return keys
 
 
-class ContactWriter:
-    """Upserts contacts and their sources, each save all-or-nothing, in a ``Batch``
-    committed every ``batch_size`` saves and on ``flush``.
+_INSERT: Final = (
+    f"INSERT INTO contacts ({', '.join(COLUMNS)}, purpose, legal_basis, dedupe_key, "
+    f"name_key, first_seen, last_seen, retention_until) "
+    f"VALUES ({marks(COLUMNS)}, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+)
 
-    Each save first locks the contact's identities (``db.lock_keys``: its de-duplication
-    keys in this purpose and the keyed hashes of its email and phone), then, under those
-    locks, checks the suppression list again and finds or inserts. With several writers on
-    one PostgreSQL store this is what keeps one person one contact, and what makes an
-    erasure final: ``SuppressionList.add`` takes the same hash locks, so a person erased
-    while the crawl runs is refused here (``ContactDropped``, R8) even though the screening
-    passed them a moment earlier. On SQLite the write lock already serialises writers.
+
+def find(
+    db: Db, purpose: str, keys: Sequence[str], contact: Mapping[str, Any]
+) -> tuple[int, bool] | None:
+    """(id, restricted?) of the stored contact of ``purpose`` that ``keys`` recognise: a
+    dedupe key first, then the email, then the phone column. One statement (issue 16: it ran
+    up to three per item), each branch on an index (``tests/test_store_query_plans.py``)."""
+    by_key = f"purpose = ? AND dedupe_key IN ({marks(keys)})"
+    parts = [f"SELECT id, restricted_at, 0 AS rank FROM contacts WHERE {by_key}"]
+    params: list[Any] = [purpose, *keys]
+    for rank, column in enumerate(IDENTIFIERS, start=1):
+        if contact.get(column):
+            parts.append(
+                f"SELECT id, restricted_at, {rank} FROM contacts WHERE purpose = ? AND {column} = ?"
+            )
+            params += [purpose, contact[column]]
+    sql = " UNION ALL ".join(parts) + " ORDER BY rank LIMIT 1"
+    row = db.execute(sql, params).fetchone()
+    return (int(row[0]), row[1] is not None) if row else None
+
+
+def _lock(
+    db: Db,
+    purpose: str,
+    keys: list[str],
+    contact: Mapping[str, Any],
+    suppression: SuppressionList | None,
+) -> None:
+    names = [f"contact:{purpose}:{key}" for key in keys]
+    if suppression is not None:
+        for kind in IDENTIFIERS:
+            if contact.get(kind):
+                names += suppression.lock_names(kind, str(contact[kind]))
+        postal = postal_key(contact)
+        if postal:
+            names += suppression.lock_names(POSTAL, postal)
+    db.lock_keys(names)
+
+
+def store(
+    db: Db,
+    purpose: str,
+    legal_basis: str,
+    contact: Mapping[str, Any],
+    provenance: Provenance,
+    fields: list[str],
+    suppression: SuppressionList | None,
+) -> int:
+    """Store one contact seen at one source, inside the caller's write transaction; return
+    its id. ``ContactDropped`` (R8) when the person is on the suppression list now.
+
+    It first locks the contact's identities (``db.lock_keys``: its de-duplication keys in
+    this purpose and the keyed hashes of its email and phone), then, under those locks,
+    checks the suppression list again and finds or inserts. On SQLite the transaction's
+    write lock already serialises writers; on PostgreSQL the advisory locks do. Either way
+    one person stays one contact under concurrent writers (issue 9 item 14), and an erasure
+    is final: ``SuppressionList.add`` takes the same locks, so a person erased while the
+    crawl runs is refused here even though the screening passed them a moment earlier
+    (issue 10 item 6).
     """
+    keys = dedupe_keys(contact)
+    if not keys:
+        raise ValueError("a contact needs an email, a phone or a name to be stored")
+    _lock(db, purpose, keys, contact, suppression)
+    if suppression is not None and suppressed(contact, suppression):
+        raise ContactDropped(
+            "suppressed", Rule.R8, "put on the suppression list while it was collected"
+        )
+    seen = provenance.retrieved_at
+    values = [contact.get(c) or None for c in COLUMNS]
+    found = find(db, purpose, keys, contact)
+    if found is None:
+        name_key = person_name(contact) or None
+        row = db.execute(
+            _INSERT,
+            [*values, purpose, legal_basis, keys[0], name_key, seen, seen, retention_until(seen)],
+        ).fetchone()
+        contact_id = int(row[0])
+    elif found[1]:
+        return found[0]  # restricted (Art. 18): kept, not used; a re-crawl does not update it
+    else:
+        contact_id = found[0]
+        # A value the person had rectified (their right, Art. 16) is not overwritten by a
+        # page that still shows the old one.
+        rectified = events.rectified_fields(db, contact_id)
+        updates: dict[str, Any] = {
+            c: v for c, v in zip(COLUMNS, values, strict=True) if v and c not in rectified
+        }
+        if "name" in updates or {"given_name", "family_name"} <= set(updates):
+            updates["name_key"] = person_name(updates) or None  # no second statement
+        update(db, contact_id, {**updates, "last_seen": seen})
+    sources.upsert(db, contact_id, provenance, fields)
+    return contact_id
+
+
+class ContactWriter:
+    """Upserts contacts and their sources (``store``), each save all-or-nothing, in a
+    ``Batch`` committed every ``batch_size`` saves and on ``flush``. The SQLite crawl queues
+    its contacts in ``SqliteStore`` instead; PostgreSQL's uses this with one save per
+    transaction (``postgres_store``)."""
 
     def __init__(
         self,
@@ -65,113 +160,39 @@ class ContactWriter:
         self.legal_basis = legal_basis
         self.batch = batch if batch is not None else Batch(db, batch_size)
         self.suppression = suppression
-        self._read: set[str] = set()
-        self._insert = (
-            f"INSERT INTO contacts ({', '.join(COLUMNS)}, purpose, legal_basis, dedupe_key, "
-            f"name_key, first_seen, last_seen, retention_until) "
-            f"VALUES ({marks(COLUMNS)}, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
-        )
-
-    def _find(self, keys: list[str], contact: Mapping[str, Any]) -> tuple[int, bool] | None:
-        """(id, restricted?) of the contact these keys recognise: a dedupe key first, then the
-        email, then the phone column. One statement (issue 16: it ran up to three per item),
-        each branch on an index (``tests/test_store_query_plans.py``)."""
-        by_key = f"purpose = ? AND dedupe_key IN ({marks(keys)})"
-        parts = [f"SELECT id, restricted_at, 0 AS rank FROM contacts WHERE {by_key}"]
-        params: list[Any] = [self.purpose, *keys]
-        for rank, column in enumerate(IDENTIFIERS, start=1):
-            if contact.get(column):
-                parts.append(
-                    f"SELECT id, restricted_at, {rank} FROM contacts "
-                    f"WHERE purpose = ? AND {column} = ?"
-                )
-                params += [self.purpose, contact[column]]
-        sql = " UNION ALL ".join(parts) + " ORDER BY rank LIMIT 1"
-        row = self.db.execute(sql, params).fetchone()
-        return (int(row[0]), row[1] is not None) if row else None
+        self.pages = PagesRead(db, purpose)
 
     def _lock(self, keys: list[str], contact: Mapping[str, Any]) -> None:
-        names = [f"contact:{self.purpose}:{key}" for key in keys]
-        if self.suppression is not None:
-            for kind in IDENTIFIERS:
-                if contact.get(kind):
-                    names += self.suppression.lock_names(kind, str(contact[kind]))
-            postal = postal_key(contact)
-            if postal:
-                names += self.suppression.lock_names(POSTAL, postal)
-        self.db.lock_keys(names)
+        """The locks ``save`` takes first (the contact's identities)."""
+        _lock(self.db, self.purpose, keys, contact, self.suppression)
 
     def save(self, contact: Mapping[str, Any], provenance: Provenance, fields: list[str]) -> int:
         """Store one contact seen at one source; return its id."""
-        keys = dedupe_keys(contact)
-        if not keys:
+        if not dedupe_keys(contact):
             raise ValueError("a contact needs an email, a phone or a name to be stored")
-        seen = provenance.retrieved_at
-        values = [contact.get(c) or None for c in COLUMNS]
         with self.batch.write():
-            self._lock(keys, contact)
-            if self.suppression is not None and suppressed(contact, self.suppression):
-                raise ContactDropped(
-                    "suppressed", Rule.R8, "put on the suppression list while it was collected"
-                )
-            found = self._find(keys, contact)
-            if found is None:
-                row = self.db.execute(
-                    self._insert,
-                    [
-                        *values,
-                        self.purpose,
-                        self.legal_basis,
-                        keys[0],
-                        person_name(contact) or None,
-                        seen,
-                        seen,
-                        retention_until(seen),
-                    ],
-                ).fetchone()
-                contact_id = int(row[0])
-            elif found[1]:
-                # Restricted (Art. 18): kept, not used; a re-crawl does not update it.
-                return found[0]
-            else:
-                contact_id = found[0]
-                # A value the person had rectified (their right, Art. 16) is not overwritten
-                # by a page that still shows the old one.
-                rectified = events.rectified_fields(self.db, contact_id)
-                updates: dict[str, Any] = {
-                    c: v for c, v in zip(COLUMNS, values, strict=True) if v and c not in rectified
-                }
-                if "name" in updates or {"given_name", "family_name"} <= set(updates):
-                    updates["name_key"] = person_name(updates) or None  # no second statement
-                update(self.db, contact_id, {**updates, "last_seen": seen})
-            sources.upsert(self.db, contact_id, provenance, fields)
-        return contact_id
+            return store(
+                self.db,
+                self.purpose,
+                self.legal_basis,
+                contact,
+                provenance,
+                fields,
+                self.suppression,
+            )
 
-    # -- pages that no longer carry their contacts (issue 13, R9) -----------------------
-
-    GONE_STATUSES: Final = {404: "http_404", 410: "http_410"}
+    # -- pages that no longer carry their contacts (issue 13, R9): sources.PagesRead -----
 
     def page_answered(self, url: str, status: int, at: str) -> None:
-        """A page of this crawl answered: 404/410 marks its sources gone at once; a 2xx page
-        is remembered, and its contacts not seen there again are marked at ``close_pages``."""
-        reason = self.GONE_STATUSES.get(status)
-        if reason is not None:
-            with self.batch.write():
-                sources.mark_gone(self.db, url, at, reason)
-        elif 200 <= status < 300:
-            self._read.add(url)
+        self.pages.answered(url, status, at)
 
     def page_failed(self, url: str) -> None:
-        """The spider failed on this page: what it did not yield says nothing."""
-        self._read.discard(url)
+        self.pages.failed(url)
 
     def close_pages(self, run_id: str, at: str) -> None:
-        """Mark ``contact_absent`` the sources of every page read in this run that did not
-        give their contact again (every response was parsed before the pipelines close)."""
-        with self.batch.write():
-            for url in sorted(self._read):
-                sources.mark_absent(self.db, url, self.purpose, run_id, at)
-        self._read.clear()
+        """After ``flush``: the contacts of this run are stored, the pages can be judged."""
+        self.batch.commit()
+        self.pages.close(run_id, at)
 
     def flush(self) -> None:
         self.batch.commit()

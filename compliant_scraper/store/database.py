@@ -1,33 +1,253 @@
-"""Open the compliance database: owner-only file, WAL journal, schema migrated."""
+"""Open the compliance database: for writing (owner-only file, WAL, migrated) or read-only.
+
+Two ways in (issue 9 item 13):
+
+- ``open_database``: crawls and the commands that write. Creates the file owner-only if it
+  is missing, tightens an existing one to 0600, sets WAL, and applies pending migrations
+  under the write lock, saying so (a WARNING naming the migrations) when the file had an
+  older schema.
+- ``open_read_only``: the reporting commands (``audit``, ``audit verify``, ``provenance``,
+  ``register``, ...). ``mode=ro``: never a migration, a chmod, a journal-mode change or a
+  file created beside it, so an evidence copy on read-only media can be reported on.
+
+Both refuse, with ``NotAStoreError`` naming the file, anything that is not a compliant-scraper
+store: a file that is not SQLite, or another program's SQLite database (tables, but none of
+this package's migrations). A new, empty file is a store not yet created (writers only).
+
+Neither follows a symbolic link (issue 10 item 12): the path must be the database itself,
+a regular file, so a link cannot point a crawl at another application's database or
+make it chmod the target.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import logging
 import os
+import sqlite3
+import stat
 from pathlib import Path
 
+from ..errors import StoreError
 from . import schema, schema_tooling
-from .sqlite import SqliteDb
+from .sqlite import DEFAULT_BUSY_TIMEOUT, SqliteDb
+
+logger = logging.getLogger(__name__)
+
+MIGRATION_SETS = (schema.migrations, schema_tooling.migrations)
+MIGRATIONS_TABLE = "_sqlite_migrations"
 
 
-def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> SqliteDb:
-    """Open (creating owner-only if missing) the SQLite store at ``path`` and migrate it.
+class NotAStoreError(StoreError):
+    """The file is not a compliant-scraper store (or not one this version can use)."""
+
+
+class UnsafePathError(StoreError):
+    """A database or key path that is a symbolic link, not a regular file, or not the user's."""
+
+
+def check_regular_file(path: Path, what: str, *, owner_only: bool = False) -> os.stat_result:
+    """``lstat`` of ``path``, which must be a regular file (not a symbolic link); with
+    ``owner_only``, owned by this user with no group or other permission bits."""
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
+        raise UnsafePathError(
+            f"{what} {path} is a symbolic link (to {os.readlink(path)}): compliant-scraper "
+            "does not follow links to its files; point the setting at the real file"
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise UnsafePathError(f"{what} {path} is not a regular file")
+    if owner_only:
+        if info.st_uid != os.getuid():
+            raise UnsafePathError(
+                f"{what} {path} belongs to another user (uid {info.st_uid}): it must be "
+                "yours, mode 0600"
+            )
+        if info.st_mode & 0o077:
+            raise UnsafePathError(
+                f"{what} {path} is readable or writable by other users "
+                f"(mode {stat.S_IMODE(info.st_mode):04o}): run `chmod 600 {path}`"
+            )
+    return info
+
+
+def open_database(
+    path: str | os.PathLike[str],
+    *,
+    migrate: bool = True,
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+) -> SqliteDb:
+    """Open for writing (creating owner-only if missing) the store at ``path``, migrated.
 
     The file is created with mode 0600 before SQLite touches it, so no window exists in
     which another user could read it (R10: the export is a personal-data database).
     """
     path = Path(path)
-    if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
-            os.close(fd)
-        else:
-            os.chmod(path, 0o600)
-    db = SqliteDb(path)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
-    db.execute("PRAGMA foreign_keys=ON")
-    if migrate:
-        schema.migrations.apply(db)
-        schema_tooling.migrations.apply(db)
+    if str(path) == ":memory:":
+        return _prepare(SqliteDb(path), path, migrate=migrate)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _create_or_check(path)
+    # Two first crawls on one new file: the WAL switch of an empty file is written with its
+    # first page, and a second writer still in rollback mode lost all its rows (seen in 1 of
+    # 6 trials). Openers take turns on an flock of the file (separate from SQLite's own
+    # POSIX locks) while they set the journal mode and migrate.
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        db = _prepare(SqliteDb(path, busy_timeout=busy_timeout), path, migrate=migrate)
+    finally:
+        os.close(fd)  # releases the flock
     return db
+
+
+def _prepare(db: SqliteDb, path: Path, *, migrate: bool) -> SqliteDb:
+    memory = str(path) == ":memory:"
+    try:
+        _check_is_store(db, path, writing=True)
+        if not memory:
+            _tighten(path)  # only once it is known to be a store: never another program's file
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        if migrate:
+            _migrate(db, path)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def open_read_only(
+    path: str | os.PathLike[str], *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+) -> SqliteDb:
+    """Open the existing store at ``path`` read-only: no write of any kind, ever."""
+    path = Path(path)
+    check_regular_file(path, "database")
+    db = SqliteDb(path, busy_timeout=busy_timeout, read_only=True)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:  # no -shm can be created beside it
+        db.close()
+        db = _open_immutable(path, busy_timeout, exc)
+    except sqlite3.DatabaseError:
+        pass  # not SQLite at all: _check_is_store says so
+    try:
+        _check_is_store(db, path, writing=False)
+        pending = _pending(db)
+        if pending:
+            raise NotAStoreError(
+                f"the store {path} has an older schema (not applied: {', '.join(pending)}); "
+                "reporting commands open it read-only and never upgrade it. Open it (or a "
+                "copy of it) once with a command that writes (a crawl, `bloctel import`, "
+                "`export`), which upgrades it and says so, then run this again"
+            )
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _open_immutable(path: Path, busy_timeout: float, exc: sqlite3.OperationalError) -> SqliteDb:
+    """A WAL store in a folder this user cannot write (an evidence copy on read-only media):
+    SQLite cannot create the ``-shm`` file a WAL reader needs. With no ``-wal`` file holding
+    uncheckpointed pages, the main file is the whole store and is read as immutable."""
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise NotAStoreError(
+            f"cannot open {path} read-only: {exc}. Its write-ahead log {wal} holds pages not "
+            "yet in the file and this folder is not writable: copy both files to a writable "
+            "folder, or open it where it was written"
+        ) from None
+    return SqliteDb(path, busy_timeout=busy_timeout, read_only="immutable")
+
+
+def _create_or_check(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:
+        check_regular_file(path, "database")
+    else:
+        os.close(fd)
+
+
+def _tighten(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_IMODE(info.st_mode) & 0o077:
+            return
+        if info.st_uid != os.getuid():
+            raise UnsafePathError(
+                f"database {path} belongs to another user (uid {info.st_uid}) and others can "
+                "read it: compliant-scraper writes only a database that is yours"
+            )
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+def _tables(db: SqliteDb, path: Path) -> set[str]:
+    try:
+        rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise NotAStoreError(
+            f"{path} is not a compliant-scraper store: SQLite cannot read it ({exc}). "
+            "Pass --db (or COMPLIANCE_DB) the store's path"
+        ) from None
+    return {str(r[0]) for r in rows}
+
+
+def _applied(db: SqliteDb) -> dict[str, set[str]]:
+    rows = db.execute(f"SELECT migration_set, name FROM {MIGRATIONS_TABLE}").fetchall()
+    applied: dict[str, set[str]] = {}
+    for migration_set, name in rows:
+        applied.setdefault(str(migration_set), set()).add(str(name))
+    return applied
+
+
+def _check_is_store(db: SqliteDb, path: Path, *, writing: bool) -> None:
+    tables = _tables(db, path)
+    if not tables and writing:
+        return  # a new store: the migrations create it
+    ours = MIGRATIONS_TABLE in tables and set(_applied(db)) & {m.name for m in MIGRATION_SETS}
+    if not ours:
+        shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
+        holds = f"its tables are {shown}" if tables else "it holds no table"
+        raise NotAStoreError(
+            f"{path} is not a compliant-scraper store ({holds}, and none of compliant-scraper's "
+            "migrations): nothing was changed. Pass --db (or COMPLIANCE_DB) the store's path"
+        )
+    applied = _applied(db)
+    unknown = sorted(
+        f"{m.name}/{name}"
+        for m in MIGRATION_SETS
+        for name in applied.get(m.name, set()) - {x.name for x in m._migrations}
+    )
+    if unknown and writing:
+        raise NotAStoreError(
+            f"the store {path} was written by a newer compliant-scraper (migrations this "
+            f"version does not know: {', '.join(unknown)}): upgrade compliant-scraper first"
+        )
+
+
+def _pending(db: SqliteDb) -> list[str]:
+    return [migration.name for s in MIGRATION_SETS for migration in s.pending(db)]
+
+
+def _migrate(db: SqliteDb, path: Path) -> None:
+    """Apply pending migrations under the write lock, so two first crawls on one new file
+    do not both create its tables; say so when an existing store is upgraded."""
+    if not _pending(db):
+        return
+    db.begin_write()
+    try:
+        fresh = MIGRATIONS_TABLE not in _tables(db, path)
+        pending = _pending(db)
+        for migration_set in MIGRATION_SETS:
+            migration_set.apply(db)
+        db.commit_write()
+    except BaseException:
+        db.rollback_write()
+        raise
+    if pending and not fresh:
+        logger.warning("Upgraded the schema of the store %s: applied %s", path, ", ".join(pending))

@@ -231,3 +231,13 @@ if TYPE_CHECKING:
 
     def _implements_the_store_interface(db: PostgresDb) -> Db:
         return db  # mypy checks PostgresDb against the protocol here
+
+
+def create_database(server_url: str, name: str) -> None:
+    """``CREATE DATABASE name`` on the server at ``server_url`` (tests, benches, the cluster
+    demo: each gets a database of its own on one throw-away server)."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

@@ -9,10 +9,11 @@ contact there again clears the mark.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Final
 
 from ..provenance import Provenance
 from .backend import Db, marks
+from .transaction import transaction
 
 
 def upsert(db: Db, contact_id: int, provenance: Provenance, fields: list[str]) -> None:
@@ -129,3 +130,38 @@ def urls_of(db: Db, contact_ids: list[int]) -> list[str]:
         list(contact_ids),
     ).fetchall()
     return [str(r[0]) for r in rows]
+
+
+class PagesRead:
+    """What the crawl's pages said about their stored contacts (issue 13, R9), for a writer.
+
+    A page that answers 404 or 410 marks its sources gone at once (its own transaction); a
+    2xx page is remembered, and ``close`` (once the run's contacts are committed) marks
+    ``contact_absent`` the sources there that this run did not refresh. A page the spider
+    failed on is forgotten: what it did not yield says nothing.
+    """
+
+    GONE_STATUSES: Final = {404: "http_404", 410: "http_410"}
+
+    def __init__(self, db: Db, purpose: str) -> None:
+        self.db = db
+        self.purpose = purpose
+        self._read: set[str] = set()
+
+    def answered(self, url: str, status: int, at: str) -> None:
+        reason = self.GONE_STATUSES.get(status)
+        if reason is not None:
+            with transaction(self.db):
+                mark_gone(self.db, url, at, reason)
+        elif 200 <= status < 300:
+            self._read.add(url)
+
+    def failed(self, url: str) -> None:
+        self._read.discard(url)
+
+    def close(self, run_id: str, at: str) -> None:
+        if self._read:
+            with transaction(self.db):
+                for url in sorted(self._read):
+                    mark_absent(self.db, url, self.purpose, run_id, at)
+        self._read.clear()

@@ -5,27 +5,81 @@ sqlite-utils' API) that also implements the store interface. Its connection runs
 driver-level autocommit (``isolation_level = None``): no statement ever opens a transaction
 behind the code's back, as Python's ``sqlite3`` otherwise does before an ``INSERT``; every
 transaction is an explicit one, opened by ``transaction.transaction``.
+
+Writers wait for each other: the connection's busy timeout (``COMPLIANCE_DB_BUSY_TIMEOUT``,
+30 s by default) is how long ``BEGIN IMMEDIATE`` waits for another writer's transaction to
+end. When it runs out, ``StoreBusyError`` names the database and says what to do, instead
+of SQLite's bare "database is locked" (issue 9 item 14).
+
+``read_only=True`` opens the file with ``mode=ro`` (reporting commands, issue 9 item 13):
+no statement can write it, no journal mode is changed, nothing is created beside it.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final, Literal
+from urllib.parse import quote
 
 from sqlite_utils import Database
 
+from ..errors import StoreError
+
 if TYPE_CHECKING:
     from .backend import Db
+
+DEFAULT_BUSY_TIMEOUT: Final = 30.0
+
+
+class StoreBusyError(StoreError):
+    """Another writer held the database longer than the busy timeout."""
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Is this SQLite's "database is locked" / "busy" (another writer holds the lock)?"""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _connect(
+    path: Path, busy_timeout: float, read_only: bool | Literal["immutable"]
+) -> sqlite3.Connection:
+    if str(path) == ":memory:":
+        return sqlite3.connect(":memory:", isolation_level=None)
+    if read_only:
+        # immutable: a copy in a folder this user cannot write, whose WAL has been
+        # checkpointed (database.open_read_only decides); SQLite then needs no -shm file.
+        flag = "immutable=1" if read_only == "immutable" else "mode=ro"
+        uri = f"file:{quote(str(path.absolute()))}?{flag}"
+        return sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None)
+    return sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
 
 
 class SqliteDb(Database):
     dialect = "sqlite"
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        super().__init__(Path(path))
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        read_only: bool | Literal["immutable"] = False,
+    ) -> None:
+        self.path = Path(path)
+        self.busy_timeout = busy_timeout
+        self.read_only = read_only
+        super().__init__(_connect(self.path, busy_timeout, read_only))
         self.conn.isolation_level = None
+        self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        if not read_only:
+            # An erased email or phone must not stay readable in the file's free pages
+            # (issue 10 item 9): every connection that may delete overwrites what it frees.
+            self.conn.execute("PRAGMA secure_delete = ON")
 
     def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None) -> Any:
         """The statement, straight to the driver: with no implicit transaction to manage,
@@ -41,11 +95,29 @@ class SqliteDb(Database):
     def in_transaction(self) -> bool:
         return bool(self.conn.in_transaction)
 
+    def busy_error(self, exc: BaseException) -> StoreBusyError:
+        """What to say when the lock could not be had (``exc`` is SQLite's own error)."""
+        return StoreBusyError(
+            f"the database {self.path} is locked by another writer (waited "
+            f"{self.busy_timeout:g} s; SQLite said: {exc}). Another crawl or command is "
+            "writing it: wait for it to finish and run this again, or raise "
+            "COMPLIANCE_DB_BUSY_TIMEOUT"
+        )
+
+    def _waiting(self, sql: str) -> None:
+        """``sql`` (which may wait for the lock), SQLite's busy error made ``StoreBusyError``."""
+        try:
+            self.conn.execute(sql)
+        except sqlite3.OperationalError as exc:
+            if is_busy(exc):
+                raise self.busy_error(exc) from exc
+            raise
+
     def begin_write(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._waiting("BEGIN IMMEDIATE")
 
     def commit_write(self) -> None:
-        self.conn.execute("COMMIT")
+        self._waiting("COMMIT")
 
     def rollback_write(self) -> None:
         if self.conn.in_transaction:  # an error may already have ended it

@@ -1,47 +1,147 @@
 """The embedded default store: one SQLite file, writes batched (the crawl's ``ComplianceStore``).
 
-The crawl's writes share one open transaction (``transaction.Batch``): contacts, refusals
-and drops accumulate in it and are committed together, every ``batch_size`` contacts, every
-refusal or drop flush, and when the run finishes. Refusal and drop rows are buffered as the
-frozen records themselves and written with one ``executemany`` each (the hot path).
+The crawl's contacts, refusals and drops are queued in memory and written together, in one
+transaction (issue 10 item 7), when the queue holds ``batch_size`` contacts or refusals
+(``COMPLIANCE_WRITE_BATCH_SIZE``; drops: 8 x that), when its oldest entry is
+``batch_seconds`` old (``COMPLIANCE_WRITE_BATCH_SECONDS``, 1 s: the crawl also calls
+``flush_due`` once a second), and when the run finishes. So:
+
+- a kill loses at most about a second of work, and what was committed is whole: a stored
+  source always has the drops and refusals of its page beside it (same transaction);
+- the write lock is held only while a batch is written (milliseconds), never across the
+  crawl, so another crawl or a ``subject erase`` waits little;
+- each queued contact is looked up and stored under that lock (``contacts.store``: two
+  writers never store one person twice), after checking the suppression list again inside
+  the transaction (issue 10 item 6): an erasure or objection that committed before the
+  batch is honoured even when the contact was screened before it. Such a contact is not
+  stored; its ``drops`` row says ``suppressed`` (R8), ``field`` ``*``.
+
+A batch that cannot be written (the lock not had within the busy timeout, three times; a
+disk error) is not dropped: it stays queued, ``failure`` holds a ``StoreWriteError`` naming
+the database and how much is not stored, and ``on_failure`` is called once, so the crawl
+stops with a non-zero exit (issue 10 item 8). ``stored_contacts`` counts only what was
+committed.
 
 Nothing here is SQLite's but ``open``: the class is written against ``backend.Db``, and
-``postgres_store.PostgresStore`` is this store over a PostgreSQL connection.
+``postgres_store.PostgresStore`` is this store over a PostgreSQL connection (its contacts are
+written one transaction each, not queued: see there).
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
+from ..errors import ContactDropped, StoreWriteError
 from ..policy.model import Purpose
+from ..provenance import Provenance
 from ..records import Drop, PolicySnapshot, Refusal, RobotsSnapshot
-from . import audit_log, runs
+from ..rules import Rule
+from . import audit_log, contacts, runs
 from .backend import Db
-from .contacts import ContactWriter
+from .base import ContactSink
 from .database import open_database
 from .screening import Screening, open_screening
+from .sources import PagesRead
+from .sqlite import DEFAULT_BUSY_TIMEOUT, StoreBusyError
 from .suppression import SuppressionList
-from .transaction import Batch, transaction
+from .transaction import transaction
+
+logger = logging.getLogger(__name__)
+
+ATTEMPTS: Final = 3
+"""Tries of one batch when the lock is not had (each waits up to the busy timeout)."""
+
+DROPS_PER_BATCH: Final = 8
+"""Several values are dropped per item: the drop queue is this many times larger."""
+
+
+@dataclass(frozen=True)
+class _Queued:
+    purpose: str
+    legal_basis: str
+    contact: Mapping[str, Any]
+    provenance: Provenance
+    fields: list[str]
+
+
+class QueuedWriter:
+    """The crawl's ``ContactSink``: a save joins the store's next batch."""
+
+    def __init__(self, store: SqliteStore, purpose: str, legal_basis: str) -> None:
+        self.store = store
+        self.purpose = purpose
+        self.legal_basis = legal_basis
+        self.pages = PagesRead(store.db, purpose)
+
+    def save(self, contact: Mapping[str, Any], provenance: Provenance, fields: list[str]) -> None:
+        if not contacts.dedupe_keys(contact):
+            raise ValueError("a contact needs an email, a phone or a name to be stored")
+        self.store.queue_contact(
+            _Queued(self.purpose, self.legal_basis, dict(contact), provenance, list(fields))
+        )
+
+    def flush(self) -> None:
+        """The pipeline closing: commit the queue (a failure stops the crawl, once)."""
+        self.store.commit_queue()
+
+    # Pages that no longer carry their contacts (issue 13, R9): ``sources.PagesRead``.
+
+    def page_answered(self, url: str, status: int, at: str) -> None:
+        self.pages.answered(url, status, at)
+
+    def page_failed(self, url: str) -> None:
+        self.pages.failed(url)
+
+    def close_pages(self, run_id: str, at: str) -> None:
+        """After ``flush``: judged only once every contact of the run is committed."""
+        self.store.commit_queue()
+        if not self.store.pending:
+            self.pages.close(run_id, at)
 
 
 class SqliteStore:
-    """Buffers audit rows and writes them in the crawl's batch."""
+    """Queues the crawl's rows and writes them in batches bounded by count and time."""
 
-    def __init__(self, db: Db, batch_size: int = 500) -> None:
+    def __init__(
+        self,
+        db: Db,
+        batch_size: int = 500,
+        batch_seconds: float = 1.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.db = db
         self.batch_size = batch_size
-        self.batch = Batch(db, batch_size)
-        self.suppression: SuppressionList | None = None  # set by open_screening
+        self.batch_seconds = batch_seconds
+        self._clock = clock
+        self._contacts: list[_Queued] = []
         self._refusals: list[Refusal] = []
         self._drops: list[Drop] = []
+        self._since: float | None = None
+        self.suppression: SuppressionList | None = None  # set by open_screening
+        self.stored_contacts = 0
+        self.suppressed_at_store = 0
+        self.failure: StoreWriteError | None = None
+        self.on_failure: Callable[[StoreWriteError], None] | None = None
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], batch_size: int = 500) -> SqliteStore:
-        return cls(open_database(path), batch_size)
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        batch_size: int = 500,
+        batch_seconds: float = 1.0,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> SqliteStore:
+        return cls(open_database(path, busy_timeout=busy_timeout), batch_size, batch_seconds)
+
+    # -- rows written at once ------------------------------------------------------------------
 
     def start_run(self, run_id: str, spider: str, purpose: str, started_at: str) -> None:
         with transaction(self.db):
@@ -50,9 +150,18 @@ class SqliteStore:
     def finish_run(
         self, run_id: str, finished_at: str, reason: str, stats: Mapping[str, Any]
     ) -> None:
-        self.flush()
+        """Commit the queue, then record the run's end, even when the queue could not be
+        written (the error is raised after: the run says how it ended)."""
+        error: StoreWriteError | None = None
+        if self.failure is None:  # after a failure the crawl already tried its last flush
+            try:
+                self.flush()
+            except StoreWriteError as exc:
+                self.failure = error = exc
         with transaction(self.db):
             runs.finish(self.db, run_id, finished_at, reason, stats)
+        if error is not None:
+            raise error
 
     def record_policy_snapshots(self, run_id: str, snapshots: Iterable[PolicySnapshot]) -> None:
         with transaction(self.db):
@@ -62,28 +171,24 @@ class SqliteStore:
         with transaction(self.db):
             runs.add_robots_snapshot(self.db, snapshot)
 
+    # -- rows queued for the next batch --------------------------------------------------------
+
     def record_refusal(self, refusal: Refusal) -> None:
         self._refusals.append(refusal)
-        if len(self._refusals) >= self.batch_size:
-            self.flush()
+        self._queued()
 
     def record_drop(self, drop: Drop) -> None:
         self._drops.append(drop)
-        # Several values are dropped per item: a larger buffer, so commits stay rare.
-        if len(self._drops) >= self.batch_size * 8:
-            self.flush()
+        self._queued()
 
-    def contact_writer(self, purpose: str, legal_basis: str) -> ContactWriter:
-        """The writer of this crawl's contacts, in the store's batch, re-checking the
-        suppression list the start-up check opened."""
-        return ContactWriter(
-            self.db,
-            purpose,
-            legal_basis,
-            self.batch_size,
-            batch=self.batch,
-            suppression=self.suppression,
-        )
+    def queue_contact(self, queued: _Queued) -> None:
+        self._contacts.append(queued)
+        self._queued()
+
+    def contact_writer(self, purpose: str, legal_basis: str) -> ContactSink:
+        """The writer of this crawl's contacts, in the store's batches; each batch checks
+        the suppression list the start-up check opened (``open_screening``) again."""
+        return QueuedWriter(self, purpose, legal_basis)
 
     def open_screening(
         self,
@@ -97,31 +202,138 @@ class SqliteStore:
         self.suppression = screening.suppression
         return screening
 
+    @property
+    def pending(self) -> int:
+        """Rows queued and not yet committed."""
+        return len(self._contacts) + len(self._refusals) + len(self._drops)
+
+    def _queued(self) -> None:
+        now = self._clock()
+        if self._since is None:
+            self._since = now
+        if self.failure is not None:
+            return  # the crawl is stopping; what is queued is tried again when it closes
+        full = (
+            len(self._contacts) + len(self._refusals) >= self.batch_size
+            or len(self._drops) >= self.batch_size * DROPS_PER_BATCH
+        )
+        if full or now - self._since >= self.batch_seconds:
+            self._flush_reporting()
+
+    def flush_due(self) -> None:
+        """Commit the queue if its oldest row has waited ``batch_seconds`` (the crawl's
+        one-second tick, so an idle crawl does not sit on its rows)."""
+        since = self._since
+        due = since is not None and self._clock() - since >= self.batch_seconds
+        if due and self.failure is None:
+            self._flush_reporting()
+
+    def commit_queue(self) -> None:
+        """``flush``, but a failure goes to ``on_failure`` (once) instead of being raised."""
+        if self.failure is None:
+            self._flush_reporting()
+
+    def _flush_reporting(self) -> None:
+        try:
+            self.flush()
+        except StoreWriteError as exc:
+            if self.failure is None:
+                self.failure = exc
+                if self.on_failure is not None:
+                    self.on_failure(exc)
+                else:
+                    raise
+
+    # -- writing a batch -----------------------------------------------------------------------
+
     def flush(self) -> None:
-        """Write the buffered refusals and drops, and commit the batch with them."""
-        if self._refusals or self._drops:
-            with self.batch.write():
-                if self._refusals:
-                    runs.add_refusals(self.db, self._refusals)
-                    audit_log.append(
+        """Write everything queued in one transaction; ``StoreWriteError`` if it cannot be
+        written (the queue is kept, nothing is counted as stored)."""
+        if not self.pending:
+            self._since = None
+            return
+        error: BaseException | None = None
+        for _attempt in range(ATTEMPTS):
+            try:
+                self._write_batch()
+            except StoreBusyError as exc:
+                error = exc
+                continue
+            except Exception as exc:  # a disk, driver or constraint error: fail closed
+                error = exc
+                break
+            self._since = None
+            return
+        raise StoreWriteError(
+            f"could not write to the database {_where(self.db)} ({error}); not stored: "
+            f"{len(self._contacts)} contact(s), {len(self._refusals)} refusal(s), "
+            f"{len(self._drops)} drop(s). The crawl stops (fail closed): see the error, "
+            "free the database (another writer, disk space, permissions) and run it again"
+        ) from error
+
+    def _write_batch(self) -> None:
+        stored = suppressed_now = 0
+        late: list[Drop] = []
+        with transaction(self.db):
+            for queued in self._contacts:
+                try:
+                    contacts.store(
                         self.db,
-                        "refusal_batch",
-                        _batch_summary(self._refusals[0].run_id, (r.stage for r in self._refusals)),
+                        queued.purpose,
+                        queued.legal_basis,
+                        queued.contact,
+                        queued.provenance,
+                        queued.fields,
+                        self.suppression,
                     )
-                if self._drops:
-                    runs.add_drops(self.db, self._drops)
-                    audit_log.append(
-                        self.db,
-                        "drop_batch",
-                        _batch_summary(self._drops[0].run_id, (d.reason for d in self._drops)),
-                    )
-            self._refusals.clear()
-            self._drops.clear()
-        self.batch.commit()
+                except ContactDropped:  # erased or objected since the screening: not stored
+                    late.append(_suppressed_drop(queued.provenance))
+                    suppressed_now += 1
+                    continue
+                stored += 1
+            if self._refusals:
+                runs.add_refusals(self.db, self._refusals)
+                audit_log.append(
+                    self.db,
+                    "refusal_batch",
+                    _batch_summary(self._refusals[0].run_id, (r.stage for r in self._refusals)),
+                )
+            drops = [*self._drops, *late]
+            if drops:
+                runs.add_drops(self.db, drops)
+                audit_log.append(
+                    self.db,
+                    "drop_batch",
+                    _batch_summary(drops[0].run_id, (d.reason for d in drops)),
+                )
+        self.stored_contacts += stored
+        self.suppressed_at_store += suppressed_now
+        self._contacts.clear()
+        self._refusals.clear()
+        self._drops.clear()
 
     def close(self) -> None:
-        self.flush()
-        self.db.close()
+        try:
+            if self.failure is None:
+                self.flush()
+        finally:
+            self.db.close()
+
+
+def _where(db: Db) -> str:
+    path = getattr(db, "path", None) or db.anchor_base()
+    return str(path) if path is not None else f"({db.dialect} store)"
+
+
+def _suppressed_drop(provenance: Provenance) -> Drop:
+    return Drop(
+        provenance.run_id,
+        provenance.source_url,
+        "*",
+        "suppressed",
+        Rule.R8,
+        provenance.retrieved_at,
+    )
 
 
 def _batch_summary(run_id: str, keys: Iterable[str]) -> dict[str, Any]:

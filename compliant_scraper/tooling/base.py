@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import UserError
-from ..store.database import open_database
+from ..store.database import open_database, open_read_only
 from ..store.sqlite import SqliteDb
 
 
@@ -19,12 +19,25 @@ class ToolingError(UserError):
     """A user error, reported as ``Error: <message>`` (one line, exit code 1)."""
 
 
-def open_existing(path: str | os.PathLike[str]) -> SqliteDb:
-    """Open (and migrate) the store at ``path``, which must exist: never create an empty one."""
-    path = Path(path)
+def _must_exist(path: Path) -> None:
     if not path.is_file():
         raise ToolingError(f"no database at {path} (pass --db PATH, or run a crawl first)")
+
+
+def open_existing(path: str | os.PathLike[str]) -> SqliteDb:
+    """Open for writing (and migrate) the store at ``path``, which must exist: never create
+    an empty one. For the commands that write; reporting commands use ``open_report``."""
+    path = Path(path)
+    _must_exist(path)
     return open_database(path)
+
+
+def open_report(path: str | os.PathLike[str]) -> SqliteDb:
+    """Open the store at ``path`` read-only (issue 9 item 13): a reporting command never
+    migrates, chmods or writes it, so it works on a read-only evidence copy."""
+    path = Path(path)
+    _must_exist(path)
+    return open_read_only(path)
 
 
 def parse_day(text: str, what: str) -> date:

@@ -180,43 +180,57 @@ def remove_person(
     """``erase`` (reason ``erasure``) or ``object`` (reason ``objection``) the person."""
     reason = {"erase": "erasure", "object": "objection"}[action]
     request = requests.check(db, request_id, action)
-    person = find_person(db, ident)
-    _require(person)
-    # Suppress first, each in its own transaction: if anything below fails, the person is
-    # at least never collected again. Each add holds the identifier's lock, which every
-    # contact writer takes too (store.contacts.ContactWriter), so the person's contacts are
-    # found again once their identifiers are listed: a contact a crawl stored meanwhile
-    # (its writer held the lock first) is seen, and none can be stored after.
-    hashes: list[dict[str, str]] = []
-    done: set[tuple[str, str]] = set()
-    while new := [pair for pair in person.identifiers if pair not in done]:
-        for kind, value in new:
-            suppression.add(kind, value, reason)
-            hashes.append({"kind": kind, "hash": suppression.digest(kind, value)})
-            done.add((kind, value))
-        person = find_person(db, ident)
-    ids = person.ids
-    deleted: dict[str, int] = {}
+    failed: Exception | None = None
+    # One write transaction for the lookup, the suppression and the deletion (issue 10
+    # item 6). On SQLite its write lock serialises it with every crawl's batch: a batch
+    # either committed before (its contacts are found and deleted here) or commits after
+    # (it reads the suppression list inside its own transaction and stores nothing of the
+    # person). On PostgreSQL each add holds the identifier's lock, which every contact
+    # writer takes too (store.contacts.store), so the person's records are looked up
+    # again once their identifiers are listed: a record a crawl stored meanwhile (its
+    # writer held the lock first) is seen, and none can be stored after. The deletion is a
+    # savepoint: if it fails, the suppression is still committed, so the person is at least
+    # never collected again.
     with transaction(db):
-        steps = _record_steps(db, ids, action, request.id if request else None)
-        if action == "erase":
-            deleted = record_expiry.delete_for_urls(db, sources.urls_of(db, ids))
-        touched = mark_removed(db, ids, reason)
-        contacts.delete(db, ids)
-        audit_log.append(
-            db,
-            f"subject_{action}",
-            {
-                "identifier": _identifier_log(ident, suppression),
-                "contact_ids": ids,
-                "suppressed": hashes,
-                "exports": sorted(touched),
-                "recipient_notified": _step_log(steps),
-                **({"records_deleted": deleted} if action == "erase" else {}),
-                **({"request_id": request.id} if request else {}),
-            },
-        )
-        requests.close(db, request, action, ids, today or today_utc())
+        person = find_person(db, ident)
+        _require(person)
+        hashes: list[dict[str, str]] = []
+        done: set[tuple[str, str]] = set()
+        while new := [pair for pair in person.identifiers if pair not in done]:
+            for kind, value in new:
+                suppression.add(kind, value, reason)
+                hashes.append({"kind": kind, "hash": suppression.digest(kind, value)})
+                done.add((kind, value))
+            person = find_person(db, ident)
+        ids = person.ids
+        touched: dict[int, set[int]] = {}
+        deleted: dict[str, int] = {}
+        steps: list[Step] = []
+        try:
+            with transaction(db):
+                steps = _record_steps(db, ids, action, request.id if request else None)
+                if action == "erase":
+                    deleted = record_expiry.delete_for_urls(db, sources.urls_of(db, ids))
+                touched = mark_removed(db, ids, reason)
+                contacts.delete(db, ids)
+                audit_log.append(
+                    db,
+                    f"subject_{action}",
+                    {
+                        "identifier": _identifier_log(ident, suppression),
+                        "contact_ids": ids,
+                        "suppressed": hashes,
+                        "exports": sorted(touched),
+                        "recipient_notified": _step_log(steps),
+                        **({"records_deleted": deleted} if action == "erase" else {}),
+                        **({"request_id": request.id} if request else {}),
+                    },
+                )
+                requests.close(db, request, action, ids, today or today_utc())
+        except Exception as exc:  # raised again once the suppression is committed
+            failed = exc
+    if failed is not None:
+        raise failed
     amendments = rewrite_files(db, touched, reason)
     kinds = list(dict.fromkeys(h["kind"] for h in hashes))
     return Removal(action, person, kinds, amendments, steps, deleted, not hashes)

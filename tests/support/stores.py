@@ -43,9 +43,10 @@ class StoreTarget:
         return db
 
     def crawl_store(self, batch_size: int = 500) -> SqliteStore:
+        """Batches bounded by count only here (an hour), so no test depends on timing."""
         if self.backend == "sqlite":
-            return SqliteStore(self.open(), batch_size)
-        return PostgresStore(self.open(), batch_size)
+            return SqliteStore(self.open(), batch_size, batch_seconds=3600.0)
+        return PostgresStore(self.open(), batch_size, batch_seconds=3600.0)
 
     def close(self) -> None:
         for db in self.opened:
