@@ -13,9 +13,10 @@ from scrapy.exceptions import CloseSpider
 from scrapy.utils.misc import load_object
 
 from ..errors import ComplianceConfigError
-from . import cluster_mode, last_check
+from . import cluster_mode, feeds, last_check
 from .components import COMPONENTS, SCRAPY_ROBOTS_MIDDLEWARE
 from .context import ComplianceContext
+from .feed_ledger import FeedRecorder
 from .logformatter import ComplianceLogFormatter
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ class ComplianceAddon:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        self.feeds = FeedRecorder(crawler)  # each closed feed is recorded as an export
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ComplianceAddon:
@@ -50,6 +52,8 @@ class ComplianceAddon:
         settings.set_in_component_priority_dict(
             "DOWNLOADER_MIDDLEWARES", load_object(SCRAPY_ROBOTS_MIDDLEWARE), None
         )
+        # Feeds are exports: flat provenance, CSV cells neutralised, owner-only files.
+        feeds.install(settings)
         # Cluster mode (COMPLIANCE_CLUSTER_REDIS_URL): the shared scheduler, or a refusal.
         try:
             cluster_mode.install(settings)

@@ -34,6 +34,7 @@ from ..policy.model import Purpose, Registry
 from ..store.sqlite_store import SqliteStore
 from . import meta
 from .facts import CrawlFacts
+from .feeds import check_feeds
 from .recorder import Recorder
 
 if TYPE_CHECKING:
@@ -121,6 +122,7 @@ class ComplianceContext:
         registry = load_registry(config.policy_dir, today=today)
         purpose = resolve_purpose(registry, config.purpose)
         check_purpose_allowed(purpose, today)
+        check_feeds(crawler.settings, registry, purpose)  # feeds are exports (issue 14)
         store = SqliteStore.open(
             config.db_path,
             config.write_batch_size,

@@ -24,13 +24,13 @@ import hashlib
 import hmac
 import os
 import re
-import stat
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
 from ..errors import ComplianceConfigError
+from ..hashing import PrivateFileError, create_private_file, read_private_file
 from ..values.emails import normalise_email
 from ..values.fields import IDENTIFIERS
 from ..values.persons import fold
@@ -51,39 +51,29 @@ class SuppressionKeyError(ComplianceConfigError):
 
 
 def load_or_create_key(path: str | os.PathLike[str]) -> bytes:
-    """The key in ``path``; a new random one (file created 0600, exclusively) if missing."""
+    """The key in ``path``; a new random one (file created 0600, exclusively, never through a
+    symbolic link) if missing."""
     path = Path(path)
-    if not path.exists():
+    if not os.path.lexists(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         key = os.urandom(KEY_BYTES)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # created meanwhile by another process: use that one
-            return load_key(path)
-        with os.fdopen(fd, "w", encoding="ascii") as out:
-            out.write(key.hex() + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        return key
+        if create_private_file(path, key.hex() + "\n"):
+            return key
+        # created meanwhile by another process (or a link planted there): read what is there
     return load_key(path)
 
 
 def load_key(path: str | os.PathLike[str]) -> bytes:
-    """Read an existing key file; refuse one that others can read or that is malformed."""
+    """Read an existing key file; refuse a symbolic link, a file that is not this user's or
+    that others can read, and a malformed key (issue 10 item 12)."""
     path = Path(path)
     try:
-        mode = path.stat().st_mode
-        if not stat.S_ISREG(mode):
-            raise SuppressionKeyError(f"suppression key {path} is not a regular file")
-        if mode & 0o077:
-            raise SuppressionKeyError(
-                f"suppression key {path} is readable by other users "
-                f"(mode {stat.S_IMODE(mode):04o}): run `chmod 600 {path}`"
-            )
-        text = path.read_text(encoding="ascii").strip()
+        text = read_private_file(path, "suppression key").strip()
+    except PrivateFileError as exc:
+        raise SuppressionKeyError(str(exc)) from None
     except FileNotFoundError:
         raise SuppressionKeyError(f"suppression key {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise SuppressionKeyError(f"cannot read suppression key {path}: {exc}") from None
     try:
         key = bytes.fromhex(text)

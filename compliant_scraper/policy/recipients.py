@@ -17,11 +17,14 @@ from typing import Any, Final
 from ..errors import Problem
 from ..law import EEA, TRANSFER_MECHANISMS, adequacy_decision
 from ..values.countries import is_country_code
-from .model import RECIPIENT_ROLES, Recipient
+from .model import RECIPIENT_ROLES, Purpose, Recipient, Registry
 from .tables import NAME_CHARS, Check, Table, kind_of, known, quote
 
 RECIPIENTS_FILE: Final = "recipients.toml"
 INTERNAL: Final = "internal"
+FEED: Final = "feed"  # a crawl's own feed file (a Scrapy feed to a local file or stdout)
+OWN_COPIES: Final = (INTERNAL, FEED)
+"""Recipients that are the controller itself: no notice names them, no table declares them."""
 _NEEDS_CONTRACT: Final = {
     "processor": "an Art. 28 contract (GDPR Art. 28(3))",
     "joint_controller": "an Art. 26 arrangement (GDPR Art. 26(1))",
@@ -111,3 +114,37 @@ def _mechanism(country: str | None) -> Check[str]:
         return value, ""
 
     return check
+
+
+def recipient_refusal(registry: Registry, purpose: Purpose, key: str) -> str | None:
+    """Why an export (or a feed) of ``purpose`` may not go to ``key``; None when it may
+    (R10, R11). ``internal`` and ``feed`` are the controller itself."""
+    if key in OWN_COPIES:
+        return None
+    recipient = registry.recipients.get(key)
+    if recipient is None:
+        declared = ", ".join(sorted(registry.recipients)) or "none"
+        return (
+            f"cannot export to {key!r}: recipients.toml does not declare it (declared: "
+            f"{declared}); a recipient needs its name, role, country, contract and purposes "
+            "before it receives data (R10, R11)"
+        )
+    name = f"{key!r} ({recipient.name})"
+    if purpose.name not in recipient.purposes:
+        allowed = ", ".join(recipient.purposes)
+        return f"cannot export {purpose.name!r} to {name}: recipients.toml allows it only {allowed}"
+    if recipient.role == "controller":
+        return (
+            f"cannot export {purpose.name!r} to {name}: it is an independent controller, and "
+            "passing prospect data to a partner who prospects on its own account is a new "
+            "purpose that needs the persons' consent, which scraped data never carries "
+            "(R10, R11)"
+        )
+    if recipient.country not in EEA and not (
+        recipient.transfer_mechanism and recipient.transfer_reference
+    ):
+        return (
+            f"cannot export to {name}: {recipient.country} is outside the EEA and no transfer "
+            "mechanism (adequacy, scc or bcr, with its reference) is recorded (GDPR Art. 44-46)"
+        )
+    return None

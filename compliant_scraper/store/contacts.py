@@ -201,6 +201,30 @@ class ContactWriter:
 # -- finding ------------------------------------------------------------------------------------
 
 
+def ids_by_keys(db: Db, purpose: str, rows: Sequence[Sequence[str]]) -> list[int | None]:
+    """For each row's ``dedupe_keys`` (strongest first), the id of the stored contact of
+    ``purpose`` it recognises, as ``ContactWriter`` would find it (None when none)."""
+    wanted = sorted({key for keys in rows for key in keys})
+    by_key = {key: i for i, key in _ids_where(db, purpose, "dedupe_key", wanted)}
+    for column in IDENTIFIERS:
+        values = sorted({k.split(":", 1)[1] for k in wanted if k.startswith(f"{column}:")})
+        for contact_id, value in _ids_where(db, purpose, column, values):
+            by_key.setdefault(f"{column}:{value}", contact_id)
+    return [next((by_key[k] for k in keys if k in by_key), None) for keys in rows]
+
+
+def _ids_where(
+    db: Db, purpose: str, column: str, values: Sequence[str]
+) -> Iterator[tuple[int, str]]:
+    """(id, value) of the contacts of ``purpose`` whose ``column`` is one of ``values``."""
+    for chunk in chunks(values):
+        sql = (
+            f"SELECT id, {column} FROM contacts WHERE purpose = ? AND {column} IN ({marks(chunk)})"
+        )
+        for contact_id, value in db.execute(sql, [purpose, *chunk]).fetchall():
+            yield int(contact_id), str(value)
+
+
 def by_id(db: Db, contact_id: int) -> list[dict[str, Any]]:
     return rows_as_dicts(db.execute("SELECT * FROM contacts WHERE id = ?", [contact_id]))
 
@@ -358,6 +382,16 @@ def restricted(db: Db) -> list[tuple[int, str, str, str]]:
         "WHERE restricted_at IS NOT NULL ORDER BY restricted_at, id"
     ).fetchall()
     return [(int(r[0]), r[1], r[2], r[3]) for r in rows]
+
+
+def forget_deleted(db: Db) -> None:
+    """After the transaction that deleted contacts: fold SQLite's write-ahead log back into
+    the file and truncate it, so the old page images still holding the erased values are
+    gone (issue 10 item 9; the file's own freed pages are zeroed by ``secure_delete``, set on
+    every read-write connection). A reader holding an old snapshot can keep the log from
+    being truncated; the next checkpoint then finishes the job."""
+    if db.dialect == "sqlite" and not db.in_transaction:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def delete(db: Db, contact_ids: Sequence[int]) -> None:

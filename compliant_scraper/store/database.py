@@ -46,9 +46,8 @@ class UnsafePathError(StoreError):
     """A database or key path that is a symbolic link, not a regular file, or not the user's."""
 
 
-def check_regular_file(path: Path, what: str, *, owner_only: bool = False) -> os.stat_result:
-    """``lstat`` of ``path``, which must be a regular file (not a symbolic link); with
-    ``owner_only``, owned by this user with no group or other permission bits."""
+def check_regular_file(path: Path, what: str) -> os.stat_result:
+    """``lstat`` of ``path``, which must be a regular file (not a symbolic link)."""
     info = os.lstat(path)
     if stat.S_ISLNK(info.st_mode):
         raise UnsafePathError(
@@ -57,17 +56,6 @@ def check_regular_file(path: Path, what: str, *, owner_only: bool = False) -> os
         )
     if not stat.S_ISREG(info.st_mode):
         raise UnsafePathError(f"{what} {path} is not a regular file")
-    if owner_only:
-        if info.st_uid != os.getuid():
-            raise UnsafePathError(
-                f"{what} {path} belongs to another user (uid {info.st_uid}): it must be "
-                "yours, mode 0600"
-            )
-        if info.st_mode & 0o077:
-            raise UnsafePathError(
-                f"{what} {path} is readable or writable by other users "
-                f"(mode {stat.S_IMODE(info.st_mode):04o}): run `chmod 600 {path}`"
-            )
     return info
 
 
@@ -250,4 +238,5 @@ def _migrate(db: SqliteDb, path: Path) -> None:
         db.rollback_write()
         raise
     if pending and not fresh:
+        db.upgraded = pending
         logger.warning("Upgraded the schema of the store %s: applied %s", path, ", ".join(pending))

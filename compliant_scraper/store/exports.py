@@ -68,11 +68,12 @@ def set_amended(db: Db, export_id: int, file_sha256: str, at: str) -> None:
 
 
 def recipients_of(db: Db, contact_id: int) -> list[str]:
-    """The named recipients of the exports a contact is still in, alphabetically."""
+    """The named recipients of the exports a contact is still in, alphabetically (not
+    ``internal`` nor ``feed``: the controller itself, ``policy.recipients.OWN_COPIES``)."""
     rows = db.execute(
         "SELECT DISTINCT e.recipient FROM export_rows r JOIN exports e ON e.id = r.export_id "
         "WHERE r.contact_id = ? AND r.removed_at IS NULL AND e.recipient IS NOT NULL "
-        "AND e.recipient != 'internal' ORDER BY e.recipient",
+        "AND e.recipient NOT IN ('internal', 'feed') ORDER BY e.recipient",
         [contact_id],
     ).fetchall()
     return [str(r[0]) for r in rows]
@@ -113,7 +114,8 @@ def recipient_dates(db: Db) -> dict[int, dict[str, str]]:
     rows = db.execute(
         "SELECT r.contact_id, e.recipient, min(substr(e.at, 1, 10)) "
         "FROM export_rows r JOIN exports e ON e.id = r.export_id "
-        "WHERE r.removed_at IS NULL AND e.recipient IS NOT NULL AND e.recipient != 'internal' "
+        "WHERE r.removed_at IS NULL AND e.recipient IS NOT NULL "
+        "AND e.recipient NOT IN ('internal', 'feed') "
         "GROUP BY r.contact_id, e.recipient"
     ).fetchall()
     found: dict[int, dict[str, str]] = {}

@@ -73,6 +73,7 @@ class SqliteDb(Database):
         self.path = Path(path)
         self.busy_timeout = busy_timeout
         self.read_only = read_only
+        self.upgraded: list[str] = []  # migrations applied to an existing store on opening
         super().__init__(_connect(self.path, busy_timeout, read_only))
         self.conn.isolation_level = None
         self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")

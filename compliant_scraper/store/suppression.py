@@ -52,7 +52,7 @@ class SuppressionList:
             row[0]
             for row in db.execute("SELECT hash FROM suppression WHERE kind = ?", [KEY_CHECK_KIND])
         }
-        if not key_path.exists():
+        if not os.path.lexists(key_path):
             entries = count(db)
             if entries or checks:
                 raise SuppressionKeyError(

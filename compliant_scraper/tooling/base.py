@@ -7,6 +7,7 @@ the CLI prints it as one ``Error: ...`` line and exits 1. Anything else is a bug
 from __future__ import annotations
 
 import os
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -29,7 +30,13 @@ def open_existing(path: str | os.PathLike[str]) -> SqliteDb:
     an empty one. For the commands that write; reporting commands use ``open_report``."""
     path = Path(path)
     _must_exist(path)
-    return open_database(path)
+    db = open_database(path)
+    if db.upgraded:  # said on standard error, whatever logging is set up (issue 9 item 13)
+        print(
+            f"Upgraded the schema of the store {path}: applied {', '.join(db.upgraded)}",
+            file=sys.stderr,
+        )
+    return db
 
 
 def open_report(path: str | os.PathLike[str]) -> SqliteDb:

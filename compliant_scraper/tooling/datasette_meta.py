@@ -70,14 +70,23 @@ def datasette_major() -> int:
         return 0
 
 
+def serve_documents(db_path: Path) -> list[tuple[str, str, str]]:
+    """(Datasette option, file name, content) of each file Datasette is given."""
+    modern = datasette_major() >= 1
+    meta = json.dumps(build_metadata(db_path, with_queries=not modern), indent=2)
+    documents = [("--metadata", "metadata.json", meta)]
+    if modern:
+        documents.append(
+            ("--config", "datasette.json", json.dumps(build_config(db_path), indent=2))
+        )
+    return documents
+
+
 def serve_files(db_path: Path, directory: Path) -> list[str]:
     """Write metadata (and config) into ``directory``; the Datasette options that load them."""
-    modern = datasette_major() >= 1
-    meta = directory / "metadata.json"
-    meta.write_text(json.dumps(build_metadata(db_path, with_queries=not modern), indent=2))
-    options = ["--metadata", str(meta)]
-    if modern:
-        config = directory / "datasette.json"
-        config.write_text(json.dumps(build_config(db_path), indent=2))
-        options += ["--config", str(config)]
+    options: list[str] = []
+    for option, name, text in serve_documents(db_path):
+        path = directory / name
+        path.write_text(text)
+        options += [option, str(path)]
     return options

@@ -6,6 +6,12 @@ runs after the commit: each export file still at its recorded path and unchanged
 sha256) is rewritten without those rows and its new sha256 recorded. An export that went to
 standard output, or whose file moved or changed, cannot be amended here: its recipient must
 be told (Art. 19), and the result says so.
+
+A crawl's feed file (recipient ``feed``, issue 14 item 4) has no ``id`` column: its rows are
+found by the keys that recognise the removed contacts (``store.contacts.dedupe_keys``),
+gathered by ``mark_removed`` before the contacts are deleted. JSON Lines, JSON and CSV feeds
+are rewritten; other formats (XML, pickle, marshal, compressed files) cannot be, and the
+result says to remove the rows by hand.
 """
 
 from __future__ import annotations
@@ -18,12 +24,16 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..clock import utcnow
 from ..hashing import sha256_hex
-from ..store import audit_log, exports
+from ..policy.recipients import FEED
+from ..store import audit_log, contacts, exports
 from ..store.backend import Db
+from ..store.contacts import dedupe_keys
 from ..store.transaction import transaction
+from ..values.spreadsheet import restore_cell
 
 
 @dataclass(frozen=True)
@@ -39,9 +49,65 @@ class Amendment:
         return self.note == "rewritten"
 
 
-def mark_removed(db: Db, contact_ids: Iterable[int], reason: str) -> dict[int, set[int]]:
-    """Mark these contacts removed from every export; {export_id: contact ids removed}."""
-    return exports.mark_removed(db, list(contact_ids), reason, utcnow())
+class Touched(dict[int, set[int]]):
+    """{export id: contact ids removed}, and the keys that find those contacts' rows in the
+    crawl's feed files (``feed_keys``: contact id -> its dedupe keys)."""
+
+    def __init__(self, touched: dict[int, set[int]]) -> None:
+        super().__init__(touched)
+        self.feed_keys: dict[int, list[str]] = {}
+
+
+def mark_removed(db: Db, contact_ids: Iterable[int], reason: str) -> Touched:
+    """Mark these contacts removed from every export; {export_id: contact ids removed}.
+    Runs before the contacts are deleted: it keeps what finds them in feed files."""
+    touched = Touched(exports.mark_removed(db, list(contact_ids), reason, utcnow()))
+    for export_id, ids in touched.items():
+        if exports.file_of(db, export_id)[0] == FEED:
+            for contact_id in ids:
+                for row in contacts.by_id(db, contact_id):
+                    touched.feed_keys[contact_id] = dedupe_keys(row)
+    return touched
+
+
+_JSON_LINES = ("jsonl", "jsonlines", "jl")
+
+
+def _filtered_feed(data: bytes, fmt: str, keys: set[str]) -> tuple[bytes, int] | None:
+    """The feed file without the rows the keys recognise (None: this format cannot be)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+    def hit(row: dict[str, Any]) -> bool:
+        return not keys.isdisjoint(dedupe_keys(row))
+
+    if fmt in _JSON_LINES:
+        lines = text.splitlines(keepends=True)
+        kept = [line for line in lines if not (line.strip() and hit(json.loads(line)))]
+        return "".join(kept).encode("utf-8"), len(lines) - len(kept)
+    if fmt == "json":
+        rows = json.loads(text) if text.strip() else []
+        kept_rows = [r for r in rows if not hit(r)]
+        body = ",\n".join(json.dumps(r, ensure_ascii=False) for r in kept_rows)
+        return f"[\n{body}\n]".encode(), len(rows) - len(kept_rows)
+    if fmt == "csv":
+        table = list(csv.reader(io.StringIO(text, newline="")))
+        if not table:
+            return data, 0
+        header, out = table[0], io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(header)
+        removed = 0
+        for row in table[1:]:
+            values = {name: restore_cell(v) for name, v in zip(header, row, strict=False)}
+            if hit(values):
+                removed += 1
+            else:
+                writer.writerow(row)
+        return out.getvalue().encode("utf-8"), removed
+    return None
 
 
 def _filtered(data: bytes, fmt: str, drop: set[int]) -> tuple[bytes, int]:
@@ -81,7 +147,8 @@ def rewrite_files(db: Db, touched: dict[int, set[int]], reason: str) -> list[Ame
     for export_id in sorted(touched):
         drop = touched[export_id]
         recipient, path, fmt, sha = exports.file_of(db, export_id)
-        note = _amend(db, export_id, path, fmt, sha, drop, reason)
+        feed_keys = getattr(touched, "feed_keys", {}) if recipient == FEED else None
+        note = _amend(db, export_id, path, fmt, sha, drop, reason, feed_keys)
         removed = len(drop) if note == "rewritten" else 0
         result.append(Amendment(export_id, recipient, path, removed, note))
     return result
@@ -95,16 +162,26 @@ def _amend(
     sha: str,
     drop: set[int],
     reason: str,
+    feed_keys: dict[int, list[str]] | None = None,
 ) -> str:
     if path is None:
         return "written to standard output: tell its recipient"
+    if "://" in path:
+        return f"sent to {path}: tell its recipient"
     file = Path(path)
     if not file.is_file():
         return f"file {path} is gone: tell its recipient"
     data = file.read_bytes()
     if sha256_hex(data) != sha:
         return f"file {path} changed since the export: not rewritten, tell its recipient"
-    new_data, _removed = _filtered(data, fmt, drop)
+    if feed_keys is not None:
+        keys = {k for cid in drop for k in feed_keys.get(cid, [])}
+        filtered = _filtered_feed(data, fmt, keys)
+        if filtered is None:
+            return f"feed {path} ({fmt}) cannot be rewritten: remove the person's rows by hand"
+        new_data = filtered[0]
+    else:
+        new_data, _removed = _filtered(data, fmt, drop)
     _rewrite(file, new_data)
     new_sha = sha256_hex(new_data)
     with transaction(db):

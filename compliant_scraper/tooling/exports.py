@@ -37,10 +37,9 @@ from pathlib import Path
 from typing import Any, BinaryIO, Final
 
 from ..clock import utcnow
-from ..law import EEA
 from ..opposition.lists import ListInfo
 from ..policy.model import Purpose, Recipient, Registry
-from ..policy.recipients import INTERNAL
+from ..policy.recipients import FEED, INTERNAL, recipient_refusal
 from ..store import audit_log, contacts, exports, notices
 from ..store.backend import Db
 from ..store.suppression import SuppressionList
@@ -107,38 +106,13 @@ def _check_options(fmt: str, lang: str | None) -> None:
 
 def check_recipient(registry: Registry, purpose: Purpose, key: str) -> Recipient | None:
     """The declared recipient an export of ``purpose`` may go to (None: ``internal``), or
-    ``ToolingError`` saying why not (R10, R11)."""
-    if key == INTERNAL:
-        return None
-    recipient = registry.recipients.get(key)
-    if recipient is None:
-        declared = ", ".join(sorted(registry.recipients)) or "none"
-        raise ToolingError(
-            f"cannot export to {key!r}: recipients.toml does not declare it (declared: "
-            f"{declared}); a recipient needs its name, role, country, contract and purposes "
-            "before it receives data (R10, R11)"
-        )
-    name = f"{key!r} ({recipient.name})"
-    if purpose.name not in recipient.purposes:
-        allowed = ", ".join(recipient.purposes)
-        raise ToolingError(
-            f"cannot export {purpose.name!r} to {name}: recipients.toml allows it only {allowed}"
-        )
-    if recipient.role == "controller":
-        raise ToolingError(
-            f"cannot export {purpose.name!r} to {name}: it is an independent controller, and "
-            "passing prospect data to a partner who prospects on its own account is a new "
-            "purpose that needs the persons' consent, which scraped data never carries "
-            "(R10, R11)"
-        )
-    if recipient.country not in EEA and not (
-        recipient.transfer_mechanism and recipient.transfer_reference
-    ):
-        raise ToolingError(
-            f"cannot export to {name}: {recipient.country} is outside the EEA and no transfer "
-            "mechanism (adequacy, scc or bcr, with its reference) is recorded (GDPR Art. 44-46)"
-        )
-    return recipient
+    ``ToolingError`` saying why not (R10, R11; the rule is ``policy.recipients``)."""
+    if key == FEED:
+        raise ToolingError(f"--recipient: {FEED!r} names a crawl's own feed files, not a recipient")
+    why = recipient_refusal(registry, purpose, key)
+    if why is not None:
+        raise ToolingError(why)
+    return None if key == INTERNAL else registry.recipients[key]
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from ..letters.notice import (
     suppression_identifiers,
 )
 from ..policy.model import Purpose, Recipient, Registry
-from ..policy.recipients import INTERNAL
+from ..policy.recipients import OWN_COPIES
 from ..store import exports
 from ..store.backend import Db
 from ..values.countries import infer_country
@@ -75,7 +75,7 @@ def recipients_for(
     """The declared recipients the contact's data went to (and the export being written)."""
     keys = [*exports.recipients_of(db, contact_id), *filter(None, [extra_recipient])]
     found: list[Recipient] = []
-    for key in dict.fromkeys(k for k in keys if k != INTERNAL):
+    for key in dict.fromkeys(k for k in keys if k not in OWN_COPIES):
         recipient = registry.recipients.get(key)
         if recipient is None:
             raise ToolingError(

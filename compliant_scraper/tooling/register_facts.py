@@ -23,6 +23,7 @@ from ..config import default_key_file
 from ..errors import ComplianceConfigError
 from ..law import EEA, RETENTION_YEARS, TRANSFER_MECHANISMS, check_purpose_allowed
 from ..policy.model import Controller, Purpose, Recipient, Registry
+from ..policy.recipients import OWN_COPIES
 from ..store import audit_log, contacts, exports, runs, sources, suppression
 from ..store.backend import Db
 from ..values.fields import CONTACT_FIELDS
@@ -222,7 +223,7 @@ def register_facts(
             f"Recipient `{key}` received exports but is not declared in recipients.toml "
             "(name, role, country, contract)."
             for key in sorted({str(row[0]) for row in exports.by_recipient(db)})
-            if key != "internal" and key not in registry.recipients
+            if key not in OWN_COPIES and key not in registry.recipients
         ),
     ]
     if not c.dpo:

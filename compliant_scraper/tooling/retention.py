@@ -161,5 +161,6 @@ def purge(
                 "exports": sorted(touched),
             },
         )
+    contacts.forget_deleted(db)
     amendments = rewrite_files(db, touched, "retention")
     return PurgeResult(today, past, False, purge_id, amendments, gone, marked, deleted, kept)

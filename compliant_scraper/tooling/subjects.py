@@ -231,6 +231,7 @@ def remove_person(
             failed = exc
     if failed is not None:
         raise failed
+    contacts.forget_deleted(db)
     amendments = rewrite_files(db, touched, reason)
     kinds = list(dict.fromkeys(h["kind"] for h in hashes))
     return Removal(action, person, kinds, amendments, steps, deleted, not hashes)
