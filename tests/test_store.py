@@ -160,3 +160,39 @@ def test_a_person_suppressed_after_screening_is_not_stored(
     writer.flush()
     assert [r["name"] for r in rows(db, "SELECT name FROM contacts")] == ["Paul Durand"]
     assert count(db, "sources") == 1 and one(db, "sources", kept, "contact_id")
+
+
+def test_pages_gone_or_no_longer_showing_the_contact_mark_their_sources(
+    store: StoreTarget,
+) -> None:
+    """Issue 13 item 6: 404/410 at once, ``contact_absent`` once the run's contacts are in."""
+    db = db_with_run(store)
+    with transaction(db):
+        db.execute("INSERT INTO runs (id, spider, purpose) VALUES ('run2', 'directory', 'p')")
+    first = ContactWriter(db, "p", "b")
+    kept = first.save({"email": "kept@b.test"}, prov("http://a.test/list"), ["email"])
+    left = first.save({"email": "left@b.test"}, prov("http://a.test/list"), ["email"])
+    gone = first.save({"email": "gone@b.test"}, prov("http://a.test/gone"), ["email"])
+    failed = first.save({"email": "failed@b.test"}, prov("http://a.test/broken"), ["email"])
+    first.flush()
+    again = ContactWriter(db, "p", "b")
+    at = "2027-01-01T00:00:00Z"
+    for url, status in (("http://a.test/list", 200), ("http://a.test/broken", 200)):
+        again.page_answered(url, status, at)
+    again.page_answered("http://a.test/gone", 404, at)
+    again.page_failed("http://a.test/broken")  # the spider raised on it: says nothing
+    second = Provenance(
+        "http://a.test/list", at, "directory", "run2", "domains/a.toml", "p" * 64, "r" * 64, "m"
+    )
+    again.save({"email": "kept@b.test"}, second, ["email"])
+    again.flush()
+    again.close_pages("run2", at)
+    marks = {r["contact_id"]: r["gone_reason"] for r in rows(db, "SELECT * FROM sources")}
+    assert marks == {kept: None, left: "contact_absent", gone: "http_404", failed: None}
+    # Seen there again, a source is no longer gone.
+    later = Provenance(
+        "http://a.test/gone", at, "directory", "run2", "domains/a.toml", "p" * 64, "r" * 64, "m"
+    )
+    again.save({"email": "gone@b.test"}, later, ["email"])
+    again.flush()
+    assert one(db, "sources", gone, "contact_id")["gone_at"] is None
