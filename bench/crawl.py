@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ class CrawlSetup:
     concurrency: int = 16
     log_level: str = "INFO"
     timeout: int = 900  # CLOSESPIDER_TIMEOUT; the worker is killed 120 s later
+    concurrent_items: int = 100  # CONCURRENT_ITEMS, Scrapy's default
 
     def args(self, mode: str, db: Path | None = None, max_pages: int | None = None) -> list[str]:
         args = [
@@ -44,6 +45,8 @@ class CrawlSetup:
             self.log_level,
             "--timeout",
             str(self.timeout),
+            "--concurrent-items",
+            str(self.concurrent_items),
         ]
         if max_pages is not None:
             args += ["--max-pages", str(max_pages)]
@@ -138,6 +141,56 @@ def compare(
         ).as_dict(),
         "compliance_stats": last_b["compliance_stats"],
         "runs": [[a, b] for a, b in results],
+    }
+
+
+def concurrent_items(
+    setup: CrawlSetup,
+    template: Path,
+    values: tuple[int, ...],
+    rounds: int,
+    log: Callable[[str], None],
+) -> dict[str, Any]:
+    """Both sides at each ``CONCURRENT_ITEMS`` value, in rotation (issue 16 item 3).
+
+    Each round runs stock and compliance at every value, in the same order, each a fresh
+    process; reported per configuration (median, min-max) and, per round, each value's
+    ratio to Scrapy's default of 100 on the same side and the compliance/stock ratio.
+    """
+    configs = [(mode, n) for n in values for mode in ("stock", "compliance")]
+    runs: dict[str, list[dict[str, Any]]] = {f"{m}@{n}": [] for m, n in configs}
+    for index in range(rounds):
+        for mode, n in configs:
+            tuned = replace(setup, concurrent_items=n)
+            result = _one(tuned, mode, template if mode == "compliance" else None)
+            runs[f"{mode}@{n}"].append(result)
+        log(
+            f"  round {index + 1}/{rounds}: "
+            + ", ".join(f"{k} {v[-1]['cpu_ms_per_page']:.2f} ms/page" for k, v in runs.items())
+        )
+    keys = ("wall_s", "cpu_ms_per_page", "pages_per_s")
+
+    def summary(name: str) -> dict[str, dict[str, float]]:
+        return {k: Summary.of([float(r[k]) for r in runs[name]]).as_dict() for k in keys}
+
+    def ratio(top: str, bottom: str, key: str) -> dict[str, float]:
+        pairs = zip(runs[top], runs[bottom], strict=True)
+        return Summary.of([float(a[key]) / float(b[key]) for a, b in pairs]).as_dict()
+
+    base = values[0]
+    measured = ("wall_s", "cpu_ms_per_page")
+    return {
+        "values": list(values),
+        "rounds": rounds,
+        "configs": {name: summary(name) for name in runs},
+        "vs_default": {
+            f"{m}@{n}": {k: ratio(f"{m}@{n}", f"{m}@{base}", k) for k in measured}
+            for m, n in configs
+            if n != base
+        },
+        "compliance_over_stock": {
+            str(n): {k: ratio(f"compliance@{n}", f"stock@{n}", k) for k in measured} for n in values
+        },
     }
 
 

@@ -35,7 +35,9 @@ STAT_KEYS: Final = (
 )
 
 
-def common_settings(concurrency: int, log_level: str, timeout: int) -> dict[str, Any]:
+def common_settings(
+    concurrency: int, log_level: str, timeout: int, concurrent_items: int = 100
+) -> dict[str, Any]:
     """What both sides share, stated in docs/performance.md."""
     return {
         "BOT_NAME": "bench",
@@ -43,7 +45,7 @@ def common_settings(concurrency: int, log_level: str, timeout: int) -> dict[str,
         "ROBOTSTXT_OBEY": True,
         "CONCURRENT_REQUESTS": concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
-        "CONCURRENT_ITEMS": 100,
+        "CONCURRENT_ITEMS": concurrent_items,
         "DOWNLOAD_DELAY": 0,
         "RANDOMIZE_DOWNLOAD_DELAY": False,
         "AUTOTHROTTLE_ENABLED": False,
@@ -56,7 +58,9 @@ def common_settings(concurrency: int, log_level: str, timeout: int) -> dict[str,
 
 
 def side_settings(args: argparse.Namespace) -> dict[str, Any]:
-    settings = common_settings(args.concurrency, args.log_level, args.timeout)
+    settings = common_settings(
+        args.concurrency, args.log_level, args.timeout, args.concurrent_items
+    )
     if args.mode == "stock":
         settings["FEEDS"] = {args.feed: {"format": "jsonlines", "overwrite": True}}
     else:
@@ -115,6 +119,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--start-url", required=True)
     parser.add_argument("--max-pages", type=int, default=100_000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--concurrent-items", type=int, default=100, help="CONCURRENT_ITEMS")
     parser.add_argument("--log-level", default="INFO")
     parser.add_argument("--timeout", type=int, default=900, help="CLOSESPIDER_TIMEOUT")
     parser.add_argument("--feed", help="stock: the JSON-lines feed file")

@@ -90,7 +90,6 @@ def measure(
     from compliant_scraper.errors import ContactDropped
     from compliant_scraper.policy.loader import load_registry
     from compliant_scraper.screening.processor import ContactProcessor
-    from compliant_scraper.store.contacts import ContactWriter
     from compliant_scraper.store.screening import open_screening
     from compliant_scraper.store.sqlite_store import SqliteStore
 
@@ -119,7 +118,8 @@ def measure(
     processor = ContactProcessor(
         purpose, "FR", ctx.recorder.drop, screening.suppression, screening.opposition
     )
-    writer = ContactWriter(store.db, purpose.name, purpose.legal_basis, config.write_batch_size)
+    # The crawl's writer: contacts queued and written with their drops in one batch.
+    writer = store.contact_writer(purpose.name, purpose.legal_basis)
     outcome: dict[str, int] = {"kept": 0, "dropped": 0}
     import compliant_scraper.screening.processor as processor_module
 

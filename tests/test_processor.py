@@ -137,6 +137,37 @@ def test_sensitive_job_title_dropped_not_the_contact() -> None:
     assert ("job_title", "sensitive_trade_union", "R4") in drops
 
 
+@pytest.mark.parametrize(
+    ("organization", "reason"),
+    [
+        ("Association des malades de Crohn du Rhône", "sensitive_health"),
+        ("Muslim Students' Association", "sensitive_religion"),
+        ("Amicale des anciens détenus", "sensitive_criminal"),
+        ("Association pour la recherche sur le cancer", None),  # an employer, kept
+        ("Institut national des jeunes sourds de Paris", None),
+    ],
+)
+def test_an_organisation_that_reveals_special_category_data_is_dropped(
+    organization: str, reason: str | None
+) -> None:
+    """Issue 10 item 10: the person's organisation is scanned like a job title; a group of
+    people who share a condition, a faith or a conviction reveals it, an employer does not."""
+    contact, drops = run(
+        {
+            "name": "Paul Petit",
+            "phone": "01 42 68 53 00",
+            "job_title": "Président",
+            "organization": organization,
+        }
+    )
+    assert contact is not None and contact["job_title"] == "Président"
+    if reason is None:
+        assert contact["organization"] == organization and drops == []
+    else:
+        assert "organization" not in contact
+        assert drops == [("organization", reason, "R4")]
+
+
 def test_profession_in_sensitive_field_kept() -> None:
     contact, drops = run({"name": "Dr Anne Roy", "phone": "0142685300", "job_title": "Cardiologue"})
     assert contact is not None and contact["job_title"] == "Cardiologue"

@@ -92,6 +92,26 @@ MUST_KEEP = [
     ("job_title", ""),
     ("job_title", "   "),
     (None, "Ingénieur logiciel"),
+    # issue 9 item 16: the three professions an independent set saw dropped, and look-alikes
+    ("job_title", "Architecte d'intérieur"),
+    ("job_title", "Directrice d'école maternelle"),
+    ("job_title", "Cardiologue à l'hôpital Saint-Joseph"),
+    ("job_title", "Nurse practitioner, Baptist Health"),
+    ("job_title", "Père Noël de centre commercial"),
+    ("description", "Contact: John Bishop, Head of Sales"),
+    ("description", "Marc Prêtre, notaire associé"),
+    ("job_title", "Socialist realism art historian"),
+    ("organization", "Tory Burch"),
+    ("organization", "Unite Students"),
+    ("description", "Négociateur face à FO et à la CFDT"),
+    ("description", "Nous recrutons des profils en situation de handicap."),
+    ("description", "Extrait de casier judiciaire demandé à l'embauche."),
+    # issue 10 item 10: organisations that employ people, not groups of people with a condition
+    ("organization", "Association pour la recherche sur le cancer"),
+    ("organization", "Institut national des jeunes sourds de Paris"),
+    ("organization", "Alcoholics Anonymous World Services"),
+    ("organization", "Jewish Care"),
+    ("organization", "Franco-British Council"),
 ]
 
 MUST_DROP = [
@@ -132,6 +152,28 @@ MUST_DROP = [
     ("description", "Seropositif", "health"),
     ("description", "Je suis chrétienne", "religion"),
     (None, "Je suis diabétique", "health"),
+    # issue 9 item 16: what a second independent set found missed
+    ("description", "I get around with a white cane and a good sense of humour.", "health"),
+    ("description", "Cochlear implant since age four.", "health"),
+    ("description", "Gilet jaune de la première heure", "political_opinion"),
+    ("description", "Just Stop Oil supporter", "political_opinion"),
+    ("description", "Member of Unite since 2009", "trade_union"),
+    ("description", "Encarté à la CGT", "trade_union"),
+    ("description", "British-Nigerian founder", "ethnic_origin"),
+    ("description", "Franco-Algérienne, née à Lyon", "ethnic_origin"),
+    ("description", "Served 5 years at HMP Wandsworth", "criminal"),
+    ("description", "J'ai fait 3 ans ferme.", "criminal"),
+    # issue 10 item 10: an organisation of people with a condition, a faith or an origin,
+    # as the person's organisation, reveals it (as a party or a union does)
+    ("organization", "Association des malades de Crohn du Rhône", "health"),
+    ("organization", "Alcooliques anonymes, groupe de Nantes", "health"),
+    ("organization", "Stroke Survivors Club of Leeds", "health"),
+    ("organization", "Muslim Students' Association", "religion"),
+    ("organization", "Gay Men's Chorus of Los Angeles", "sexual_orientation"),
+    ("organization", "Nigerian Women's Association of Houston", "ethnic_origin"),
+    ("organization", "Amicale des anciens détenus", "criminal"),
+    ("organization", "Jeunes avec Macron", "political_opinion"),
+    ("job_title", "Présidente de l'Association des malades de Crohn du Rhône", "health"),
 ]
 
 
@@ -173,6 +215,12 @@ FLOORS = {
     "test": (0.95, 0.90),
     "holdout1": (0.95, 0.90),
     "holdout2": (0.95, 0.90),
+    # Measured once (v3: P 0.548, R 0.144), then tuned on (v4): a regression floor only.
+    "holdout3": (0.95, 0.95),
+    # Measured once (v4: P 0.957, R 0.750), then tuned on (v5): a regression floor only.
+    "holdout4": (0.95, 0.95),
+    # Measured once (v5: P 0.944, R 0.764) and not tuned on: its measured level, rounded down.
+    "holdout5": (0.94, 0.75),
 }
 
 
@@ -205,7 +253,7 @@ def test_the_labelled_set_is_what_the_docs_say() -> None:
     assert len(ROWS) >= 300
     assert len({row["value"] for row in ROWS}) == len(ROWS), "duplicate values"
     assert {row["expected"] for row in ROWS} == {*CATEGORIES, "none"}
-    assert {row["split"] for row in ROWS} == {*FLOORS, "holdout3"}
+    assert {row["split"] for row in ROWS} == set(FLOORS)
     per_language = Counter((row["expected"], row["lang"]) for row in ROWS)
     for category in (*CATEGORIES, "none"):
         for lang in ("fr", "en"):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import stat
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from compliant_scraper.store.contacts import ContactWriter, dedupe_keys
 from compliant_scraper.store.database import open_database
 from compliant_scraper.store.suppression import SuppressionList
 from compliant_scraper.store.transaction import transaction
+from compliant_scraper.values.persons import fold
 
 
 def prov(url: str, at: str = "2026-11-23T10:00:00Z") -> Provenance:
@@ -196,3 +198,14 @@ def test_pages_gone_or_no_longer_showing_the_contact_mark_their_sources(
     again.save({"email": "gone@b.test"}, later, ["email"])
     again.flush()
     assert one(db, "sources", gone, "contact_id")["gone_at"] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Jeanne  MARTIN", " Cabinet\tMartin & Fils ", "Éva Dupont", "ÉVA  DUPONT", "ﬁrm Straße", ""],
+)
+def test_name_folding_fast_path_agrees_with_unicode_folding(text: str) -> None:
+    """The ASCII shortcut of the name folding (issue 16) folds exactly as NFKD does."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    expected = " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    assert fold(text) == expected

@@ -46,9 +46,11 @@ class Recording:
 
 
 def full_scans(db: SqliteDb, sql: str, parameters: list[Any]) -> list[str]:
-    """The plan lines that read a whole table (``SCAN t``; ``SEARCH`` uses an index)."""
+    """The plan lines that read a whole table (``SCAN t``; ``SEARCH`` uses an index; the
+    ``SCAN CONSTANT ROW`` of a ``SELECT`` without ``FROM`` reads no table)."""
     plan = db.conn.execute(f"EXPLAIN QUERY PLAN {sql}", parameters).fetchall()
-    return [str(row[3]) for row in plan if str(row[3]).startswith("SCAN ")]
+    lines = [str(row[3]) for row in plan]
+    return [line for line in lines if line.startswith("SCAN ") and line != "SCAN CONSTANT ROW"]
 
 
 def provenance(url: str) -> Provenance:

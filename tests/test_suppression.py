@@ -21,6 +21,7 @@ from compliant_scraper.store import suppression
 from compliant_scraper.store.backend import Db
 from compliant_scraper.store.database import open_database
 from compliant_scraper.store.suppression import SuppressionList
+from compliant_scraper.values.phones import equivalent_e164
 
 KEY = bytes(range(32))
 
@@ -208,3 +209,15 @@ def test_keyed_hash_is_the_standard_hmac(key_length: int) -> None:
             == hmac.new(key, b"email:jeanne.martin@acme.fr", hashlib.sha256).hexdigest()
         )
         assert _hmac(key, "email", value) == expected
+
+
+def test_memoised_lookup_hashes_are_the_computed_ones() -> None:
+    """Memoised (issue 16): the same digests every call, a fresh list each time, and an
+    invalid value refused every time, not only the first."""
+    first = lookup_hashes(KEY, "phone", "+33612345678")
+    assert first == [_hmac(KEY, "phone", form) for form in equivalent_e164("+33612345678")]
+    first.clear()
+    assert lookup_hashes(KEY, "phone", "+33612345678") != []
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            lookup_hashes(KEY, "email", "not-an-email")

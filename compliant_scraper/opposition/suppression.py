@@ -120,9 +120,17 @@ def lookup_hashes(key: bytes, kind: str, value: str, default_region: str = "FR")
     """The hashes a lookup of ``value`` checks: its own, and for a number of the shared
     French plan those of its other country codes (``values.phones.equivalent_e164``), so an
     objection recorded as +33 691 ... holds when a later metadata reads +590 691 ...."""
+    return list(_lookup_hashes(key, kind, value, default_region))
+
+
+@lru_cache(maxsize=4096)
+def _lookup_hashes(key: bytes, kind: str, value: str, default_region: str) -> tuple[str, ...]:
+    # One item asks for the same identifier's hashes several times (the screen, then the
+    # store's locks and its re-check under them): computed once (issue 16). A pure function
+    # of its arguments; the ValueError of an invalid value is not cached, and is raised again.
     canonical = canonical_identifier(kind, value, default_region)
     forms = equivalent_e164(canonical) if kind == "phone" else (canonical,)
-    return [_hmac(key, kind, form) for form in forms]
+    return tuple(_hmac(key, kind, form) for form in forms)
 
 
 def _hmac(key: bytes, kind: str, canonical: str) -> str:

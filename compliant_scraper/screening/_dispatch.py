@@ -134,8 +134,9 @@ class Positions:
     dispatch's own lead must allow no position this one refuses. The last text's index is
     kept, so the cue search and the contexts of one value index it once."""
 
-    def __init__(self, lead: str) -> None:
-        self._rx = re.compile(lead + "(?s:.)")
+    def __init__(self, lead: str, flags: int = 0) -> None:
+        # The flags of the dispatches built on it: "(?<=\bex-)" must also allow "Ex-".
+        self._rx = re.compile(lead + "(?s:.)", flags)
         self._last: tuple[str, list[int], list[str]] = ("", [], [])
 
     def index(self, text: str) -> tuple[list[int], list[str]]:

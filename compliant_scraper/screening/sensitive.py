@@ -67,7 +67,7 @@ class _Cue:
 # Which neutralising contexts may hide a cue of each kind (see the lexicon's docstring),
 # cheapest first.
 _BASE_MASKS: Final = ("saint", "company")
-_TERM_MASKS: Final = (*_BASE_MASKS, "street", "clientele", "expertise", "org")
+_TERM_MASKS: Final = (*_BASE_MASKS, "street", "surname", "clientele", "expertise", "org")
 _MASKED_BY: Final[dict[str, tuple[str, ...]]] = {
     "member": (*_BASE_MASKS, "counterpart"),
     "personal": _BASE_MASKS,
@@ -106,7 +106,7 @@ class _Compiled:
     def __init__(self, plain: bool = False) -> None:
         self.plain = plain
         # Every lead below (_B, _B_CUE, _B + _POSSESSIVE) allows a subset of these positions.
-        self.positions = Positions(_B_CUE)
+        self.positions = Positions(_B_CUE, _FLAGS)
         self.cues = {
             "full": self._cues(frozenset(KINDS)),
             "identifier": self._cues(_IDENTIFIER_KINDS),
@@ -135,8 +135,14 @@ class _Compiled:
             self._dispatch(
                 _B, ctx.CULTURE_HEADS, b.gap(1) + "(?P<n>" + _words(ETHNIC_TERMS) + ")" + _E
             ),
+            self._dispatch(
+                _B,
+                ctx.CULTURE_HEADS,
+                b.gap(1) + "(?P<n>" + _words(ctx.FAITH_ADJECTIVES) + ")" + _E,
+            ),
         )
-        self.counterpart = self._dispatch(_B, ctx.COUNTERPART, _E + "(?:" + b.SP + b.TOK + "){0,6}")
+        # The counterpart runs over the names it lists: "face à FO et à la CFDT".
+        self.counterpart = self._dispatch(_B, ctx.COUNTERPART, _E + r"(?:[ ']+\w[\w-]*){0,8}")
         self.clientele = re.compile(
             _B + "(?:" + b.TOK + b.SP + ")?" + _words(ctx.PEOPLE_PLURAL) + _E + _SEG_REST, _FLAGS
         )
@@ -147,6 +153,7 @@ class _Compiled:
             _E + _SEG_REST,
         )
         self.saint = self._dispatch(_B, (ctx.SAINT,), _E)
+        self.surname = re.compile(ctx.SURNAME, _FLAGS)
         # A legal form opens or closes a company name: "SARL Dupont", "CGT Ingénierie SAS".
         self.company = re.compile(
             "^"
@@ -261,6 +268,8 @@ class _Masks:
             return [m.span() for m in c.street.finditer(text)]
         if mask == "saint":
             return [m.span() for m in c.saint.finditer(text)]
+        if mask == "surname":
+            return [m.span("s") for m in c.surname.finditer(text)]
         return [seg for seg in _segments(text) if c.company.search(text[seg[0] : seg[1]].strip())]
 
 

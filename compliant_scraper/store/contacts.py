@@ -50,17 +50,20 @@ def find(
 ) -> tuple[int, bool] | None:
     """(id, restricted?) of the stored contact of ``purpose`` that ``keys`` recognise: a
     dedupe key first, then the email, then the phone column. One statement (issue 16: it ran
-    up to three per item), each branch on an index (``tests/test_store_query_plans.py``)."""
-    by_key = f"purpose = ? AND dedupe_key IN ({marks(keys)})"
-    parts = [f"SELECT id, restricted_at, 0 AS rank FROM contacts WHERE {by_key}"]
+    up to three per item), each scalar subquery on an index
+    (``tests/test_store_query_plans.py``); ``coalesce`` stops at the first that finds one, so
+    the order of preference is the statement's (and needs no sort, unlike a
+    ``UNION ALL ... ORDER BY``); the outer lookup by primary key reads whether it is
+    restricted (Art. 18)."""
+    found = [f"SELECT id FROM contacts WHERE purpose = ? AND dedupe_key IN ({marks(keys)})"]
     params: list[Any] = [purpose, *keys]
-    for rank, column in enumerate(IDENTIFIERS, start=1):
+    for column in IDENTIFIERS:
         if contact.get(column):
-            parts.append(
-                f"SELECT id, restricted_at, {rank} FROM contacts WHERE purpose = ? AND {column} = ?"
-            )
+            found.append(f"SELECT id FROM contacts WHERE purpose = ? AND {column} = ?")
             params += [purpose, contact[column]]
-    sql = " UNION ALL ".join(parts) + " ORDER BY rank LIMIT 1"
+    subqueries = [f"({q} LIMIT 1)" for q in found]
+    which = f"coalesce({', '.join(subqueries)})" if len(subqueries) > 1 else subqueries[0]
+    sql = f"SELECT id, restricted_at FROM contacts WHERE id = {which}"
     row = db.execute(sql, params).fetchone()
     return (int(row[0]), row[1] is not None) if row else None
 

@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from .fields import NAME_FIELDS
 
 
+@lru_cache(maxsize=65536)  # names and organisations repeat across a directory's pages
 def fold(text: str) -> str:
     """Case, accents and runs of spaces removed: what names and addresses are compared on."""
+    if text.isascii():  # NFKD leaves ASCII as it is and it has no combining marks (issue 16)
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 

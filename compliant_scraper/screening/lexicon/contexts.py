@@ -28,6 +28,9 @@ EXPERTISE_NOUNS: Final = (
 # Professions and fields that come *before* their topic ("médecin VIH", "chercheuse sur le
 # cancer", "professor of ...", "head of ...").
 PROFESSION_BEFORE: Final = (
+    r"treats?",
+    r"treating",
+    r"soignons",
     r"medecin",
     r"docteure?",
     r"dr",
@@ -325,6 +328,8 @@ ORG_HEAD_INITIAL: Final = (
 # ("Muslim Council of Britain", "Catholic school teacher", "Disability rights lawyer").
 ORG_HEAD_FINAL: Final = (
     r"hospital",
+    r"(?-i:Health)(?: (?-i:System|Care|Services))?",
+    r"(?-i:Healthcare)",
     r"clinic",
     r"church",
     r"cathedral",
@@ -413,6 +418,14 @@ ORG_HEAD_FINAL: Final = (
 # describe a clientele, not the person.
 PEOPLE_PLURAL: Final = (
     r"personnes",
+    r"profils",
+    r"candidat(?:e)?s",
+    r"collaborat(?:eurs|rices)",
+    r"electeurs",
+    r"electrices",
+    r"voters",
+    r"candidates",
+    r"applicants",
     r"patient(?:e)?s",
     r"femmes",
     r"hommes",
@@ -595,4 +608,41 @@ CULTURE_HEADS: Final = (
     r"etudes",
 )
 
+# A faith's art, music or history as a field ("l'art chrétien", "Islamic art").
+FAITH_ADJECTIVES: Final = (
+    r"chretien(?:ne)?s?",
+    r"islamiques?",
+    r"juif|juive|juifs|juives",
+    r"judaiques?",
+    r"bouddhiques?",
+    r"protestante?s?",
+    r"orthodoxes?",
+    r"catholiques?",
+    r"christian",
+    r"islamic",
+    r"jewish",
+    r"buddhist",
+    r"hindu",
+)
+
 SAINT: Final = r"(?:saint|sainte|st|ste|san|santa|sao|notre)[- .]+\w[\w-]*"
+
+# A family name that is also a religious or category word, after a given name: "Marc Prêtre",
+# "John Bishop", "Sarah Monk", "Louis Pasteur". Case-sensitive: both words capitalised, and
+# the first is not a title's modifier ("Youth Pastor", "Hospital Chaplain", "Catholic Priest").
+_NOT_GIVEN = (
+    r"(?:Senior|Junior|Youth|Associate|Assistant|Lead|Head|Chief|Hospital|Prison|Army|Navy|Air"
+    r"|University|School|College|Parish|Church|Catholic|Anglican|Orthodox|Lutheran|Methodist"
+    r"|Baptist|Episcopal|Evangelical|Buddhist|Zen|Hindu|Sikh|Jewish|Muslim|Regional|Area"
+    r"|Auxiliary|Titular|Grand|High|Le|La|Les|Un|Une|The|A|An|Our|My|Mon|Ma|Notre|Pere|Frere"
+    r"|Soeur|Father|Sister|Brother|Rev|Reverend|Abbe|Monseigneur|Mgr|Dear|Cher|Chere|Hello"
+    r"|Bonjour|Former|Ex|Retired|Ancien|Ancienne|Military|Worship|Community|Interfaith|Lay"
+    r"|Ordained|Practising|Devout|Mon|Catholique|Protestant|Protestante|Imam|Rabbi|Pastor)"
+)
+SURNAME: Final = (
+    r"(?-i:(?<![\w-])(?!" + _NOT_GIVEN + r"(?![\w-]))[A-Z][a-z]+(?:-[A-Z][a-z]+)? )"
+    r"(?P<s>(?-i:Pretre|Monk|Bishop|Priest|Abbe|Pope|Deacon|Eveque|Leveque|Cure|Chretien"
+    r"|Catholique|Moine|Pasteur|Chaplain|Vicar|Dean|Parson|Parsons|Cardinal|Prior|Abbot|Nun"
+    r"|Christian|Kosher|Dieu|Juif|Pape|Diacre|Rabbin|Abbey|Temple|Chapel|Church|Monks"
+    r"|Fr[ee]re|Sister|Converse|Malade|Lesbian|Bishops))(?![\w-])"
+)

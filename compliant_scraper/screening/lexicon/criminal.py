@@ -15,14 +15,15 @@ CRIMINAL_NOUNS: Final = (
     r"prison",
     r"jail",
     r"garde a vue",
-    r"casier judiciaire",
+    r"(?<!extrait de )(?<!extraits de )casier judiciaire",
+    r"extraits? de casier judiciaire (?:vierge|mentionnant|portant)",
     r"detention provisoire",
     r"controle judiciaire",
     r"bracelet electronique",
 )
 
 CRIMINAL_TERMS: Final = (
-    r"condamnee?",
+    r"condamnee?(?! a (?:l'excellence|reussir|innover|gagner|s'entendre|vivre ensemble)(?![\w-]))",
     r"ex-detenue?",
     r"ancien(?:ne)? detenue?",
     r"detenue?(?! (?:par|a \d|en propre|majoritairement|a hauteur|au capital)(?![\w-]))",
@@ -92,9 +93,53 @@ CRIMINAL_TERMS: Final = (
     r"(?:ex-)?taulard(?:e)?",
 )
 
+# v4 (holdout3): a conviction written as a prison term or a sentence served. A statement
+# about the person, so a prison's name in it ("Sortie de la maison d'arrêt") does not hide it.
+CRIMINAL_SERVED: Final = (
+    r"served (?:\w+ ){0,3}?(?:years?|months?) (?:at|in) (?-i:HMP|HM Prison)",
+    r"served (?:a |an )?(?:\w+[- ])?(?:year|month)s?[- ](?:sentence|term|stretch)",
+    r"(?:did|done|doing|spent) (?:\w+ ){0,2}?(?:years?|months?) (?:inside|behind bars|in prison"
+    r"|in jail|at (?-i:[A-Z])\w+)",
+    r"(?:did|done|doing) a stretch",
+    r"released (?:in \d{4} )?(?:after|from) (?:a |an )?(?:\w+[- ])?(?:year|month)s?[- ]sentence",
+    r"(?:year|month)s?[- ]sentence",
+    r"suspended sentence",
+    r"community service (?:for|order)",
+    r"banned from driving",
+    r"(?:was |got )?tagged for",
+    r"(?:\d+|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix) (?:ans|mois) (?:ferme|de prison"
+    r"|de reclusion|derriere les barreaux|de detention)",
+    r"(?:ans|mois) ferme",
+    r"(?:sortie?|liberee?) (?:de (?:la |l')?(?:maison d'arret|prison|centrale|detention)"
+    r"|en \d{4} apres)",
+    r"(?:apres|suite a) (?:une |ma )?peine (?:de|d')",
+    r"peine de (?:\w+ )?(?:ans|mois)",
+    r"reclusion criminelle",
+    r"(?:months?|years?) in (?:a )?(?:young offender institution|prison|jail|juvie|detention"
+    r"|custody)",
+    r"fined for (?:drink[- ]driving|drunk driving|dui|possession|shoplifting|assault|fraud"
+    r"|speeding)",
+    r"on licence after (?:release|prison|my release)",
+    r"released on licence",
+    r"derriere les murs",
+    r"derriere les barreaux",
+    r"(?:passee?|fait|purge) (?:\w+ ){0,2}?(?:ans|mois) (?:a|en) (?:prison|detention"
+    r"|(?-i:[A-Z])\w[\w-]*)",
+)
+
+# An association of former prisoners: membership reveals a conviction.
+CRIMINAL_GROUPS: Final = (
+    r"amicale des anciens detenus",
+    r"former prisoners'? (?:network|association|group)",
+    r"anciens detenus",
+    r"ex-?offenders'? (?:network|group|association|forum|club)",
+)
+
 # -- the category's cues (kind, fixed description, patterns) ---------------------------------
 
 CUES: Final = (
+    Cue("member", "criminal: association of former prisoners", CRIMINAL_GROUPS),
+    Cue("personal", "criminal: sentence served", CRIMINAL_SERVED),
     Cue("term", "criminal: custody or justice measure", CRIMINAL_NOUNS),
     Cue("term", "criminal: conviction, offence or sentence", CRIMINAL_TERMS),
 )

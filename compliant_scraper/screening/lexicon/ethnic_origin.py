@@ -88,9 +88,83 @@ _DEMONYM = alt(
     r"italian",
     r"polish",
     r"greek",
-    r"arab",
+    r"australian",
+    r"canadian",
+    r"malaysian",
+    r"british",
+    r"american",
+    r"french",
+    r"latina",
+    r"latino",
+    r"algerienne?",
+    r"marocaine?",
     r"punjabi",
     r"tamil",
+)
+
+# A hyphenated origin written as the person's ("British-Nigerian founder", "Franco-Algérienne,
+# née à Lyon"): two origins joined, then a person noun or the end of the segment. Institutions
+# joined the same way ("Chambre de commerce franco-allemande", "Franco-British Council") and
+# a nationality stated as such ("double nationalité franco-américaine") are not origins.
+_JOINED = alt(_DEMONYM, r"afro", r"anglo", r"sino", r"indo", r"franco", r"italo", r"hispano")
+_PERSON_NOUN = alt(
+    r"founder",
+    r"chef",
+    r"poet",
+    r"nurse",
+    r"engineer",
+    r"writer",
+    r"author",
+    r"artist",
+    r"woman",
+    r"man",
+    r"women",
+    r"men",
+    r"entrepreneur",
+    r"designer",
+    r"developer",
+    r"lawyer",
+    r"doctor",
+    r"actor",
+    r"actress",
+    r"journalist",
+    r"heritage",
+    r"descent",
+    r"family",
+    r"femme",
+    r"homme",
+    r"autrice",
+    r"auteur",
+    r"artiste",
+    r"ingenieure?",
+)
+ETHNIC_JOINED: Final = (
+    r"(?<!nationalite )(?<!nationality )(?<!nationalites )"
+    + _JOINED
+    + r"-"
+    + _DEMONYM
+    + r" "
+    + _PERSON_NOUN,
+    r"^" + _JOINED + r"-" + _DEMONYM + r"(?= ?(?:,|$| née| ne | born| raised| grew))",
+    r"half " + _DEMONYM + r",? half " + _DEMONYM,
+    r"moitie " + _DEMONYM + r",? moitie " + _DEMONYM,
+    r"second-gen(?:eration)? " + _DEMONYM,
+    r"(?:fils|fille|enfant|petite?-fille|petit-fils|child|son|daughter|grandson|granddaughter)"
+    r" (?:d'immigres|d'immigrants|of immigrants|of (?:\w+ )?immigrants|de (?:parents )?"
+    r"(?:immigres|refugies))(?: " + _DEMONYM + r")?",
+    r"(?:mes|my|our|nos) (?:grand-?)?(?:parents|grandparents|family|famille|ancetres|ancestors)"
+    r" (?:sont venus|sont arrives|venaient|viennent|came|come|emigrated|immigrated|fled)"
+    r" (?:du|de la|des|d'|de|from) \w+",
+    r"(?:proudly|fierement|i'm|i am|je suis) " + _JOINED + r"-" + _DEMONYM,
+)
+
+# An association of people of one origin ("Nigerian Women's Association of Houston",
+# "Association des femmes maliennes de Montreuil"): membership reveals the origin.
+ETHNIC_GROUPS: Final = (
+    _DEMONYM + r" (?:women's|womens|men's|students'?|community|diaspora|youth) (?:association"
+    r"|society|union|network|council|club)",
+    r"(?:association|amicale|union|collectif|federation) (?:des |de la )(?:femmes |etudiants "
+    r"|jeunes |travailleurs |ressortissants )?" + _DEMONYM + r"(?! de (?:droit|commerce))",
 )
 
 ETHNIC_PERSONAL: Final = (
@@ -165,6 +239,8 @@ ETHNIC_TERMS: Final = (
 # -- the category's cues (kind, fixed description, patterns) ---------------------------------
 
 CUES: Final = (
+    Cue("member", "ethnic_origin: association of its members", ETHNIC_GROUPS),
     Cue("personal", "ethnic_origin: parents' origin", ETHNIC_PERSONAL),
+    Cue("personal", "ethnic_origin: joined or parents' origin", ETHNIC_JOINED),
     Cue("term", "ethnic_origin: origin or ethnic term", ETHNIC_TERMS),
 )

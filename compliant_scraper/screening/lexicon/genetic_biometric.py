@@ -12,6 +12,10 @@ CATEGORY: Final = "genetic_biometric"
 
 
 GENETIC_TERMS: Final = (
+    r"sequencage (?:genomique|du genome|de (?:mon|son) genome|adn)",
+    r"(?:whole[- ])?genome[- ]sequenced",
+    r"(?:lynch|li-fraumeni) syndrome carrier",
+    r"(?:syndrome|gene|mutation|variant) carrier",
     r"(?:profil|test|analyse|sequencage|resultats?|bilan) (?:genetique|adn|de mon adn"
     r"|de mon genome|du genome)",
     r"(?:dna|genetic) (?:test|testing|profile|results?|ancestry|analysis|screening|report|data)",
@@ -35,6 +39,10 @@ GENETIC_TERMS: Final = (
 )
 
 BIOMETRIC_TERMS: Final = (
+    r"iris code",
+    r"palm[- ]vein (?:scan|print|template)",
+    r"(?:vein|retina|retinal) (?:scan|pattern|template)",
+    r"gait (?:signature|template)",
     r"empreintes? digitales?",
     r"fingerprint (?:template|hash|data|record|id|scan|enrol\w*)",
     r"fingerprints? on file",

@@ -37,10 +37,30 @@ POLITICAL_PARTIES: Final = (
     r"reform uk",
     r"plaid cymru",
     r"sinn fein",
-    r"tory",
+    r"tory(?! burch)",
     r"tories",
     r"democratic socialists of america",
     r"extinction rebellion",
+    # v4 (holdout3): political movements named, as parties are.
+    r"gilets? jaunes?(?! (?:de securite|fluo|reflechissants?))",
+    r"nuit debout",
+    r"manif(?:estation)? pour tous",
+    r"soulevements de la terre",
+    r"generation identitaire",
+    r"jeunes (?:avec macron|republicains|socialistes|communistes|ecologistes|insoumis"
+    r"|populaires|patriotes)",
+    r"young (?:conservatives|labour|republicans|democrats|liberals|greens)",
+    r"black lives matter",
+    r"occupy (?:wall street|london)",
+    r"tea party (?:supporter|member|activist|movement|patriots?|caucus|republican)",
+    r"just stop oil",
+    r"fridays for future",
+    r"sunrise movement",
+    r"dernier(?:e)? renovation",
+    r"attac",
+    r"(?-i:Momentum) (?:group|branch|activist|member|organi[sz]er|campaigner)",
+    r"comite de soutien (?:a|de|d') (?:\w+ ){0,2}?(?:macron|melenchon|le pen|zemmour|bardella"
+    r"|trump|biden|harris)",
 )
 
 _PARTY_AMBIGUOUS = alt(
@@ -127,8 +147,8 @@ POLITICAL_TERMS: Final = (
     r"insoumise?",
     r"communiste",
     r"communist",
-    r"socialiste",
-    r"socialist",
+    r"(?<!realisme )socialiste",
+    r"socialist(?! realism)",
     r"anarchiste",
     r"anarchist",
     r"trotsk(?:y)?iste",
@@ -164,7 +184,7 @@ POLITICAL_TERMS: Final = (
     r"eurosceptic",
     r"feministe",
     r"feminist",
-    r"encartee?",
+    r"encartee?(?! (?:a la |au |a )(?-i:CGT|CFDT|FO|CFTC|UNSA|FSU|SUD|CNT|CFE))",
     r"(?:membre|adherente?|militante?|encartee?|member) (?:du|au|of the|of a) (?:parti|party)"
     r"(?! (?:pris|planner|planning|wall|supplies)(?![\w-]))",
     r"party member",
@@ -185,6 +205,23 @@ POLITICAL_TERMS: Final = (
     r"blairite",
     r"thatcherite",
     r"chaviste",
+    r"zadiste",
+    r"(?:liste |candidate? |elue? )?divers (?:gauche|droite)",
+    r"anti-?monarch(?:y|ist|iste)",
+    r"identitaire (?:et|depuis|convaincue?|assumee?)",
+    r"(?:proud |convinced )?brexiteer",
+    r"(?:proud |angry )?remainer",
+    r"voted (?:leave|remain|for (?:brexit|trump|biden|labour|the tories|reform))",
+    r"(?:je vote|j'ai vote|votant) (?:ecolo|vert|a gauche|a droite|(?-i:RN|LFI|PS|LR)|macron"
+    r"|melenchon|le pen|zemmour)",
+    r"(?:i vote|i voted) (?:labour|tory|conservative|green|democrat|republican|reform)",
+    r"pro-?palestin(?:e|ian|ien(?:ne)?)(?! (?:studies|history))",
+    r"pro-?israel(?:i)?(?! (?:studies|history))",
+    r"(?:supporter|soutien|partisan(?:e)?) (?:de |d'|of |du |a |au |to )(?:la )?(?:\w+ )?"
+    r"(?:macron|melenchon"
+    r"|le pen|zemmour|trump|biden|sanders|corbyn|farage|starmer|sunak|obama|harris)",
+    r"(?:macron|melenchon|le pen|zemmour|trump|biden|sanders|corbyn|farage|starmer|obama"
+    r"|harris) (?:supporter|voter|fan|campaigner|volunteer)",
 )
 
 POLITICAL_FALLBACK: Final = (

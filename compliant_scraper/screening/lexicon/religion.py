@@ -22,7 +22,7 @@ RELIGION_TERMS: Final = (
     r"jewish",
     r"jew",
     r"chretien(?:ne)?",
-    r"protestante?",
+    r"protestante?(?! (?:reformation|work ethic)(?![\w-]))",
     r"evangelique",
     r"evangelical",
     r"bouddhiste",
@@ -173,13 +173,60 @@ RELIGION_PERSONAL: Final = (
 # A clergy honorific opening a name ("Abbé Pierre Martin", "Rev. John Smith").
 RELIGION_HONORIFIC: Final = (
     r"^(?:rev|revd|reverend|abbe|mgr|monseigneur|imam|rabbi|rabbin|pasteur|pastor|pere|soeur"
-    r"|frere|father|sister|brother)\.? \w[\w-]*",
+    r"|frere|father|sister|brother)\.? (?!(?:noel|fouettard|christmas|ubu|fouras)(?![\w-]))"
+    r"\w[\w-]*",
+)
+
+# v4 (holdout3): practice, observance and a role in a congregation, without a faith word.
+# Statements about the person: a church's name in them does not hide them.
+RELIGION_PRACTICE: Final = (
+    r"(?:vais|va|allons|vont|assiste|assistons) (?:a la )?messe",
+    r"(?:go|goes|going) to (?:mass|church|the mosque|synagogue|temple)(?! (?:hall|street|road))",
+    r"(?:fais|fait|faisons|prie|dis) (?:mes|ses|nos|la|les) (?:cinq )?prieres?",
+    r"(?:pray|prays|praying) (?:five times|every day|daily)",
+    r"(?:fait|faire|fais|made|did|performed|went on) (?:le |la |l'|the |my |a )?(?:hajj|omra"
+    r"|umrah|pelerinage|pilgrimage)",
+    r"pilgrimage to (?:mecca|lourdes|jerusalem|fatima|santiago|medina)",
+    r"pelerinage (?:a|de) (?:la mecque|lourdes|jerusalem|fatima|compostelle)",
+    r"(?:read|reads|reading|lis|lit|recite|recites|reciting) (?:the |le |la |my |ma )?(?:quran"
+    r"|koran|coran|bible|torah|talmud|gita)(?! (?:of|du|de|des)(?![\w-]))",
+    r"(?:shabbat|sabbath|kosher|halal|torah)[- ]observant",
+    r"shomer shabbat",
+    r"observant (?:jew|muslim|catholic|christian|hindu|sikh)",
+    r"sunday school teacher",
+    r"keep(?:s|ing)? (?:kosher|halal)",
+    r"(?:je )?mange (?:casher|cacher|kasher|halal)",
+    r"(?:youth|worship) (?:pastor|minister|leader at (?:\w+ ){0,3}?church)",
+    r"novice (?:with|chez|at|au|aux|in|among) (?:the |les )?(?:\w+ )?(?:sisters|soeurs|brothers"
+    r"|freres|nuns|moniales)",
+    r"(?:carmelite|benedictine|franciscan|dominican|jesuit|carmelite|cistercian|trappist)"
+    r" (?:sisters?|nuns?|monks?|brothers?|novice|friar)",
+)
+
+# Membership organisations of believers (students', youth), as a party is for an opinion.
+RELIGION_GROUPS: Final = (
+    r"(?:association|union|federation|society|council|network|club) (?:of |des |de |d')"
+    r"(?:\w+ )?(?:jewish|muslim|christian|catholic|hindu|sikh|buddhist|islamic|etudiants?"
+    r" (?:musulmans|juifs|catholiques|chretiens|protestants)|jeunes (?:musulmans|juifs"
+    r"|catholiques|chretiens))(?: students?| (?:de|du|en) \w+)?",
+    r"(?:jewish|muslim|christian|catholic|hindu|sikh|buddhist|islamic) students'? (?:association"
+    r"|society|union|federation|network)",
+    r"christian union",
+    r"jeunesse (?:ouvriere|etudiante|agricole|maritime) chretienne",
+    # v5 (holdout4)
+    r"scouts? (?:musulmans|juifs|catholiques|protestants|israelites|unitaires)",
+    r"eclaireu(?:rs|ses) (?:israelites|unionistes|musulmans)",
+    r"aumonerie (?:des |de l'|du )?(?:etudiants|jeunes|lycees?|lyceens|college|enseignement)",
+    r"(?:jewish|muslim|christian|catholic|hindu|sikh|buddhist|islamic) (?:youth|women's|men's"
+    r"|young) (?:fellowship|association|society|union|federation|network|group|club)",
 )
 
 # -- the category's cues (kind, fixed description, patterns) ---------------------------------
 
 CUES: Final = (
+    Cue("member", "religion: association of believers", RELIGION_GROUPS),
     Cue("personal", "religion: tie to a place of worship", RELIGION_PERSONAL),
+    Cue("personal", "religion: practice or role in a congregation", RELIGION_PRACTICE),
     Cue("strong", "religion: clergy honorific", RELIGION_HONORIFIC),
     Cue("strong", "religion: observance or conversion", RELIGION_STRONG),
     Cue("term", "religion: faith or belief", RELIGION_TERMS),

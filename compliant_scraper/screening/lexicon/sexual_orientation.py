@@ -26,7 +26,8 @@ SEXUAL_TERMS: Final = (
     r"asexual(?! reproduction)",
     r"aromantique",
     r"aromantic",
-    r"queer",
+    r"queer(?! (?:cinema|theory|studies|film|films|theatre|art|literature|history)(?![\w-]))",
+    r"sapphic(?! (?:poetry|verse|ode|stanzas?|meter|metre)(?![\w-]))",
     r"transgenre",
     r"transgender",
     r"transsexuel(?:le)?",
@@ -58,13 +59,36 @@ SEXUAL_STRONG: Final = (
     r"out and proud",
     r"came out(?: as| to| in| at)",
     r"marie (?:a|avec) mon (?:mari|epoux|compagnon)",
+    r"pacse (?:avec|a) mon (?:compagnon|mari|conjoint|copain)",
+    r"pacsee (?:avec|a) ma (?:compagne|femme|conjointe|copine)",
     r"mariee (?:a|avec) ma (?:femme|epouse|compagne)",
     r"(?:queer|gay|lesbian|bi|bisexual|trans|lgbt\w*\+*)-identif(?:ying|ied)",
+    # v4 (holdout3)
+    r"ace and aro",
+    r"aro and ace",
+    r"aro-?ace",
+    r"(?:i'm|i am|je suis) (?:ace|aro)(?![\w-])",
+    r"transitioned (?:in|at|last|two|three|\d|when|after|at age)",
+    r"(?:fait|fais|faire|commence|entame) (?:ma|sa|son) transition(?! (?:ecologique|energetique"
+    r"|numerique|professionnelle|de carriere|vers)(?![\w-]))",
+    r"my (?:gender )?transition(?! (?:to|from|into|plan)(?![\w-]))",
+)
+
+# A membership group of gay, lesbian or LGBT people (a chorus, a sports club, a student
+# society): being listed under it reveals the orientation, as a party reveals an opinion.
+SEXUAL_GROUPS: Final = (
+    r"(?:gay|lesbian|lgbt\w*\+*|queer|bi) (?:men's |women's |mens |womens )?(?:chorus|choir|choeur"
+    r"|chorale|rugby club|football club|running club|sports club|swimming club|students'?"
+    r" (?:association|society|union|network)|society)",
+    r"(?:chorale|choeur|club) (?:\w+ )?(?:gay|lesbienne|lgbt\w*\+*)",
+    r"(?:association|reseau|collectif|club) (?:des |de )(?:\w+ )?(?:gays?|lesbiennes|lgbt\w*\+*"
+    r"|homosexuel(?:le)?s)",
 )
 
 # -- the category's cues (kind, fixed description, patterns) ---------------------------------
 
 CUES: Final = (
+    Cue("member", "sexual_orientation: group of its members", SEXUAL_GROUPS),
     Cue("strong", "sexual_orientation: self-identification", SEXUAL_STRONG),
     Cue("term", "sexual_orientation: identity term", SEXUAL_TERMS),
 )

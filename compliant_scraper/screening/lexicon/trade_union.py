@@ -24,9 +24,21 @@ UNION_NAMES: Final = (
     r"confederation generale du travail",
     r"confederation francaise (?:democratique )?du travail",
     r"trades? union congress",
+    # v4 (holdout3): unions named only by their name.
+    r"(?-i:SNJ(?:-CGT)?|SNPL|SNPDEN|SNALC|SNUEP|Unison|Usdaw|AFSCME|SAG-AFTRA|IWW|NUJ)"
+    r"(?! (?:Bank|Kingdom|States|Nations|Airlines?)(?![\w-]))",
+    r"national union of (?:journalists|teachers|students|mineworkers|rail\w*)",
+    r"writers guild(?: of america)?",
+    r"screen actors guild",
+    r"united (?:steelworkers|auto workers|food and commercial workers|mine workers)",
+    r"industrial workers of the world",
+    r"(?:royal college of nursing|british medical association) (?:member|rep|steward)",
 )
 
-_UNION_AMBIGUOUS = alt(r"(?-i:FO|CNT|SUD|UD|UL|UNITE|NEA|AFT)", r"solidaires")
+_UNION_AMBIGUOUS = alt(
+    r"(?-i:FO|CNT|SUD|UD|UL|UNITE|NEA|AFT|PCS|BMA|RCN|GMB|Equity|Unite|EIS|NASUWT|UCU)",
+    r"solidaires",
+)
 _UNION_ROLE = alt(
     r"syndiquee?",
     r"syndicale?",
@@ -53,7 +65,9 @@ _UNION_ROLE = alt(
 )
 UNION_IN_CONTEXT: Final = (
     _UNION_ROLE + wgap(4) + _UNION_AMBIGUOUS,
-    _UNION_AMBIGUOUS + wgap(1) + r"(?:member|rep|steward|branch|union|delegate|activist|local)",
+    _UNION_AMBIGUOUS
+    + wgap(1)
+    + r"(?:member|members|rep|steward|branch|union|delegate|activist|local|organi[sz]er)",
 )
 
 UNION_STRONG: Final = (
