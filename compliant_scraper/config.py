@@ -1,10 +1,20 @@
 """Every ``COMPLIANCE_*`` setting, its default, and their parsing into one frozen ``Config``.
 
 All defaults live in ``DEFAULTS``; docs/settings.md documents each one.
+
+Relative paths (``COMPLIANCE_DB``, ``COMPLIANCE_POLICY_DIR``, ``COMPLIANCE_KEY_FILE``) are
+read against the Scrapy project root, the folder holding ``scrapy.cfg`` (``project_root``),
+never against the current folder: ``cd acme/spiders && scrapy crawl people`` and
+``compliant-scraper ...`` run from anywhere in the project use the one database, registry
+and key. Outside a project (no ``scrapy.cfg`` above the current folder) the current folder
+is the root. Rejected: the current folder, which is what made a crawl started from a
+subfolder create a fresh database and key and collect an objector again (issue 9).
 """
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -29,6 +39,8 @@ DEFAULTS: Final[dict[str, Any]] = {
     "COMPLIANCE_DB_BUSY_TIMEOUT": 30.0,
     # Days drops and refusals rows are kept: their URLs can name people (issue 13, R9).
     "COMPLIANCE_RECORDS_RETENTION_DAYS": 365,
+    # Scrapy's HTTP cache may run only with this opt-in (crawl/httpcache.py).
+    "COMPLIANCE_ALLOW_HTTPCACHE": False,
     # Cluster mode (docs/cluster.md); parsed by compliant_scraper.cluster.config.
     "COMPLIANCE_STORE_URL": None,
     "COMPLIANCE_CLUSTER_REDIS_URL": None,
@@ -40,6 +52,9 @@ DEFAULTS: Final[dict[str, Any]] = {
     "COMPLIANCE_EXTRACT_MAX_ITEMS": 2000,
     "COMPLIANCE_EXTRACT_MAX_SECONDS": 5.0,
 }
+
+
+PREFIX: Final = "COMPLIANCE_"
 
 
 @dataclass(frozen=True)
@@ -62,7 +77,11 @@ class Config:
     db_busy_timeout: float = 30.0
 
     @classmethod
-    def from_settings(cls, settings: BaseSettings) -> Config:
+    def from_settings(cls, settings: BaseSettings, root: Path | None = None) -> Config:
+        """``settings`` parsed; relative paths read against ``root`` (the project root)."""
+        check_known(settings)
+        base = project_root() if root is None else root
+
         def get(name: str) -> Any:
             value = settings.get(name)
             return DEFAULTS[name] if value is None else value
@@ -77,7 +96,7 @@ class Config:
                 raise ComplianceConfigError(f"{name}: must be positive, got {raw!r}")
             return value
 
-        db_path = Path(str(get("COMPLIANCE_DB")))
+        db_path = resolve(get("COMPLIANCE_DB"), base)
         key_file = get("COMPLIANCE_KEY_FILE")
         region = str(get("COMPLIANCE_DEFAULT_REGION")).upper()
         if len(region) != 2 or not region.isalpha():
@@ -86,11 +105,11 @@ class Config:
             )
         purpose = settings.get("COMPLIANCE_PURPOSE")
         return cls(
-            policy_dir=Path(str(get("COMPLIANCE_POLICY_DIR"))),
+            policy_dir=resolve(get("COMPLIANCE_POLICY_DIR"), base),
             db_path=db_path,
             purpose=str(purpose) if purpose else None,
             default_region=region,
-            key_file=Path(str(key_file)) if key_file else default_key_file(db_path),
+            key_file=resolve(key_file, base) if key_file else default_key_file(db_path),
             robots_cache_seconds=positive_number("COMPLIANCE_ROBOTS_CACHE_SECONDS"),
             robots_error_cache_seconds=positive_number("COMPLIANCE_ROBOTS_ERROR_CACHE_SECONDS"),
             robots_max_bytes=int(positive_number("COMPLIANCE_ROBOTS_MAX_BYTES")),
@@ -108,3 +127,55 @@ class Config:
 def default_key_file(db_path: Path) -> Path:
     """The suppression-list key lives beside the database, never in it (R8)."""
     return db_path.with_name(db_path.name + ".key")
+
+
+def check_known(settings: BaseSettings) -> None:
+    """A ``COMPLIANCE_*`` setting this package does not know is an error (a typo would
+    otherwise leave a protection at its default without a word), with a did-you-mean."""
+    problems = []
+    for name in sorted(n for n in settings if n.startswith(PREFIX) and n not in DEFAULTS):
+        close = difflib.get_close_matches(name, DEFAULTS, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        problems.append(f"{name}: unknown setting{hint}")
+    if problems:
+        raise ComplianceConfigError(
+            "; ".join(problems) + "; the settings are listed in docs/settings.md"
+        )
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The folder holding the ``scrapy.cfg`` nearest above ``start`` (default: the current
+    folder), or ``start`` itself when there is none: what relative paths are read against."""
+    cfg = closest_scrapy_cfg(start)
+    return cfg.parent if cfg is not None else (Path.cwd() if start is None else start).resolve()
+
+
+def closest_scrapy_cfg(start: Path | None = None) -> Path | None:
+    """The ``scrapy.cfg`` in ``start`` or the nearest folder above it, as Scrapy looks for it
+    (``scrapy.utils.conf.closest_scrapy_cfg``), without loading Scrapy."""
+    here = (Path.cwd() if start is None else start).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "scrapy.cfg").is_file():
+            return folder / "scrapy.cfg"
+    return None
+
+
+def resolve(value: Any, root: Path) -> Path:
+    """``value`` as an absolute path, a relative one read against ``root``."""
+    path = Path(str(value)).expanduser()
+    return path if path.is_absolute() else (root / path).absolute()
+
+
+ENVIRONMENT: Final = ("COMPLIANCE_DB", "COMPLIANCE_POLICY_DIR")
+"""Settings an environment variable of the same name sets, for the crawl and the CLI alike."""
+
+ENVIRONMENT_PRIORITY: Final = 35
+"""Above the project's and the spider's settings (20, 30), below ``-s`` (cmdline, 40)."""
+
+
+def apply_environment(settings: BaseSettings, environ: Mapping[str, str]) -> list[str]:
+    """Set each ``ENVIRONMENT`` setting found in ``environ``; the names that were set."""
+    found = [name for name in ENVIRONMENT if environ.get(name)]
+    for name in found:
+        settings.set(name, environ[name], priority=ENVIRONMENT_PRIORITY)
+    return found

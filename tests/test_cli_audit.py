@@ -195,3 +195,25 @@ def test_serve_runs_datasette_on_localhost_with_metadata(
     assert command[1:5] == ["-m", "datasette", "serve", str(env.db_path)]
     assert command[command.index("--host") + 1] == "127.0.0.1"
     assert command[command.index("--port") + 1] == "8123"
+
+
+def test_runs_that_never_finished_are_flagged(tmp_path: Path) -> None:
+    """Issue 9 item 6: a killed crawl, or a shell left open, leaves a run with no finish."""
+    env = make_env(tmp_path)
+    clean = env.run("audit", "--db", str(env.db_path), "--policies", str(env.policies))
+    assert clean.exit_code == 0, clean.output
+    assert "never finished" not in clean.output
+    env.db["runs"].insert(
+        {
+            "id": "r-killed",
+            "spider": "people",
+            "purpose": "b2b_email",
+            "started_at": "2026-12-01T08:00:00Z",
+        }
+    )
+    text = env.run("audit", "--db", str(env.db_path), "--policies", str(env.policies))
+    assert text.exit_code == 0, text.output
+    assert "WARNING: 1 run(s) never finished" in text.output
+    assert "r-killed  2026-12-01T08:00:00Z  people" in text.output
+    report = json.loads(env.run("audit", "--json", "--db", str(env.db_path)).output)
+    assert [r["id"] for r in report["runs"]["unfinished"]] == ["r-killed"]

@@ -55,6 +55,21 @@ def test_unnormalised_paths_do_not_get_past_robots_txt(
     assert all("disallows /prive/secret.html" in str(r["reason"]) for r in robots)
 
 
+def test_a_rewritten_request_is_not_lost_to_the_duplicate_filter(
+    crawl: RunCrawl, world: VirtualWorld, tmp_path: Path
+) -> None:
+    """Scrapy's fingerprint resolves dot segments: the rewritten request, the same URL, was
+    dropped as a duplicate of itself and never fetched."""
+    urls = ["http://allowed.test/./page-a.html", "http://allowed.test//page-b.html"]
+    result = run(crawl, world, tmp_path, urls, dont_filter="0")
+    assert result.returncode == 0, result
+    assert result.parsed(PARSED) == {
+        "http://allowed.test/page-a.html",
+        "http://allowed.test/page-b.html",
+    }, result
+    assert {"/page-a.html", "/page-b.html"} <= set(world.paths("allowed.test"))
+
+
 def test_unnormalised_paths_do_not_get_past_tdmrep(
     crawl: RunCrawl, world: VirtualWorld, tmp_path: Path
 ) -> None:

@@ -265,3 +265,16 @@ def test_suppression_identifiers_are_those_held() -> None:
     assert suppression_identifiers({"email": "a@b.fr", "phone": None}) == ("email",)
     assert suppression_identifiers({"phone": "+33261914567"}) == ("phone",)
     assert suppression_identifiers({"name": "A", "street_address": "1 rue X"}) == ()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("identifiers", [("email", "phone"), ("phone",), ()])
+def test_the_opt_out_paragraph_stands_apart(lang: str, identifiers: tuple[str, ...]) -> None:
+    """The opt-out paragraph ends with a blank line before the privacy policy, whichever
+    identifiers it names (a block tag at a line's end must not eat the paragraph break)."""
+    lines = render_notice(notice(suppression_identifiers=identifiers), lang).splitlines()
+    privacy = next(
+        i for i, line in enumerate(lines) if "https://prospect-demo.test/privacy" in line
+    )
+    assert lines[privacy - 1] == "", lines[privacy - 2 : privacy + 1]
+    assert lines[privacy - 2].endswith("."), lines[privacy - 2]

@@ -100,11 +100,13 @@ def test_another_crawls_mark_is_not_this_ones(ctx: ComplianceContext) -> None:
     ],
 )
 def test_the_gate_rewrites_before_judging(ctx: ComplianceContext, url: str) -> None:
-    request = Request(url, meta={"depth": 2}, dont_filter=True, priority=7)
+    request = Request(url, meta={"depth": 2}, priority=7)
     rewritten = gate(ctx).process_request(request)
     assert isinstance(rewritten, Request)
     assert rewritten.url == "https://example.test/annuaire/1"
-    assert (rewritten.meta["depth"], rewritten.dont_filter, rewritten.priority) == (2, True, 7)
+    assert (rewritten.meta["depth"], rewritten.priority) == (2, 7)
+    # not dropped by the duplicate filter as a copy of the request it replaces
+    assert rewritten.dont_filter is True
     assert meta.DECISION not in request.meta  # the written form is never judged
     assert gate(ctx).process_request(rewritten) is None  # the one form is judged and allowed
     assert rewritten.meta[meta.POLICY] is POLICY

@@ -40,6 +40,21 @@ class FakeSuppression:
         return (kind, value) in self.listed
 
 
+def processor_for(
+    purpose: Purpose,
+    drops: list[tuple[str, str, str]],
+    suppressed: set[tuple[str, str]] | None = None,
+    opposition: set[str] | None = None,
+) -> ContactProcessor:
+    return ContactProcessor(
+        purpose,
+        "FR",
+        lambda url, field, reason, rule: drops.append((field, reason, rule)),
+        FakeSuppression(suppressed or set()),
+        opposition if opposition is not None else set(),
+    )
+
+
 def run(
     item: dict[str, Any],
     purpose: Purpose = PHONE,
@@ -47,13 +62,7 @@ def run(
     opposition: set[str] | None = None,
 ) -> tuple[dict[str, Any] | None, list[tuple[str, str, str]]]:
     drops: list[tuple[str, str, str]] = []
-    processor = ContactProcessor(
-        purpose,
-        "FR",
-        lambda url, field, reason, rule: drops.append((field, reason, rule)),
-        FakeSuppression(suppressed or set()),
-        opposition if opposition is not None else set(),
-    )
+    processor = processor_for(purpose, drops, suppressed, opposition)
     try:
         return processor.process({**item, "provenance": PROV}).contact, drops
     except ContactDropped:
@@ -319,3 +328,79 @@ def test_export_leaves_out_a_contact_whose_text_holds_a_listed_identifier(
     """A contact stored before the list was imported is not exported with the number."""
     stored = {"name": "Jeanne", "phone": "+33142685300", **contact}
     assert export_exclusion(stored, "2026-11-23", FakeSuppression(suppressed), listed) == reason
+
+
+# -- issue 9 item 7: schema.org names, and unknown keys named once ----------------------------
+
+
+def test_schema_org_names_are_read_as_fields() -> None:
+    contact, drops = run(
+        {
+            "name": "Jeanne Martin",
+            "telephone": "+33 6 12 34 56 78",
+            "jobTitle": "Avocate",
+            "worksFor": {"@type": "Organization", "name": "Cabinet Martin"},
+            "address": {
+                "@type": "PostalAddress",
+                "addressLocality": "Paris",
+                "addressCountry": "FR",
+                "addressRegion": "Ile-de-France",
+            },
+        }
+    )
+    assert contact is not None
+    assert contact["phone"] == "+33612345678"
+    assert contact["job_title"] == "Avocate"
+    assert contact["organization"] == "Cabinet Martin"
+    assert (contact["locality"], contact["country"]) == ("Paris", "FR")
+    # The part no field holds is not lost silently: its drop is recorded.
+    assert drops == [("address", "not_needed_for_purpose", "R4")]
+
+
+@pytest.mark.parametrize(
+    ("key", "field"),
+    [
+        ("givenName", "given_name"),
+        ("familyName", "family_name"),
+        ("streetAddress", "street_address"),
+        ("postalCode", "postal_code"),
+        ("url", "website"),
+    ],
+)
+def test_each_schema_org_name_maps(key: str, field: str) -> None:
+    purpose = Purpose(
+        "p", "phone", "b2b", "li", ("name", "phone", field), opposition_max_age_days=30
+    )
+    contact, drops = run({"name": "J M", "phone": "06 12 34 56 78", key: "value"}, purpose)
+    assert contact is not None and contact[field] == "value", drops
+    assert drops == []
+
+
+def test_field_name_wins_over_its_alias() -> None:
+    contact, drops = run({"name": "J M", "phone": "06 12 34 56 78", "telephone": "01 99 00 12 34"})
+    assert contact is not None and contact["phone"] == "+33612345678"
+    assert drops == [("telephone", "not_needed_for_purpose", "R4")]
+
+
+def test_unknown_key_dropped_and_warned_once_per_crawl(caplog: pytest.LogCaptureFixture) -> None:
+    drops: list[tuple[str, str, str]] = []
+    processor = processor_for(PHONE, drops)
+    for _ in range(3):
+        processor.process({"name": "J M", "phone": "06 12 34 56 78", "telefone": "x", **_P})
+    assert drops == [("telefone", "not_needed_for_purpose", "R4")] * 3
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1, warnings
+    assert "'telefone'" in warnings[0].getMessage()
+    assert "did you mean 'telephone'?" in warnings[0].getMessage()
+
+
+def test_known_field_outside_the_purpose_is_not_warned(caplog: pytest.LogCaptureFixture) -> None:
+    drops: list[tuple[str, str, str]] = []
+    processor_for(PHONE, drops).process(
+        {"name": "J M", "phone": "06 12 34 56 78", "email": "j.m@acme.example", **_P}
+    )
+    assert ("email", "not_needed_for_purpose", "R4") in drops
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
+
+
+_P = {"provenance": PROV}

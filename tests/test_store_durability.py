@@ -371,3 +371,32 @@ def _today():  # type: ignore[no-untyped-def]
     from compliant_scraper.clock import today_utc
 
     return today_utc()
+
+
+_APPENDER = textwrap.dedent(
+    """
+    import sys
+    from compliant_scraper.store import audit_log
+    from compliant_scraper.store.database import open_database
+
+    db = open_database(sys.argv[1])
+    for i in range(40):
+        audit_log.append(db, "export", {"writer": sys.argv[2], "i": i})
+    """
+)
+
+
+def test_concurrent_writers_never_lose_committed_rows(tmp_path: Path) -> None:
+    """Before: opening the store closed a descriptor of the database file, which drops the
+    process's POSIX locks on it (SQLite's too): in 4 of 12 rounds of 4 writers, one writer's
+    committed rows were gone. Six rounds here; each must keep all 160 rows."""
+    lost = []
+    for round_ in range(6):
+        path = tmp_path / f"round{round_}.db"
+        open_database(path).close()
+        writers = [
+            subprocess.Popen([sys.executable, "-c", _APPENDER, str(path), str(n)]) for n in range(4)
+        ]
+        assert [w.wait(timeout=120) for w in writers] == [0, 0, 0, 0]
+        lost.append(160 - count(path, "audit_log"))
+    assert lost == [0] * 6

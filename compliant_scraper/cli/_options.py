@@ -1,6 +1,7 @@
 """The options every command shares: ``--db``, ``--policies``, ``--key-file``, ``--region``.
 
-They mean the same everywhere, with the same defaults (``config.DEFAULTS``) and help. User
+They mean the same everywhere, with the same help. Their defaults come from the
+environment, then the Scrapy project's settings, then ``config.DEFAULTS`` (``_project``). User
 errors are reported once, by the command group (``_app.CommandGroup``), not here.
 """
 
@@ -12,7 +13,8 @@ from typing import Any
 
 import click
 
-from ..config import DEFAULTS, default_key_file
+from ..config import default_key_file
+from . import _project
 
 DB_META = "compliant_scraper.db_path"
 
@@ -22,8 +24,8 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
         "--db",
         "db_path",
         type=click.Path(dir_okay=False, path_type=Path),
-        default=DEFAULTS["COMPLIANCE_DB"],
-        show_default=True,
+        default=_project.default_db,
+        show_default=_project.DB_SHOWN,
         help="SQLite database (COMPLIANCE_DB).",
         callback=_remember_db,
     )(func)
@@ -40,8 +42,8 @@ def policies_option(func: Callable[..., Any]) -> Callable[..., Any]:
         "--policies",
         "policy_dir",
         type=click.Path(file_okay=False, path_type=Path),
-        default=DEFAULTS["COMPLIANCE_POLICY_DIR"],
-        show_default=True,
+        default=_project.default_policy_dir,
+        show_default=_project.POLICIES_SHOWN,
         help="Policy registry directory (COMPLIANCE_POLICY_DIR).",
     )(func)
 
@@ -50,7 +52,7 @@ def key_file_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--key-file",
         type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
+        default=_project.default_key_file,
         help="Suppression-list key (COMPLIANCE_KEY_FILE; default: the database path + .key).",
     )(func)
 
@@ -58,8 +60,8 @@ def key_file_option(func: Callable[..., Any]) -> Callable[..., Any]:
 def region_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--region",
-        default=DEFAULTS["COMPLIANCE_DEFAULT_REGION"],
-        show_default=True,
+        default=_project.default_region,
+        show_default=_project.REGION_SHOWN,
         help="Country whose national format phone numbers are read in.",
     )(func)
 

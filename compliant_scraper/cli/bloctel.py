@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from ..clock import today_utc
-from ..config import DEFAULTS
 from ..law import check_list_date, list_age
 from ..opposition.lists import (
     ImportReport,
@@ -22,8 +21,10 @@ from ..store import suppression
 from ..store.database import open_database, open_read_only
 from ..store.opposition import active_lists
 from ..tooling.opposition_import import import_list
+from . import _project
 from ._app import main
 from ._options import db_option, key_file_option, key_path
+from ._progress import Bar
 
 
 @main.group()
@@ -40,8 +41,8 @@ def bloctel() -> None:
 @click.option("--jurisdiction", default="FR", show_default=True, help="Country of the list.")
 @click.option(
     "--region",
-    default=DEFAULTS["COMPLIANCE_DEFAULT_REGION"],
-    show_default=True,
+    default=_project.default_region,
+    show_default=_project.REGION_SHOWN,
     help="Country whose national format the file's numbers use.",
 )
 def import_command(
@@ -63,15 +64,17 @@ def import_command(
     file.open("rb").close()
     database = open_database(db_path)
     try:
-        report = import_list(
-            database,
-            file,
-            name=name,
-            jurisdiction=jurisdiction,
-            list_date=day,
-            skip_invalid=skip_invalid,
-            default_region=region,
-        )
+        with Bar(f"Reading {file.name}") as bar:
+            report = import_list(
+                database,
+                file,
+                name=name,
+                jurisdiction=jurisdiction,
+                list_date=day,
+                skip_invalid=skip_invalid,
+                default_region=region,
+                on_progress=bar,
+            )
     except InvalidLinesError as exc:
         raise click.ClickException(
             f"{file}: {describe_lines(exc.count, exc.lines)}; nothing imported; "

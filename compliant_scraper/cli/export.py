@@ -21,6 +21,7 @@ from ._options import (
     policies_option,
     region_option,
 )
+from ._progress import Bar
 
 
 @main.command("export", short_help="Export a purpose's usable contacts (R10).")
@@ -88,20 +89,22 @@ def export_command(
             lang=lang,
             inform_now=inform_now,
             today=today,
-        )
+        )  # no bar: standard output carries the export itself
     else:
-        result = exports.export_to_file(
-            db,
-            registry,
-            suppression,
-            out,
-            purpose=purpose,
-            fmt=fmt,
-            recipient=recipient,
-            lang=lang,
-            inform_now=inform_now,
-            today=today,
-        )
+        with Bar(f"Exporting {purpose}") as bar:
+            result = exports.export_to_file(
+                db,
+                registry,
+                suppression,
+                out,
+                purpose=purpose,
+                fmt=fmt,
+                recipient=recipient,
+                lang=lang,
+                inform_now=inform_now,
+                today=today,
+                on_progress=bar,
+            )
     excluded = ", ".join(f"{k} {v}" for k, v in sorted(result.excluded.items())) or "none"
     lists = ", ".join(f"{i.display_name} of {i.list_date}" for i in result.lists) or "none"
     click.echo(

@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 from ..clock import today_utc
-from ..config import DEFAULTS
 from ..tooling import policy_report, terms_scan
 from ..tooling.base import ToolingError
 from ..tooling.terms_fetch import fetch_terms
+from . import _project
 from ._app import main
 from ._options import policies_option
 
@@ -25,11 +25,15 @@ def policy() -> None:
 @click.argument(
     "directory",
     required=False,
-    default=DEFAULTS["COMPLIANCE_POLICY_DIR"],
+    default=_project.default_policy_dir,
     type=click.Path(file_okay=False, path_type=Path),
 )
 def validate_command(directory: Path) -> None:
-    """Check every file of DIRECTORY (default: policies); one problem a line, exit 1 if any."""
+    """Check every file of DIRECTORY; one problem a line, exit 1 if any.
+
+    DIRECTORY defaults to the registry a crawl would use: COMPLIANCE_POLICY_DIR from the
+    environment or the Scrapy project's settings, else policies/ at the project root.
+    """
     today = today_utc()
     problems = policy_report.validate(directory, today)
     for problem in problems:

@@ -11,11 +11,13 @@ from ..config import DEFAULTS
 from ..errors import PolicyError
 from ..policy.loader import load_registry
 from ..policy.model import Registry
-from ..tooling import retention
+from ..tooling import httpcache, retention
 from ..tooling.base import open_existing, open_report
 from ..tooling.screening import open_suppression
+from . import _project
 from ._app import main
 from ._options import db_option, key_file_option, key_path, policies_option, region_option
+from ._progress import Bar
 
 
 def _registry(policy_dir: Path) -> Registry | None:
@@ -64,14 +66,17 @@ def purge_command(
     sources are all gone for longer than stale_after_days, and old drops and refusals rows."""
     db = open_report(db_path) if dry_run else open_existing(db_path)  # a dry run only reads
     suppression = None if dry_run else open_suppression(db, key_path(db_path, key_file), region)
-    result = retention.purge(
-        db,
-        today_utc(),
-        dry_run=dry_run,
-        suppression=suppression,
-        registry=_registry(policy_dir),
-        records_days=records_days,
-    )
+    registry = _registry(policy_dir)
+    with Bar("Purging") as bar:
+        result = retention.purge(
+            db,
+            today_utc(),
+            dry_run=dry_run,
+            suppression=suppression,
+            registry=registry,
+            records_days=records_days,
+            on_progress=bar,
+        )
     for e in result.expired:
         click.echo(
             f"contact {e.contact_id} ({e.purpose}): first seen {e.first_seen}, "
@@ -103,3 +108,6 @@ def purge_command(
         for a in result.amendments:
             state = "rewritten" if a.rewritten else a.note
             click.echo(f"Export {a.export_id} (recipient {a.recipient}): {state}")
+    cache = httpcache.inspect(_project.httpcache_dir())
+    if cache is not None:
+        click.echo(cache.describe())

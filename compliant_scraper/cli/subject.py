@@ -11,15 +11,17 @@ import click
 
 from ..clock import today_utc
 from ..letters import LANGS
-from ..tooling import requests, subjects
+from ..tooling import httpcache, requests, subjects
 from ..tooling.access_letter import access_letter
 from ..tooling.base import open_existing, parse_day
 from ..tooling.lookup import parse_identifier
 from ..tooling.person import Person, find_person
 from ..tooling.policy_report import load
 from ..tooling.screening import open_suppression
+from . import _project
 from ._app import main
 from ._options import db_option, key_file_option, key_path, policies_option, region_option
+from ._progress import Bar
 
 _yes = click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 
@@ -113,7 +115,10 @@ def _remove(
     verb = {"erase": "Erase", "object": "Record the objection of"}[action]
     if not yes:
         click.confirm(f"{verb} {ident}: {what}; add to the suppression list?", abort=True)
-    done = subjects.remove_person(db, suppression, ident, action=action, request_id=request_id)
+    with Bar("Amending exports") as bar:
+        done = subjects.remove_person(
+            db, suppression, ident, action=action, request_id=request_id, on_progress=bar
+        )
     click.echo(
         f"{'Erased' if action == 'erase' else 'Objection recorded'}: {ident}; "
         f"contacts deleted: {', '.join(map(str, done.contact_ids)) or 'none'}; "
@@ -137,6 +142,9 @@ def _remove(
         else:
             click.echo(f"Export {a.export_id} (recipient {a.recipient}): {a.note} (Art. 19)")
     _steps(done.steps)
+    cache = httpcache.inspect(_project.httpcache_dir())
+    if cache is not None:  # page copies may hold the person: files, not rows
+        click.echo(cache.describe(), err=True)
 
 
 @subject.command("erase", short_help="Erase the person and suppress them (Art. 17).")

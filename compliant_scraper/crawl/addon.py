@@ -6,18 +6,22 @@ ADDONS = {"compliant_scraper.addon.ComplianceAddon": 0}
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+import os
+from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
 from scrapy.utils.misc import load_object
 
+from ..config import apply_environment
 from ..errors import ComplianceConfigError
-from . import cluster_mode, feeds, last_check
+from . import cluster_mode, feeds, httpcache, last_check, logfile
 from .components import COMPONENTS, SCRAPY_ROBOTS_MIDDLEWARE
 from .context import ComplianceContext
 from .feed_ledger import FeedRecorder
+from .log_summary import ComplianceLogStats
 from .logformatter import ComplianceLogFormatter
+from .startup import LOG_FORMATTER, missing_in_engine, refuse_start
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -27,7 +31,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MISCONFIGURED = "compliance_misconfigured"
-LOG_FORMATTER = "compliant_scraper.crawl.logformatter.ComplianceLogFormatter"
 
 
 class ComplianceAddon:
@@ -35,12 +38,15 @@ class ComplianceAddon:
         self.crawler = crawler
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         self.feeds = FeedRecorder(crawler)  # each closed feed is recorded as an export
+        self.log_summary = ComplianceLogStats(crawler)  # every LOGSTATS_INTERVAL
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ComplianceAddon:
         return cls(crawler)
 
     def update_settings(self, settings: BaseSettings) -> None:
+        # COMPLIANCE_DB / COMPLIANCE_POLICY_DIR from the environment, as the CLI reads them.
+        apply_environment(settings, os.environ)
         for component in COMPONENTS:
             settings.setdefault_in_component_priority_dict(
                 component.setting, load_object(component.path), component.priority
@@ -52,62 +58,49 @@ class ComplianceAddon:
         settings.set_in_component_priority_dict(
             "DOWNLOADER_MIDDLEWARES", load_object(SCRAPY_ROBOTS_MIDDLEWARE), None
         )
+        # Scrapy's HTTP cache, when the project opted in: 24 hours at most.
+        httpcache.install(settings)
+        # LOG_FILE owner-only, like the database (the log names pages that identify people).
+        try:
+            logfile.secure(settings)
+        except ComplianceConfigError as exc:
+            refuse_start(exc)
+            raise
         # Feeds are exports: flat provenance, CSV cells neutralised, owner-only files.
         feeds.install(settings)
         # Cluster mode (COMPLIANCE_CLUSTER_REDIS_URL): the shared scheduler, or a refusal.
         try:
             cluster_mode.install(settings)
         except ComplianceConfigError as exc:
-            logger.critical("The crawl does not start (compliance check): %s", exc)
+            refuse_start(exc)
             raise
 
     def spider_opened(self, spider: Spider) -> None:
-        """Before any request: every compliance component must be in its chain."""
-        missing = missing_components(self.crawler)
+        """Before any request: every compliance component must be in its chain, and the
+        compliance pipeline first of the item pipelines (``startup.missing_in_engine``)."""
+        problems = missing_in_engine(self.crawler)
         formatter = load_object(self.crawler.settings["LOG_FORMATTER"])
         if not (isinstance(formatter, type) and issubclass(formatter, ComplianceLogFormatter)):
-            missing.append(
-                (
-                    "LOG_FORMATTER",
-                    LOG_FORMATTER,
-                    "log formatter that never logs a dropped item's values",
-                )
+            problems.append(
+                f"LOG_FORMATTER: {LOG_FORMATTER} (log formatter that never logs a dropped "
+                "item's values) is not enabled"
             )
-        missing.extend(cluster_mode.missing_scheduler(self.crawler))
-        late = last_check.misplaced(self.crawler)
-        for path in late:
-            logger.error(
-                "%s runs after the last compliance check (issue 10 item 3): give it a "
-                "DOWNLOADER_MIDDLEWARES priority below %d; the crawl stops before any request.",
-                path,
-                last_check.PRIORITY,
+        problems.extend(
+            f"{path} ({role}) is not enabled: set {setting}"
+            for setting, path, role in cluster_mode.missing_scheduler(self.crawler)
+        )
+        problems.extend(
+            f"{path} runs after the last compliance check (issue 10 item 3): give it a "
+            f"DOWNLOADER_MIDDLEWARES priority below {last_check.PRIORITY}"
+            for path in last_check.misplaced(self.crawler)
+        )
+        if problems:
+            logger.critical(
+                "The crawl does not start (compliance check, %s): %s; the crawl stops "
+                "before any request.",
+                MISCONFIGURED,
+                "; ".join(problems),
             )
-        if missing or late:
-            for setting, path, role in missing:
-                logger.error(
-                    "Compliance component missing: %s (%s) is not enabled. Remove the entry "
-                    "that disables or replaces it from %s (a replacement must subclass it); "
-                    "the crawl stops before any request.",
-                    path,
-                    role,
-                    setting,
-                )
             raise CloseSpider(MISCONFIGURED)
         # The context exists once any component is built; make sure of it regardless.
         ComplianceContext.of(self.crawler)
-
-
-def missing_components(crawler: Crawler) -> list[tuple[str, str, str]]:
-    """(setting, class path, role) of every compliance component the engine did not load."""
-    engine: Any = crawler.engine
-    chains: dict[str, list[Any]] = {
-        "DOWNLOADER_MIDDLEWARES": list(engine.downloader.middleware.middlewares),
-        "SPIDER_MIDDLEWARES": list(engine.scraper.spidermw.middlewares),
-        "ITEM_PIPELINES": list(engine.scraper.itemproc.middlewares),
-    }
-    missing = []
-    for component in COMPONENTS:
-        cls = load_object(component.path)
-        if not any(isinstance(mw, cls) for mw in chains[component.setting]):
-            missing.append((component.setting, component.path, component.role))
-    return missing

@@ -32,10 +32,11 @@ from ..law import check_purpose_allowed
 from ..policy.loader import load_registry
 from ..policy.model import Purpose, Registry
 from ..store.sqlite_store import SqliteStore
-from . import meta
+from . import httpcache, meta
 from .facts import CrawlFacts
 from .feeds import check_feeds
 from .recorder import Recorder
+from .startup import check_settings, refuse_start
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -99,8 +100,8 @@ class ComplianceContext:
             try:
                 ctx = cls.from_crawler(crawler)
             except ComplianceConfigError as exc:
-                # Said once, plainly, before Scrapy prints the traceback (exit code 1).
-                logger.critical("The crawl does not start (compliance check): %s", exc)
+                # Said once, plainly, with no traceback after it; the exit code is 1.
+                refuse_start(exc)
                 raise
             setattr(crawler, _ATTR, ctx)
         return ctx
@@ -117,7 +118,9 @@ class ComplianceContext:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ComplianceContext:
+        check_settings(crawler.settings)  # components, pipeline order, formatter, cache
         config = Config.from_settings(crawler.settings)
+        httpcache.secure(crawler.settings)  # owner-only before HttpCacheMiddleware opens it
         today = today_utc()
         registry = load_registry(config.policy_dir, today=today)
         purpose = resolve_purpose(registry, config.purpose)

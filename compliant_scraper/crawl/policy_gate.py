@@ -75,7 +75,10 @@ class PolicyGateMiddleware:
             # Judged, robots-checked and sent in the form a server resolves (issue 10 item 2).
             self.recorder.inc_stat(meta.NORMALISED)
             logger.debug("Rewrote %s to %s before any check", request.url, wire)
-            return request.replace(url=wire)
+            # dont_filter: the scheduler's duplicate filter already let this very request in
+            # (and Scrapy's fingerprint resolves dot segments: it would drop it as its own
+            # duplicate).
+            return request.replace(url=wire, dont_filter=True)
         decision = decide(
             facts.registry,
             request.url,

@@ -196,6 +196,8 @@ class ResponseChecksMiddleware:
         Fetched the way the page would be: through its ``meta["proxy"]`` and bind address.
         """
         request_meta = internal_meta(self.facts.internal)
+        # Never from Scrapy's HTTP cache: a cached 404 would hide a reservation made since.
+        request_meta[meta.DONT_CACHE] = True
         request_meta.update({k: page.meta[k] for k in meta.NETWORK if k in page.meta})
         request = Request(url, meta=request_meta, priority=1000, callback=NO_CALLBACK)
         try:

@@ -30,7 +30,7 @@ import os
 import re
 from array import array
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -38,6 +38,9 @@ from typing import Final
 
 from ..errors import UserError
 from ..values.phones import FR_BASE, FR_LINE_BYTES, STRIP_BYTES, e164_int
+
+OnProgress = Callable[[int, int], None]
+"""``on_progress(advance, total)``: bytes read since the last call, of the file's size."""
 
 MAX_REPORTED_LINES: Final = 20
 DISPLAY_NAMES: Final[dict[str, str]] = {
@@ -220,15 +223,20 @@ class _Reader:
         return None
 
 
-def _read(path: Path, default_region: str, max_reported: int) -> _Parsed:
+def _read(
+    path: Path, default_region: str, max_reported: int, on_progress: OnProgress | None = None
+) -> _Parsed:
     reader = _Reader(default_region, max_reported)
     digest = hashlib.sha256()
+    total = path.stat().st_size if on_progress is not None and path.is_file() else 0
     try:
         with path.open("rb") as f:
             rest = b""
             first = True
             while chunk := f.read(_CHUNK):
                 digest.update(chunk)
+                if on_progress is not None:
+                    on_progress(len(chunk), total)
                 if first:
                     first = False
                     if chunk.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -255,9 +263,12 @@ ParsedList = _Parsed
 
 
 def read_list_file(
-    path: str | os.PathLike[str], default_region: str = "FR", max_reported: int = MAX_REPORTED_LINES
+    path: str | os.PathLike[str],
+    default_region: str = "FR",
+    max_reported: int = MAX_REPORTED_LINES,
+    on_progress: OnProgress | None = None,
 ) -> ParsedList:
     """Read an opposition-list file (one number per line, or a CSV's first column; ``;``,
     ``,`` or tab; an optional header row; blank lines ignored): its numbers as E.164 ints
     bucketed by value, its sha256, and its invalid lines by number. Nothing is stored."""
-    return _read(Path(path), default_region.upper(), max_reported)
+    return _read(Path(path), default_region.upper(), max_reported, on_progress)

@@ -49,6 +49,8 @@ from dataclasses import dataclass, field
 from typing import Final
 from urllib.parse import urlsplit
 
+from .robots_match import PatternIndex, matches
+
 DEFAULT_MAX_BYTES: Final = 500 * 1024
 
 _USER_AGENT_KEYS: Final = frozenset({"user-agent", "useragent", "user agent"})
@@ -95,7 +97,7 @@ class Rule:
 
     def matches(self, path: str) -> bool:
         """Whether the pattern matches ``path`` (already normalised) from its first octet."""
-        return _matches(self.pattern, path)
+        return matches(self.pattern, path)
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class _Group:
 class _Applicable:
     rules: tuple[Rule, ...]  # longest pattern first, allow before disallow on a tie
     crawl_delay: float | None
+    index: PatternIndex  # the rules' patterns, by literal prefix
 
 
 class RobotsRules:
@@ -148,10 +151,12 @@ class RobotsRules:
         path = normalise_path(url_or_path)
         if path == "/robots.txt" or path.startswith("/robots.txt?"):
             return Verdict(True)  # RFC 9309 §2.2.2: implicitly allowed
-        for rule in self._for(agent_token).rules:
-            if rule.matches(path):
-                return Verdict(rule.allow, rule)
-        return Verdict(True)
+        applicable = self._for(agent_token)
+        rank = applicable.index.first_match(path)
+        if rank is None:
+            return Verdict(True)
+        rule = applicable.rules[rank]
+        return Verdict(rule.allow, rule)
 
     def allowed(self, url_or_path: str, agent_token: str) -> bool:
         return self.verdict(url_or_path, agent_token).allowed
@@ -175,7 +180,8 @@ class RobotsRules:
         rules = {r: None for g in groups for r in g.rules}  # deduplicated, in order
         ordered = sorted(rules, key=lambda r: (len(r.pattern), r.allow), reverse=True)
         delays = [d for g in groups for d in g.crawl_delays]
-        return _Applicable(tuple(ordered), max(delays) if delays else None)
+        index = PatternIndex([r.pattern for r in ordered])
+        return _Applicable(tuple(ordered), max(delays) if delays else None, index)
 
 
 # -- parsing --------------------------------------------------------------------------------
@@ -334,28 +340,3 @@ def _normalise(text: str, *, pattern: bool) -> str:
             out.append("".join(f"%{byte:02X}" for byte in data))
         i += 1
     return "".join(out)
-
-
-def _matches(pattern: str, path: str) -> bool:
-    """RFC 9309 matching: ``*`` is any run of characters, a final ``$`` anchors the end.
-
-    Each literal piece is found leftmost-first, which is exact for ``*``-only globs and costs
-    a few ``str.find`` calls, so no robots.txt can make matching slow.
-    """
-    anchored = pattern.endswith("$")
-    if anchored:
-        pattern = pattern[:-1]
-    if "*" not in pattern:
-        return path == pattern if anchored else path.startswith(pattern)
-    first, *middle, last = pattern.split("*")
-    if not path.startswith(first):
-        return False
-    pos = len(first)
-    for piece in middle:
-        found = path.find(piece, pos)
-        if found < 0:
-            return False
-        pos = found + len(piece)
-    if anchored:
-        return len(path) - len(last) >= pos and path.endswith(last)
-    return path.find(last, pos) >= 0

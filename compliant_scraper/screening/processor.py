@@ -25,6 +25,8 @@ then dropped (``unallocated_phone``, R9, or ``opposition_list`` when listed).
 
 from __future__ import annotations
 
+import difflib
+import logging
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,7 +39,7 @@ from ..provenance import ITEM_KEY, Provenance
 from ..rules import Rule
 from ..values.countries import infer_country, unreadable_country
 from ..values.emails import normalise_email
-from ..values.fields import DERIVED_OF, TEXT_FIELDS
+from ..values.fields import DERIVED_OF, KNOWN_KEYS, TEXT_FIELDS, canonical_keys
 from ..values.identifiers import Found, find_identifiers
 from ..values.mailboxes import provider_of
 from ..values.phones import normalise_phone
@@ -52,6 +54,8 @@ from .checks import (
 )
 from .minimise import is_empty, minimise
 from .sensitive import scan
+
+logger = logging.getLogger(__name__)
 
 OnDrop = Callable[[str, str, str, str], None]
 
@@ -96,6 +100,7 @@ class ContactProcessor:
         self.opposition = opposition  # every purpose: a listed number is never stored (R7)
         terms = purpose.target_professions
         self.professions = ProfessionMatcher(terms) if terms else None
+        self.unknown_keys: set[str] = set()  # item keys already warned about
         self.check_mailbox = (
             purpose.audience == "b2b"
             and purpose.channel in ELECTRONIC_CHANNELS
@@ -131,7 +136,9 @@ class ContactProcessor:
         self, item: Mapping[str, Any], url: str
     ) -> tuple[dict[str, Any], dict[str, Found]]:
         region = self.default_region
-        contact = {k: v for k, v in item.items() if k != ITEM_KEY and not is_empty(v)}
+        mapped, unknown = canonical_keys(item)
+        contact = {k: v for k, v in mapped.items() if k != ITEM_KEY and not is_empty(v)}
+        self._warn_unknown([k for k in unknown if k in contact])
         for key, value in list(contact.items()):
             if key not in ("provenance",) and not isinstance(value, str):
                 contact[key] = _as_text(value)
@@ -163,6 +170,21 @@ class ContactProcessor:
                 contact["email"] = email.canonical or email.email
                 contact["email_kind"] = email.kind
         return contact, found
+
+    def _warn_unknown(self, keys: list[str]) -> None:
+        """One WARNING per key per processor (per crawl): its values are dropped (R4)."""
+        for key in keys:
+            if key in self.unknown_keys:
+                continue
+            self.unknown_keys.add(key)
+            close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+            logger.warning(
+                "Item key %r is neither a contact field nor a schema.org name mapped to one: "
+                "its values are dropped (a drops row each, R4)%s. Fields and the schema.org "
+                "names read as them: docs/architecture.md#items",
+                key,
+                f"; did you mean {close[0]!r}?" if close else "",
+            )
 
     def _purpose_rules(self, contact: dict[str, Any], url: str) -> None:
         region = contact.pop("_phone_region", None)

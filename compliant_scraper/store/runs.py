@@ -48,6 +48,17 @@ def latest(db: Db, limit: int) -> list[dict[str, Any]]:
     )
 
 
+def unfinished(db: Db) -> list[dict[str, Any]]:
+    """Runs with no finish time: still running, or stopped without closing (killed, a
+    crash, a ``scrapy shell`` left without closing its spider); oldest first."""
+    return rows_as_dicts(
+        db.execute(
+            "SELECT id, spider, purpose, started_at FROM runs WHERE finished_at IS NULL "
+            "ORDER BY started_at"
+        )
+    )
+
+
 # -- snapshots ----------------------------------------------------------------------------------
 
 

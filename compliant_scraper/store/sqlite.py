@@ -49,15 +49,22 @@ def is_busy(exc: BaseException) -> bool:
 def _connect(
     path: Path, busy_timeout: float, read_only: bool | Literal["immutable"]
 ) -> sqlite3.Connection:
+    # check_same_thread=False: `scrapy shell` builds the crawl's components (and opens this
+    # store) in its main thread, then runs the engine in the reactor's thread. A connection
+    # is still used by one thread at a time (issue 9 item 6).
     if str(path) == ":memory:":
-        return sqlite3.connect(":memory:", isolation_level=None)
+        return sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     if read_only:
         # immutable: a copy in a folder this user cannot write, whose WAL has been
         # checkpointed (database.open_read_only decides); SQLite then needs no -shm file.
         flag = "immutable=1" if read_only == "immutable" else "mode=ro"
         uri = f"file:{quote(str(path.absolute()))}?{flag}"
-        return sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None)
-    return sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+        return sqlite3.connect(
+            uri, uri=True, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+        )
+    return sqlite3.connect(
+        path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+    )
 
 
 class SqliteDb(Database):

@@ -31,7 +31,11 @@ POLICY_DUE_SOON_DAYS: Final = 30
 
 
 def _runs(db: Db) -> dict[str, Any]:
-    return {"count": runs.count(db), "latest": runs.latest(db, LATEST_RUNS)}
+    return {
+        "count": runs.count(db),
+        "latest": runs.latest(db, LATEST_RUNS),
+        "unfinished": runs.unfinished(db),
+    }
 
 
 def _contacts(db: Db) -> dict[str, Any]:

@@ -34,6 +34,7 @@ def format_text(report: dict[str, Any]) -> str:
                 for x in r["runs"]["latest"]
             ),
         ),
+        *_unfinished(r["runs"]["unfinished"]),
         "",
         f"Contacts kept: {r['contacts']['total']}",
         *_table(("purpose", "contacts"), r["contacts"]["by_purpose"].items()),
@@ -88,6 +89,22 @@ def format_text(report: dict[str, Any]) -> str:
         *_log(r["audit_log"]),
     ]
     return "\n".join(out) + "\n"
+
+
+def _unfinished(rows: list[dict[str, Any]]) -> list[str]:
+    """Flag runs that never finished: their stats and finish reason were never recorded."""
+    if not rows:
+        return []
+    return [
+        "",
+        f"WARNING: {len(rows)} run(s) never finished (still running, or stopped without "
+        "closing: killed, crashed, a shell left open); their stats and finish reason are "
+        "missing:",
+        *_table(
+            ("run", "started", "spider", "purpose"),
+            ((x["id"], x["started_at"], x["spider"], x["purpose"]) for x in rows),
+        ),
+    ]
 
 
 def _policies(p: dict[str, Any]) -> list[str]:

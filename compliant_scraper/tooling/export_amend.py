@@ -28,6 +28,7 @@ from typing import Any
 
 from ..clock import utcnow
 from ..hashing import sha256_hex
+from ..opposition.lists import OnProgress
 from ..policy.recipients import FEED
 from ..store import audit_log, contacts, exports
 from ..store.backend import Db
@@ -141,16 +142,22 @@ def _rewrite(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def rewrite_files(db: Db, touched: dict[int, set[int]], reason: str) -> list[Amendment]:
+def rewrite_files(
+    db: Db, touched: dict[int, set[int]], reason: str, on_progress: OnProgress | None = None
+) -> list[Amendment]:
     """After the commit: amend each export file that can be, and say which cannot."""
     result = []
     for export_id in sorted(touched):
+        if on_progress is not None:
+            on_progress(0, len(touched))
         drop = touched[export_id]
         recipient, path, fmt, sha = exports.file_of(db, export_id)
         feed_keys = getattr(touched, "feed_keys", {}) if recipient == FEED else None
         note = _amend(db, export_id, path, fmt, sha, drop, reason, feed_keys)
         removed = len(drop) if note == "rewritten" else 0
         result.append(Amendment(export_id, recipient, path, removed, note))
+        if on_progress is not None:
+            on_progress(1, len(touched))
     return result
 
 

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Final
 
 from ..clock import utcnow
-from ..opposition.lists import ListInfo
+from ..opposition.lists import ListInfo, OnProgress
 from ..policy.model import Purpose, Recipient, Registry
 from ..policy.recipients import FEED, INTERNAL, recipient_refusal
 from ..store import audit_log, contacts, exports, notices
@@ -157,9 +157,13 @@ def _rows(
     recipient: str,
     ledger: _Ledger,
     inform_now: bool,
+    on_progress: OnProgress | None = None,
 ) -> Iterator[dict[str, Any]]:
     named = None if recipient == INTERNAL else recipient
+    total = contacts.count_by_purpose(db).get(screen.purpose.name, 0)
     for contact in contacts.of_purpose(db, screen.purpose.name):
+        if on_progress is not None:
+            on_progress(1, total)
         if not screen.allows(contact):
             continue
         if _excluded_by_ledger(ledger, int(contact["id"]), inform_now, screen.excluded):
@@ -290,10 +294,11 @@ def export_to_stream(
     lang: str | None = None,
     inform_now: bool = False,
     today: date,
+    on_progress: OnProgress | None = None,
 ) -> ExportResult:
     """Write the export to ``stream`` (e.g. standard output) and record it."""
     screen, ledger = _prepare(db, registry, suppression, purpose, fmt, lang, today, recipient)
-    rows = _rows(db, registry, screen, lang, recipient, ledger, inform_now)
+    rows = _rows(db, registry, screen, lang, recipient, ledger, inform_now, on_progress)
     written = _write(stream, rows, fmt)
     return _record(db, screen.purpose, fmt, recipient, None, written, screen, today)
 
@@ -310,6 +315,7 @@ def export_to_file(
     lang: str | None = None,
     inform_now: bool = False,
     today: date,
+    on_progress: OnProgress | None = None,
 ) -> ExportResult:
     """Write the export to ``out`` (owner-only, replaced only once complete) and record it."""
     screen, ledger = _prepare(db, registry, suppression, purpose, fmt, lang, today, recipient)
@@ -322,7 +328,7 @@ def export_to_file(
     fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as stream:
-            rows = _rows(db, registry, screen, lang, recipient, ledger, inform_now)
+            rows = _rows(db, registry, screen, lang, recipient, ledger, inform_now, on_progress)
             written = _write(stream, rows, fmt)
             os.fsync(stream.fileno())
         os.replace(tmp, out)

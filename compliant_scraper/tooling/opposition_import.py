@@ -20,6 +20,7 @@ from ..opposition.lists import (
     ImportReport,
     InvalidLinesError,
     ListImportError,
+    OnProgress,
     check_import_args,
     display_name,
     read_list_file,
@@ -39,6 +40,7 @@ def import_list(
     default_region: str = "FR",
     today: date | None = None,
     max_reported: int = MAX_REPORTED_LINES,
+    on_progress: OnProgress | None = None,
 ) -> ImportReport:
     """Import an opposition list file and make it the active list for ``name``.
 
@@ -56,7 +58,7 @@ def import_list(
             f"{previous.list_date.isoformat()}; a list dated {list_date.isoformat()} is older "
             "and cannot replace it; nothing imported"
         )
-    parsed = read_list_file(path, default_region, max_reported)
+    parsed = read_list_file(path, default_region, max_reported, on_progress)
     if parsed.invalid_count and not skip_invalid:
         raise InvalidLinesError(path, parsed.invalid_count, parsed.invalid_lines)
     if not parsed.numbers:

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 
 from ..clock import day_of, utcnow
 from ..law import STALE_AFTER_DAYS
+from ..opposition.lists import OnProgress
 from ..opposition.suppression import POSTAL
 from ..policy.model import Registry
 from ..store import audit_log, contacts, record_expiry, retention_markers, runs
@@ -71,6 +72,9 @@ class PurgeResult:
         return not (self.expired or self.stale or any(self.records.values()))
 
 
+_PROGRESS_STEP = 5000  # contacts deleted between two progress reports
+
+
 def expired(db: Db, today: date) -> list[Expired]:
     """Contacts whose retention date is before ``today``, oldest first."""
     return [Expired(*row) for row in contacts.expired(db, today.isoformat())]
@@ -115,6 +119,7 @@ def purge(
     suppression: SuppressionList | None = None,
     registry: Registry | None = None,
     records_days: int | None = None,
+    on_progress: OnProgress | None = None,
 ) -> PurgeResult:
     """Delete what is past retention (or, with ``dry_run``, only say what would be).
 
@@ -142,7 +147,11 @@ def purge(
             rows = _markers(db, suppression, [e.contact_id for e in past], at)
             marked = retention_markers.add(db, rows, at)
         touched = mark_removed(db, ids, "retention")
-        contacts.delete(db, ids)
+        for start in range(0, len(ids), _PROGRESS_STEP):
+            step = ids[start : start + _PROGRESS_STEP]
+            contacts.delete(db, step)
+            if on_progress is not None:
+                on_progress(len(step), len(ids))
         deleted = record_expiry.delete_before(db, cutoff) if cutoff else {}
         purge_id = runs.add_purge(db, at, today.isoformat(), ids)
         audit_log.append(
@@ -162,5 +171,5 @@ def purge(
             },
         )
     contacts.forget_deleted(db)
-    amendments = rewrite_files(db, touched, "retention")
+    amendments = rewrite_files(db, touched, "retention", on_progress)
     return PurgeResult(today, past, False, purge_id, amendments, gone, marked, deleted, kept)

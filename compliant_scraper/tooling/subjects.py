@@ -32,6 +32,7 @@ from typing import Any, Final
 
 from ..clock import day_of, today_utc, utcnow
 from ..law import after_contact
+from ..opposition.lists import OnProgress
 from ..store import (
     audit_log,
     contacts,
@@ -176,6 +177,7 @@ def remove_person(
     action: str,
     request_id: int | None = None,
     today: date | None = None,
+    on_progress: OnProgress | None = None,
 ) -> Removal:
     """``erase`` (reason ``erasure``) or ``object`` (reason ``objection``) the person."""
     reason = {"erase": "erasure", "object": "objection"}[action]
@@ -232,7 +234,7 @@ def remove_person(
     if failed is not None:
         raise failed
     contacts.forget_deleted(db)
-    amendments = rewrite_files(db, touched, reason)
+    amendments = rewrite_files(db, touched, reason, on_progress)
     kinds = list(dict.fromkeys(h["kind"] for h in hashes))
     return Removal(action, person, kinds, amendments, steps, deleted, not hashes)
 

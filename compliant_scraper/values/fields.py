@@ -9,8 +9,9 @@ for its column (``store/schema.py``: a shipped migration is never edited).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 Role = Literal["bookkeeping", "purpose", "derived"]
 
@@ -29,9 +30,17 @@ class Field:
     # name ("Marie Dieu", "rue des Juifs"), so the scan only listens to whole statements
     derived_from: str | None = None
     rectifiable: bool = False  # ``subject rectify --field`` may set it (Art. 16)
+    schema_org: str = ""  # the schema.org property a spider may yield for it instead
 
 
-def _purpose(name: str, category: str, *, text: bool = True, identifier: bool = False) -> Field:
+def _purpose(
+    name: str,
+    category: str,
+    *,
+    text: bool = True,
+    identifier: bool = False,
+    schema_org: str = "",
+) -> Field:
     return Field(
         name,
         "purpose",
@@ -40,6 +49,7 @@ def _purpose(name: str, category: str, *, text: bool = True, identifier: bool = 
         text=text,
         identifier=identifier,
         rectifiable=True,
+        schema_org=schema_org,
     )
 
 
@@ -47,17 +57,17 @@ FIELDS: Final[tuple[Field, ...]] = (
     Field("kind", "bookkeeping", column=True, rectifiable=True),  # person | organization
     Field("schema_type", "bookkeeping"),  # the schema.org type found
     _purpose("name", "identity", identifier=True),
-    _purpose("given_name", "identity", identifier=True),
-    _purpose("family_name", "identity", identifier=True),
-    _purpose("job_title", "professional"),
-    _purpose("organization", "professional"),
+    _purpose("given_name", "identity", identifier=True, schema_org="givenName"),
+    _purpose("family_name", "identity", identifier=True, schema_org="familyName"),
+    _purpose("job_title", "professional", schema_org="jobTitle"),
+    _purpose("organization", "professional", schema_org="worksFor"),
     _purpose("email", "email", identifier=True),
-    _purpose("phone", "phone", text=False, identifier=True),
-    _purpose("street_address", "address", identifier=True),
-    _purpose("postal_code", "address", text=False, identifier=True),
-    _purpose("locality", "address", identifier=True),
-    _purpose("country", "address", text=False, identifier=True),
-    _purpose("website", "website", identifier=True),
+    _purpose("phone", "phone", text=False, identifier=True, schema_org="telephone"),
+    _purpose("street_address", "address", identifier=True, schema_org="streetAddress"),
+    _purpose("postal_code", "address", text=False, identifier=True, schema_org="postalCode"),
+    _purpose("locality", "address", identifier=True, schema_org="addressLocality"),
+    _purpose("country", "address", text=False, identifier=True, schema_org="addressCountry"),
+    _purpose("website", "website", identifier=True, schema_org="url"),
     Field("email_kind", "derived", column=True, derived_from="email"),  # generic | personal
     Field("phone_type", "derived", column=True, derived_from="phone"),  # mobile, fixed_line...
     Field("method", "bookkeeping"),  # json-ld, microdata, rdfa, mailto, tel
@@ -109,3 +119,46 @@ CATEGORIES: Final[dict[str, tuple[str, ...]]] = {
     for category in dict.fromkeys(f.category for f in FIELDS if f.category)
 }
 """Category of data -> its fields, in the order an Art. 14 notice lists them."""
+
+SCHEMA_ORG: Final[dict[str, str]] = {f.schema_org: f.name for f in FIELDS if f.schema_org}
+"""schema.org property -> field name: what a spider yielding schema.org's own names means."""
+
+KNOWN_KEYS: Final[tuple[str, ...]] = (*ITEM_KEYS, *SCHEMA_ORG)
+"""What a spider's item keys are compared with for a did-you-mean."""
+
+ADDRESS: Final = "address"
+"""schema.org's ``address``: a ``PostalAddress`` whose parts map to the address fields."""
+
+_LABELS: Final = ("name", "@value")
+
+
+def canonical_keys(item: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``item`` with schema.org property names read as field names, and the keys that are
+    neither a field nor a mapped property (dropped later by minimisation, with a row).
+
+    ``telephone`` -> ``phone``, ``worksFor`` -> ``organization`` (a node's ``name``),
+    ``address`` given as a mapping -> its ``streetAddress``, ``postalCode``... parts. A
+    field name the item also carries wins over its schema.org alias, which stays as an
+    unknown key so its drop is recorded rather than its value silently replaced.
+    """
+    out: dict[str, Any] = {}
+    for key, value in item.items():
+        if key == ADDRESS and isinstance(value, Mapping):
+            rest = {}
+            for part, part_value in value.items():
+                if part in SCHEMA_ORG and SCHEMA_ORG[part] not in item:
+                    out.setdefault(SCHEMA_ORG[part], part_value)
+                elif not part.startswith("@") and part_value not in (None, ""):
+                    rest[part] = part_value  # addressRegion...: dropped with a row
+            if rest:
+                out[ADDRESS] = rest
+            continue
+        name = SCHEMA_ORG.get(key)
+        if name is None or name in item:
+            out.setdefault(key, value)
+            continue
+        if isinstance(value, Mapping):
+            value = next((value[k] for k in _LABELS if value.get(k)), value)
+        out.setdefault(name, value)
+    unknown = [k for k in out if k not in BY_NAME]
+    return out, unknown
