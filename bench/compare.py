@@ -76,7 +76,9 @@ def rate_of(data: dict[str, Any], path: tuple[str, ...]) -> float:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", required=True, help="git revision of side A (e.g. main)")
+    base = parser.add_mutually_exclusive_group(required=True)
+    base.add_argument("--base", help="git revision of side A (e.g. main)")
+    base.add_argument("--base-dir", type=Path, help="side A: a source tree (e.g. a change undone)")
     parser.add_argument("--pairs", type=int, default=7)
     parser.add_argument("--db", type=Path, help="pipeline: a database to copy for each run")
     parser.add_argument("--out", type=Path, help="write every run's JSON here")
@@ -86,7 +88,8 @@ def main(argv: list[str] | None = None) -> None:
     module, path = RATES[ns.worker]
     with tempfile.TemporaryDirectory(prefix="bench-sides-") as tmp:
         root = Path(tmp)
-        a = side(root / "a", export(ns.base, root / "base"))
+        product_a = ns.base_dir or export(ns.base, root / "base")
+        a = side(root / "a", product_a)
         b = side(root / "b", ROOT)
         runs: list[tuple[dict[str, Any], dict[str, Any]]] = []
         for index in range(ns.pairs):
@@ -106,7 +109,7 @@ def main(argv: list[str] | None = None) -> None:
     rates_a = [rate_of(x, path) for x, _ in runs]
     rates_b = [rate_of(y, path) for _, y in runs]
     report = {
-        "base": ns.base,
+        "base": ns.base or str(ns.base_dir),
         "worker": ns.worker,
         "a": Summary.of(rates_a).as_dict(),
         "b": Summary.of(rates_b).as_dict(),

@@ -67,7 +67,7 @@ FULL = Sizes(
 )
 QUICK = Sizes(
     pages=600,
-    crawl_pairs=5,
+    crawl_pairs=7,
     startup_pairs=5,
     bloctel_lines=1_000_000,
     import_runs=1,

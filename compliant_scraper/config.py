@@ -37,6 +37,7 @@ DEFAULTS: Final[dict[str, Any]] = {
     "COMPLIANCE_WRITE_BATCH_SIZE": 2000,
     "COMPLIANCE_WRITE_BATCH_SECONDS": 1.0,
     "COMPLIANCE_DB_BUSY_TIMEOUT": 30.0,
+    "COMPLIANCE_AUDIT_KEY_FILE": None,
     # Days drops and refusals rows are kept: their URLs can name people (issue 13, R9).
     "COMPLIANCE_RECORDS_RETENTION_DAYS": 365,
     # Scrapy's HTTP cache may run only with this opt-in (crawl/httpcache.py).
@@ -75,6 +76,7 @@ class Config:
     extract_max_seconds: float
     write_batch_seconds: float = 1.0
     db_busy_timeout: float = 30.0
+    audit_key_file: Path | None = None  # None: store.audit_log.default_key_file
 
     @classmethod
     def from_settings(cls, settings: BaseSettings, root: Path | None = None) -> Config:
@@ -98,6 +100,8 @@ class Config:
 
         db_path = resolve(get("COMPLIANCE_DB"), base)
         key_file = get("COMPLIANCE_KEY_FILE")
+        audit_key = get("COMPLIANCE_AUDIT_KEY_FILE")
+        audit_key_file = resolve(audit_key, base) if audit_key else None
         region = str(get("COMPLIANCE_DEFAULT_REGION")).upper()
         if len(region) != 2 or not region.isalpha():
             raise ComplianceConfigError(
@@ -121,6 +125,7 @@ class Config:
             extract_max_seconds=positive_number("COMPLIANCE_EXTRACT_MAX_SECONDS"),
             write_batch_seconds=positive_number("COMPLIANCE_WRITE_BATCH_SECONDS"),
             db_busy_timeout=positive_number("COMPLIANCE_DB_BUSY_TIMEOUT"),
+            audit_key_file=audit_key_file,
         )
 
 

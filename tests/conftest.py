@@ -19,6 +19,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -42,6 +43,11 @@ from support.servers import (  # noqa: F401
 from support.stores import store, store_db  # noqa: F401
 
 from compliant_scraper.demo.world import VirtualWorld
+
+# The audit log's anchor keys live in the user's config folder, never beside the database
+# (issue 10 item 13): the tests get a folder of their own, so none writes into the real one.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="cs-tests-config-")
+os.environ.pop("COMPLIANCE_AUDIT_KEY_FILE", None)
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 FIXTURES: Final = ROOT / "tests" / "fixtures"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -111,11 +112,13 @@ def test_report_with_invalid_policies_says_so(tmp_path: Path) -> None:
 def test_verify_intact(tmp_path: Path) -> None:
     env = make_env(tmp_path)
     head = audit_log.head(env.db)
+    assert head is not None
+    key = audit_log.default_key_file(env.db_path)
     result = env.run("audit", "verify", "--db", str(env.db_path))
     assert result.exit_code == 0
     assert result.output == (
-        f"Audit log intact: 1 rows; head {head}\n"
-        f"head anchor {env.db_path}.audit-head checked with its key\n"
+        f"Audit log intact: {head.row_id} rows; head {head}\n"
+        f"head anchor {env.db_path}.audit-head checked with its key {key}\n"
     )
 
 
@@ -131,9 +134,9 @@ def test_verify_intact(tmp_path: Path) -> None:
             "audit log broken at row 3: row 2 is missing (found row 3 next)",
         ),
         (
-            "DELETE FROM audit_log WHERE id = 4",
-            "audit log broken at row 4: rows 4..4 are missing: the head anchor names row 4 "
-            "but the log ends at row 3",
+            "DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)",
+            "rows {last}..{last} are missing: the head anchor names row {last} but the log "
+            "ends at row {before}",
         ),
     ],
 )
@@ -141,10 +144,18 @@ def test_verify_catches_tampering(tmp_path: Path, tamper: str, message: str) -> 
     env = make_env(tmp_path)
     for i in range(3):
         audit_log.append(env.db, "purge", {"count": i})
-    env.db.execute(tamper)
+    env.db.close()
+    last = int(sqlite3.connect(env.db_path).execute("SELECT max(id) FROM audit_log").fetchone()[0])
+    conn = sqlite3.connect(env.db_path)  # the tampering: another program
+    conn.execute(tamper)
+    conn.commit()
+    conn.close()
     result = env.run("audit", "verify", "--db", str(env.db_path))
     assert result.exit_code == 1
-    assert result.output == f"Error: {message}\n"
+    expected = message.format(last=last, before=last - 1)
+    if "{last}" in message:
+        expected = f"audit log broken at row {last}: {expected}"
+    assert result.output == f"Error: {expected}\n"
 
 
 def test_verify_against_a_recorded_head(tmp_path: Path) -> None:

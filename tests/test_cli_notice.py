@@ -180,7 +180,10 @@ def test_sent_and_exempt_take_contacts_off_the_due_list(tmp_path: Path) -> None:
     )
     due = env.run("notice", "due", "--db", str(env.db_path))
     assert [line.split()[1] for line in due.output.splitlines()] == ["3"]
-    events = [r[0] for r in env.db.execute("SELECT event FROM audit_log ORDER BY id")]
+    events = [
+        r[0]
+        for r in env.db.execute("SELECT event FROM audit_log WHERE event != 'rows' ORDER BY id")
+    ]
     assert events[-2:] == ["notice_sent", "notice_exempt"]
 
 

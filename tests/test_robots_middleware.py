@@ -637,3 +637,5 @@ def test_a_utf16_robots_txt_is_obeyed(mw: StrictRobotsMiddleware) -> None:
     assert allowed(mw, "https://example.test/public")
     assert not allowed(mw, "https://example.test/private")
     assert stat(mw, "compliance/robots/readable") == 1
+    [row] = snapshots(mw)
+    assert row["body"] == RULES.decode()  # the auditor reads the rules, not UTF-16 bytes

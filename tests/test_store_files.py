@@ -27,7 +27,7 @@ from support.tooling import add_contact, filled_env
 
 from compliant_scraper.errors import StoreError
 from compliant_scraper.opposition.suppression import SuppressionKeyError, load_or_create_key
-from compliant_scraper.store import schema, schema_tooling
+from compliant_scraper.store import audit_log, schema, schema_tooling
 from compliant_scraper.store import sqlite as sqlite_backend
 from compliant_scraper.store.database import open_database, open_read_only
 from compliant_scraper.store.sqlite_store import SqliteStore
@@ -56,10 +56,11 @@ def digest(path: Path) -> str:
 
 
 @pytest.fixture
-def read_only_copy(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+def read_only_copy(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
     """A filled store copied (with its anchor files) to a folder nobody may write."""
     env = filled_env(tmp_path / "src")
     env.db.close()
+    head = audit_log.head(open_read_only(env.db_path))
     folder = Path(tempfile.mkdtemp(prefix="cs-readonly-"))
     os.chmod(folder, 0o755)
     for file in env.db_path.parent.glob(env.db_path.name + "*"):
@@ -77,7 +78,7 @@ def read_only_copy(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
             os.chmod(Path(root) / name, 0o555)
     os.chmod(folder, 0o555)
     try:
-        yield copy, policies
+        yield copy, policies, str(head)
     finally:
         for root, dirs, _files in os.walk(folder):
             for name in dirs:
@@ -97,14 +98,17 @@ def as_another_user() -> list[str]:
 
 @pytest.mark.parametrize("command", REPORTING, ids=" ".join)
 def test_reporting_commands_work_on_a_read_only_copy(
-    read_only_copy: tuple[Path, Path], command: list[str]
+    read_only_copy: tuple[Path, Path, str], command: list[str]
 ) -> None:
-    """Before: "attempt to write a readonly database" (and, as its owner, a chmod)."""
-    copy, policies = read_only_copy
+    """Before: "attempt to write a readonly database" (and, as its owner, a chmod). The
+    auditor has the copy and a head recorded earlier, not the anchor's key."""
+    copy, policies, head = read_only_copy
     before = (digest(copy), stat.S_IMODE(copy.stat().st_mode), sorted(os.listdir(copy.parent)))
     extra = ["--policies", str(policies)] if command[0] in ("audit", "register", "notice") else []
-    if command[:2] in (["audit", "verify"], ["bloctel", "status"], ["purge", "--dry-run"]):
+    if command[:2] in (["bloctel", "status"], ["purge", "--dry-run"]):
         extra = []
+    if command[:2] == ["audit", "verify"]:
+        extra = ["--head", head]
     if command[:2] == ["notice", "due"]:
         extra = []
     result = subprocess.run(

@@ -98,7 +98,6 @@ def test_migrations_run_once_however_many_workers_start_together(pg: str) -> Non
     for thread in threads:
         thread.join()
     every = [m.name for m in postgres_schema.MIGRATIONS]
-    assert every[:2] == ["p001_initial", "p002_subject_rights"]
     assert sorted(results) == [[], [], [], every]
     assert postgres_schema.applied(open_postgres(pg)) == every
 

@@ -125,7 +125,8 @@ def test_a_failing_savepoint_undoes_only_itself(store_db: Db) -> None:
             audit_log.append(db, "purge", {"n": 2})
             raise RuntimeError("inner failure")
     assert [r[0] for r in db.execute("SELECT cutoff FROM purges")] == ["2026-01-01"]
-    assert [r[0] for r in db.execute("SELECT details FROM audit_log")] == ['{"n": 1}']
+    details = db.execute("SELECT details FROM audit_log WHERE event != 'rows'").fetchall()
+    assert [r[0] for r in details] == ['{"n": 1}']
     assert audit_log.verify(db) is None
 
 

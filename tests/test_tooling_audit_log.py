@@ -96,13 +96,12 @@ def test_rewritten_anchor_without_the_key_is_caught(tmp_path: Path) -> None:
     )
 
 
-def test_deleted_anchor_is_caught_while_its_key_exists(tmp_path: Path) -> None:
+def test_deleted_anchor_is_caught(tmp_path: Path) -> None:
     db, path = log_with_rows(tmp_path)
     Path(f"{path}.audit-head").unlink()
     broken = audit_log.verify(db)
-    assert broken == audit_log.Break(
-        5, f"the head anchor {path}.audit-head is missing (its key exists)"
-    )
+    assert broken is not None and broken.row_id == 5
+    assert f"the head anchor {path}.audit-head is missing" in broken.message
 
 
 def test_rows_appended_behind_the_anchors_back_are_caught(tmp_path: Path) -> None:
@@ -115,14 +114,19 @@ def test_rows_appended_behind_the_anchors_back_are_caught(tmp_path: Path) -> Non
     )
 
 
-def test_database_copied_alone_still_verifies_its_chain(tmp_path: Path) -> None:
+def test_database_copied_alone_fails_without_a_recorded_head(tmp_path: Path) -> None:
+    """A copy without its anchor cannot vouch for its last rows: it fails (it used to say
+    intact), unless a head recorded elsewhere is checked."""
     db, path = log_with_rows(tmp_path)
+    head = audit_log.head(db)
     db.close()
     copy = tmp_path / "copy" / "c.db"
     copy.parent.mkdir()
     copy.write_bytes(path.read_bytes())
     other = Database(copy)
-    assert audit_log.verify(other) is None
+    broken = audit_log.verify(other)
+    assert broken is not None and "is missing" in broken.message
+    assert audit_log.verify(other, expected=head) is None
     assert "deletion of the last rows cannot be ruled out" in audit_log.anchor_state(other)
 
 
@@ -132,8 +136,7 @@ def test_expected_head_recorded_elsewhere(tmp_path: Path) -> None:
     assert head is not None
     db.execute("DELETE FROM audit_log WHERE id = 5")
     Path(f"{path}.audit-head").unlink()
-    Path(f"{path}.audit-key").unlink()
-    assert audit_log.verify(db) is None  # nothing beside the database to tell
+    audit_log.anchor_files(db).key.unlink()  # type: ignore[union-attr]
     assert audit_log.verify(db, expected=head) == audit_log.Break(
         5, "rows 5..5 are missing: the expected head names row 5 but the log ends at row 4"
     )
@@ -149,9 +152,12 @@ def test_head_parse_rejects_malformed(text: str) -> None:
 
 
 def test_anchor_files_are_owner_only(tmp_path: Path) -> None:
-    _, path = log_with_rows(tmp_path, 1)
-    for suffix in (".audit-head", ".audit-key"):
-        assert Path(f"{path}{suffix}").stat().st_mode & 0o077 == 0
+    db, _ = log_with_rows(tmp_path, 1)
+    files = audit_log.anchor_files(db)
+    assert files is not None
+    for file in (files.head, files.key):
+        assert file.stat().st_mode & 0o077 == 0
+    assert files.key.parent.stat().st_mode & 0o077 == 0
 
 
 def test_subject_actions_never_log_the_identifier(tmp_path: Path) -> None:

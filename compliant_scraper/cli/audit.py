@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from ..clock import today_utc
+from ..clock import today_utc, utcnow
 from ..store import audit_log
 from ..tooling import audit_serve
 from ..tooling.audit_html import render_html
@@ -55,33 +56,93 @@ def audit(
         click.echo(format_text(report), nl=False)
 
 
+def _audit_key_option(func: Any) -> Any:
+    return click.option(
+        "--audit-key-file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar=audit_log.KEY_ENV,
+        default=None,
+        help="The head anchor's key (COMPLIANCE_AUDIT_KEY_FILE; default: a file of its own "
+        "under ~/.config/compliant-scraper/audit-keys/, never beside the database).",
+    )(func)
+
+
+def _recorded_head(text: str) -> audit_log.Head:
+    """``--head``: ID:SHA256, or a file holding it (as ``audit anchor --out`` writes)."""
+    candidate = text
+    if Path(text).is_file():
+        try:
+            lines = Path(text).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise ToolingError(f"--head: cannot read {text}: {exc.strerror or exc}") from None
+        found = [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
+        candidate = found[0] if found else ""
+    try:
+        return audit_log.Head.parse(candidate)
+    except ValueError as exc:
+        raise ToolingError(f"--head: {exc}") from None
+
+
 @audit.command("verify")
 @click.option(
     "--head",
     "expected",
-    metavar="ID:SHA256",
-    help="A head printed earlier (kept elsewhere): the log must still contain it.",
+    metavar="ID:SHA256|FILE",
+    help="A head recorded earlier (audit anchor), kept elsewhere: the log must still contain "
+    "it unchanged. Checks a copy whose anchor or key is not at hand.",
 )
+@_audit_key_option
 @db_option
-def verify_command(expected: str | None, db_path: Path) -> None:
-    """Recompute the audit log's hash chain and check its head anchor.
+def verify_command(expected: str | None, audit_key_file: Path | None, db_path: Path) -> None:
+    """Recompute the audit log's hash chain, the data rows it covers, and check its head
+    anchor with its key.
 
-    Exit 1 with the first broken link if a row was edited, inserted or deleted.
+    Exit 1 naming what differs if a log row or a data row was edited, inserted or deleted
+    outside compliant-scraper, or if the anchor or its key is missing (without --head).
     """
-    wanted = None
-    if expected is not None:
-        try:
-            wanted = audit_log.Head.parse(expected)
-        except ValueError as exc:
-            raise ToolingError(f"--head: {exc}") from None
+    wanted = _recorded_head(expected) if expected is not None else None
     db = open_report(db_path)
+    if audit_key_file is not None:
+        db.audit_key_file = audit_key_file
     broken = audit_log.verify(db, expected=wanted)
     if broken is not None:
         raise ToolingError(f"audit log broken at row {broken.row_id}: {broken.message}")
     head = audit_log.head(db)
     rows = head.row_id if head else 0
     click.echo(f"Audit log intact: {rows} rows; head {head or '-'}")
+    if wanted is not None:
+        click.echo(f"recorded head {wanted} found unchanged")
     click.echo(audit_log.anchor_state(db))
+
+
+@audit.command("anchor")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default=Path("-"),
+    show_default=True,
+    help="Where to write the head: a file kept away from the database (another disk, a "
+    "ticket), or - for standard output.",
+)
+@db_option
+def anchor_command(out: Path, db_path: Path) -> None:
+    """Write the log's current head (ID:SHA256) for `audit verify --head` to check later.
+
+    Whoever holds the database and its anchor key can rewrite both; a head kept elsewhere
+    catches that, and a rollback to an older copy of the files.
+    """
+    db = open_report(db_path)
+    head = audit_log.head(db)
+    if head is None:
+        raise ToolingError(f"the audit log of {db_path} is empty: nothing to anchor yet")
+    text = f"# compliant-scraper audit head of {db_path.resolve()} at {utcnow()}\n{head}\n"
+    if str(out) == "-":
+        click.echo(text, nl=False)
+        return
+    if out.exists():
+        raise ToolingError(f"{out} exists: choose a new file (a head is never overwritten)")
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"Head {head} written to {out}")
 
 
 @audit.command("serve")

@@ -131,6 +131,7 @@ class ComplianceContext:
             config.write_batch_size,
             config.write_batch_seconds,
             config.db_busy_timeout,
+            config.audit_key_file,
         )
         try:
             # Kept: the pipeline screens with the very objects the start-up check opened.

@@ -39,7 +39,7 @@ from ..policy.hosts import host_of_url
 from ..provenance import origin_of
 from ..records import RobotsSnapshot
 from ..reservations import answers
-from ..reservations.robots_rules import RobotsRules, product_token
+from ..reservations.robots_rules import RobotsRules, product_token, readable_text
 from . import meta
 from .context import ComplianceContext
 from .fetcher import Fetcher
@@ -296,7 +296,7 @@ class StrictRobotsMiddleware:
                 status=status,
                 error=error,
                 sha256=sha256,
-                body=parsed.decode("utf-8", "replace"),
+                body=readable_text(parsed),  # as parsed: a UTF-16 file is stored as text
             )
         )
         detail = error or f"HTTP {status}"

@@ -187,6 +187,12 @@ class RobotsRules:
 # -- parsing --------------------------------------------------------------------------------
 
 
+def readable_text(raw: bytes) -> str:
+    """The text of a robots.txt as the parser reads it (UTF-16 decoded, NULs dropped), with
+    the bytes that are not UTF-8 shown as U+FFFD: what an audit snapshot stores."""
+    return _decode(raw).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _decode(raw: bytes) -> str:
     """The text of a robots.txt: UTF-16 when a byte order mark says so, or when NULs stand
     between ASCII letters as in UTF-16 without one (issue 10 item 5); else UTF-8, with the bytes

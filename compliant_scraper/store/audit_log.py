@@ -1,18 +1,24 @@
-"""The tamper-evident audit log (R10): an append-only hash chain in the ``audit_log`` table.
+"""The tamper-evident audit log (R10): an append-only hash chain in the ``audit_log`` table,
+committing to the data rows each transaction wrote.
 
 Each row holds the sha256 of the previous row (``prev_sha256``) and of its own content
 (``sha256`` = sha256 of ``prev_sha256`` + the canonical JSON of id, at, event, details), so
 editing, inserting or deleting any row breaks the chain from that row on. Details never hold
-a raw identifier (email, phone): only keyed hashes, counts, ids and reasons.
+a raw identifier (email, phone): only keyed hashes, counts, ids, reasons and row digests.
+
+The chain covers the data (issue 10 item 13): every transaction that changed a covered
+table ends with a ``rows`` entry holding the sha256 of each row it wrote and the keys of the
+rows it deleted (``audit_rows``), and ``verify`` recomputes the tables against the replayed
+entries, naming each row changed, added or deleted outside compliant-scraper.
 
 A chain alone cannot show that its *last* rows were deleted: what remains is still a valid
 chain. So every committed append also updates a **head anchor** outside the database, in
 ``<db>.audit-head``: the id and sha256 of the newest row, authenticated with an HMAC whose
-key is ``<db>.audit-key`` (its own key, created owner-only on first use; the suppression
-list's key is not reused for a second purpose). ``verify`` checks the table against the
-anchor, so truncating the log, or rewriting it, is caught unless the attacker also holds the
-key. For evidence that survives losing the directory, record the head printed by
-``compliant-scraper audit verify`` elsewhere and check it later with ``--head ID:SHA256``.
+key does not sit beside the database: ``COMPLIANCE_AUDIT_KEY_FILE``, by default a file of its
+own in ``$XDG_CONFIG_HOME/compliant-scraper/audit-keys/`` (created owner-only on first use,
+never followed through a symbolic link). ``verify`` checks the table against the anchor and
+fails when the anchor or its key is missing, unless a head recorded elsewhere is given
+(``audit anchor`` writes one; ``audit verify --head`` checks it).
 
 When: ``append`` queues the row on the open transaction (``transaction.py``); it is written
 last, just before the commit, and the anchor is rewritten after the commit, under a file
@@ -22,7 +28,8 @@ never reports rows missing that were never committed.
 Events: ``run_start``, ``run_end``, ``refusal_batch``, ``drop_batch`` (the crawl store),
 ``opposition_import`` and ``suppression_add`` (``store.opposition``, ``store.suppression``),
 ``export``, ``export_amended``, ``purge``, ``notice_sent``, ``notice_exempt`` and
-``subject_<action>`` for data-subject requests (tooling/).
+``subject_<action>`` for data-subject requests (tooling/), ``rows`` (what each transaction
+wrote) and ``rows_baseline`` (the rows a store held when the coverage began).
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import fcntl
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
 from collections.abc import Iterator, Mapping
@@ -40,13 +48,22 @@ from pathlib import Path
 from typing import Any, Final
 
 from ..clock import utcnow
-from . import transaction
+from ..errors import StoreError
+from ..hashing import PrivateFileError, create_private_file, read_private_file, sha256_hex
+from . import audit_rows, transaction
 from .backend import Db
 from .sqlite import main_file
 
+logger = logging.getLogger(__name__)
+
 GENESIS = "0" * 64
 HEAD_SUFFIX = ".audit-head"
-KEY_SUFFIX = ".audit-key"
+KEY_SUFFIX = ".audit-key"  # beside the database: where versions before 0.x kept the key
+KEY_ENV = "COMPLIANCE_AUDIT_KEY_FILE"
+
+
+class AuditKeyError(StoreError):
+    """The head anchor's key file cannot be used (a link, not the user's, readable by others)."""
 
 
 def _row_hash(prev: str, row_id: int, at: str, event: str, details: str) -> str:
@@ -93,6 +110,28 @@ def _write_row(db: Db, at: str, event: str, text: str) -> None:
     )
 
 
+def _cover(db: Db) -> None:
+    """Just before any transaction commits: one ``rows`` entry with what it wrote."""
+    take = getattr(db, "take_changes", None)
+    if take is None:
+        return
+    noted = take()
+    if not noted:
+        return
+    text = json.dumps(audit_rows.changes(db, noted), ensure_ascii=False, sort_keys=True)
+    _write_row(db, utcnow(), audit_rows.ROWS_EVENT, text)
+    transaction.after_commit(db, lambda: refresh_anchor(db), key=_ANCHOR_HOOK)
+
+
+transaction.before_every_commit(_cover)
+
+
+def write_baseline(db: Db) -> None:
+    """The ``rows_baseline`` entry of a store written before the coverage (its migration)."""
+    with transaction.transaction(db):
+        append(db, audit_rows.BASELINE_EVENT, audit_rows.baseline(db))
+
+
 # -- the head anchor --------------------------------------------------------------------------
 
 
@@ -106,12 +145,35 @@ class AnchorFiles:
         return self.head.with_name(self.head.name + ".lock")
 
 
+def default_key_file(db_file: str | os.PathLike[str]) -> Path:
+    """Where the head anchor's key of the database ``db_file`` lives when no setting says:
+    ``COMPLIANCE_AUDIT_KEY_FILE`` from the environment; else a key beside the database from
+    an earlier version (kept working); else a file of its own, named after the database's
+    real path, in ``$XDG_CONFIG_HOME/compliant-scraper/audit-keys/`` (``~/.config``): never
+    beside the database, so whoever copies the folder does not get the key with it."""
+    env = os.environ.get(KEY_ENV)
+    if env:
+        return Path(env)
+    legacy = Path(f"{db_file}{KEY_SUFFIX}")
+    if os.path.lexists(legacy):
+        return legacy
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    real = os.path.realpath(db_file)
+    return (
+        Path(config)
+        / "compliant-scraper"
+        / "audit-keys"
+        / (f"{Path(real).name}-{sha256_hex(real)[:16]}.key")
+    )
+
+
 def anchor_files(db: Any) -> AnchorFiles | None:
-    """Where the head anchor of ``db`` lives; None for an in-memory database."""
+    """Where the head anchor of ``db`` lives; None for an in-memory or shared database."""
     base = db.anchor_base() if hasattr(db, "anchor_base") else main_file(db)
     if base is None:
         return None
-    return AnchorFiles(Path(f"{base}{HEAD_SUFFIX}"), Path(f"{base}{KEY_SUFFIX}"))
+    key = getattr(db, "audit_key_file", None) or default_key_file(base)
+    return AnchorFiles(Path(f"{base}{HEAD_SUFFIX}"), Path(key))
 
 
 def refresh_anchor(db: Db) -> None:
@@ -124,6 +186,23 @@ def refresh_anchor(db: Db) -> None:
     files = anchor_files(db)
     if files is None:
         return
+    try:
+        _refresh(db, files)
+    except (AuditKeyError, OSError) as exc:
+        # After the commit: the data is stored, so this must not look like a failed write.
+        # ``verify`` will report the anchor behind the log until it is fixed.
+        logger.error("The audit log's head anchor %s was not updated: %s", files.head, exc)
+
+
+def check_key(db: Any) -> None:
+    """Refuse to write a store whose anchor key exists but cannot be used (before anything
+    is written, so the anchor never falls behind for that reason)."""
+    files = anchor_files(db)
+    if files is not None and os.path.lexists(files.key):
+        _read_key(files.key)
+
+
+def _refresh(db: Db, files: AnchorFiles) -> None:
     with _locked(files.lock):
         newest = head(db)
         if newest is None:
@@ -152,19 +231,18 @@ def _read_anchor(files: AnchorFiles) -> Head | None:
         return None
 
 
+def _read_key(path: Path) -> bytes:
+    try:
+        return read_private_file(path, "audit key").strip().encode("ascii")
+    except PrivateFileError as exc:
+        raise AuditKeyError(f"{exc} (COMPLIANCE_AUDIT_KEY_FILE)") from None
+
+
 def _load_or_create_key(path: Path) -> bytes:
-    if not path.exists():
-        tmp = path.with_name(f"{path.name}.{secrets.token_hex(8)}.tmp")
-        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32) + "\n")
-        try:
-            os.link(tmp, path)  # atomic publish: never a half-written key
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    return path.read_bytes().strip()
+    if not os.path.lexists(path):
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        create_private_file(path, secrets.token_hex(32) + "\n")
+    return _read_key(path)
 
 
 def _mac(key: bytes, row_id: int, sha: str) -> str:
@@ -215,11 +293,12 @@ def head(db: Any) -> Head | None:
 
 
 def verify(db: Any, *, expected: Head | None = None) -> Break | None:
-    """Recompute the chain and check it against the head anchor (and ``expected``, a head
-    recorded earlier); the first broken link, or None when the log is intact."""
+    """Recompute the chain, the data rows it covers, and check the head anchor (and
+    ``expected``, a head recorded earlier); the first problem found, or None when intact."""
     prev = GENESIS
     expected_id = 1
     shas: dict[int, str] = {}
+    covering: list[tuple[str, str]] = []
     for row_id, at, event, details, prev_sha, sha in db.execute(
         "SELECT id, at, event, details, prev_sha256, sha256 FROM audit_log ORDER BY id"
     ):
@@ -230,9 +309,21 @@ def verify(db: Any, *, expected: Head | None = None) -> Break | None:
         if _row_hash(prev, row_id, at, event, details) != sha:
             return Break(row_id, f"row {row_id}: content does not match its sha256")
         shas[row_id] = sha
+        if event in (audit_rows.ROWS_EVENT, audit_rows.BASELINE_EVENT):
+            covering.append((event, details))
         prev = sha
         expected_id += 1
     last = expected_id - 1
+    if covers_rows(db):
+        differ = audit_rows.differences(db, audit_rows.expected_state(covering))
+        if differ:
+            named = "; ".join(differ[: audit_rows.MAX_NAMED])
+            more = len(differ) - audit_rows.MAX_NAMED
+            return Break(
+                last,
+                f"{len(differ)} data row(s) differ from the audit log: {named}"
+                + (f"; and {more} more" if more > 0 else ""),
+            )
     if expected is not None:
         found = _check_head(shas, last, expected, "the expected head")
         if found is not None:
@@ -240,7 +331,12 @@ def verify(db: Any, *, expected: Head | None = None) -> Break | None:
     files = anchor_files(db)
     if files is None:
         return None
-    return _check_anchor(files, shas, last)
+    return _check_anchor(files, shas, last, recorded=expected is not None)
+
+
+def covers_rows(db: Any) -> bool:
+    """Does this store record what each transaction wrote (SQLite; not yet PostgreSQL)?"""
+    return getattr(db, "dialect", "sqlite") == "sqlite"
 
 
 def _check_head(shas: dict[int, str], last: int, wanted: Head, what: str) -> Break | None:
@@ -250,24 +346,40 @@ def _check_head(shas: dict[int, str], last: int, wanted: Head, what: str) -> Bre
             f"rows {last + 1}..{wanted.row_id} are missing: {what} names row {wanted.row_id} "
             f"but the log ends at row {last}",
         )
-    if shas[wanted.row_id] != wanted.sha256:
+    if wanted.row_id < 1 or shas[wanted.row_id] != wanted.sha256:
         return Break(wanted.row_id, f"row {wanted.row_id} does not match {what}")
     return None
 
 
-def _check_anchor(files: AnchorFiles, shas: dict[int, str], last: int) -> Break | None:
+def _check_anchor(
+    files: AnchorFiles, shas: dict[int, str], last: int, *, recorded: bool
+) -> Break | None:
+    """The anchor and its key must both be there, unless a head recorded elsewhere was
+    checked instead (``recorded``): a log whose anchor is gone cannot vouch for its end."""
     if not files.head.exists():
-        if files.key.exists():
-            return Break(last, f"the head anchor {files.head} is missing (its key exists)")
-        return None  # a database copied alone: see anchor_state()
+        if recorded or last == 0:
+            return None
+        return Break(
+            last,
+            f"the head anchor {files.head} is missing: deletion of the last rows cannot be "
+            "ruled out. Check against a head recorded earlier (audit verify --head)",
+        )
     try:
         anchor = json.loads(files.head.read_text())
         anchored = Head(int(anchor["id"]), str(anchor["sha256"]))
         mac = str(anchor["hmac"])
     except (ValueError, KeyError, TypeError):
         return Break(last, f"the head anchor {files.head} is unreadable")
-    if files.key.exists():
-        key = files.key.read_bytes().strip()
+    if not os.path.lexists(files.key):
+        if not recorded:
+            return Break(
+                anchored.row_id,
+                f"the head anchor's key {files.key} is missing, so the anchor cannot be "
+                "checked: point COMPLIANCE_AUDIT_KEY_FILE (or --audit-key-file) at it, or "
+                "check against a head recorded earlier (--head)",
+            )
+    else:
+        key = _read_key(files.key)
         if not hmac.compare_digest(mac, _mac(key, anchored.row_id, anchored.sha256)):
             return Break(anchored.row_id, "the head anchor's HMAC does not match its key")
     found = _check_head(shas, last, anchored, "the head anchor")
@@ -287,8 +399,8 @@ def anchor_state(db: Any) -> str:
     if files is None:
         if getattr(db, "dialect", "") == "postgresql":
             return (
-                "PostgreSQL store: no head anchor file (the workers share no folder); "
-                "compare the head with one recorded earlier (--head)"
+                "PostgreSQL store: no head anchor file (the workers share no folder) and no "
+                "row coverage yet; compare the head with one recorded earlier (--head)"
             )
         return "in-memory database: no head anchor"
     if not files.head.exists():
@@ -296,9 +408,9 @@ def anchor_state(db: Any) -> str:
             f"no head anchor beside the database ({files.head}): deletion of the last rows "
             "cannot be ruled out; compare the head with one recorded earlier (--head)"
         )
-    if not files.key.exists():
-        return f"head anchor {files.head} checked, but without its key ({files.key})"
-    return f"head anchor {files.head} checked with its key"
+    if not os.path.lexists(files.key):
+        return f"head anchor {files.head} read, but its key {files.key} is missing"
+    return f"head anchor {files.head} checked with its key {files.key}"
 
 
 def count(db: Any) -> int:

@@ -29,13 +29,15 @@ import stat
 from pathlib import Path
 
 from ..errors import StoreError
-from . import schema, schema_tooling
+from . import audit_log, audit_rows, schema, schema_tooling
 from .sqlite import DEFAULT_BUSY_TIMEOUT, SqliteDb
+from .transaction import transaction
 
 logger = logging.getLogger(__name__)
 
 MIGRATION_SETS = (schema.migrations, schema_tooling.migrations)
 MIGRATIONS_TABLE = "_sqlite_migrations"
+COVERAGE_MIGRATION = "m005_audit_covers_rows"
 
 
 class NotAStoreError(StoreError):
@@ -64,6 +66,7 @@ def open_database(
     *,
     migrate: bool = True,
     busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    audit_key_file: str | os.PathLike[str] | None = None,
 ) -> SqliteDb:
     """Open for writing (creating owner-only if missing) the store at ``path``, migrated.
 
@@ -71,8 +74,9 @@ def open_database(
     which another user could read it (R10: the export is a personal-data database).
     """
     path = Path(path)
+    key = Path(audit_key_file) if audit_key_file else None
     if str(path) == ":memory:":
-        return _prepare(SqliteDb(path), path, migrate=migrate)
+        return _prepare(SqliteDb(path), path, migrate=migrate, key=key)
     path.parent.mkdir(parents=True, exist_ok=True)
     _create_or_check(path)
     # Openers take turns (an flock of the folder) while they set the journal mode and
@@ -83,14 +87,15 @@ def open_database(
     folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(folder, fcntl.LOCK_EX)
-        db = _prepare(SqliteDb(path, busy_timeout=busy_timeout), path, migrate=migrate)
+        db = _prepare(SqliteDb(path, busy_timeout=busy_timeout), path, migrate=migrate, key=key)
     finally:
         os.close(folder)  # releases the flock
     return db
 
 
-def _prepare(db: SqliteDb, path: Path, *, migrate: bool) -> SqliteDb:
+def _prepare(db: SqliteDb, path: Path, *, migrate: bool, key: Path | None) -> SqliteDb:
     memory = str(path) == ":memory:"
+    db.audit_key_file = key
     try:
         _check_is_store(db, path, writing=True)
         if not memory:
@@ -100,6 +105,8 @@ def _prepare(db: SqliteDb, path: Path, *, migrate: bool) -> SqliteDb:
         db.execute("PRAGMA foreign_keys=ON")
         if migrate:
             _migrate(db, path)
+            audit_log.check_key(db)  # a key that is a link, or not private: refuse now
+            db.track_changes(audit_rows.COVERED)  # the audit log covers what it writes
     except BaseException:
         db.close()
         raise
@@ -225,16 +232,14 @@ def _migrate(db: SqliteDb, path: Path) -> None:
     do not both create its tables; say so when an existing store is upgraded."""
     if not _pending(db):
         return
-    db.begin_write()
-    try:
+    with transaction(db):
         fresh = MIGRATIONS_TABLE not in _tables(db, path)
         pending = _pending(db)
         for migration_set in MIGRATION_SETS:
-            migration_set.apply(db)
-        db.commit_write()
-    except BaseException:
-        db.rollback_write()
-        raise
+            migration_set.apply(db)  # each migration a savepoint (sqlite-utils' atomic)
     if pending and not fresh:
         db.upgraded = pending
         logger.warning("Upgraded the schema of the store %s: applied %s", path, ", ".join(pending))
+        if COVERAGE_MIGRATION in pending:
+            audit_rows.set_numbers_digests(db)
+            audit_log.write_baseline(db)  # what it held is vouched for from now on

@@ -18,6 +18,7 @@ from ..opposition.lists import ListInfo
 from ..policy.model import Purpose
 from ..values.phones import e164_digits, equivalent_keys
 from . import audit_log
+from .audit_rows import NumbersDigest, numbers_digest
 from .backend import Db, marks
 from .transaction import transaction
 
@@ -120,15 +121,23 @@ def write_list(
             "(SELECT id FROM opposition_lists WHERE name = ? AND id != ?)",
             [name, list_id],
         )
+        # The lists replaced hold no numbers any more: their digest says so (audit_rows).
+        db.execute(
+            "UPDATE opposition_lists SET numbers_sha256 = ? WHERE name = ? AND id != ?",
+            [numbers_digest(()), name, list_id],
+        )
         unique = 0
-        for key in sorted(buckets):
+        digest = NumbersDigest()
+        for key in sorted(buckets):  # buckets by value: ascending overall
             values = sorted(set(buckets[key]))
             db.executemany(_INSERT_NUMBER, zip(repeat(list_id), values, strict=False))
+            digest.update(values)
             unique += len(values)
         duplicates = numbers_read - unique
         db.execute(
-            "UPDATE opposition_lists SET count = ?, duplicates = ? WHERE id = ?",
-            [unique, duplicates, list_id],
+            "UPDATE opposition_lists SET count = ?, duplicates = ?, numbers_sha256 = ? "
+            "WHERE id = ?",
+            [unique, duplicates, digest.hexdigest(), list_id],
         )
         audit_log.append(
             db,

@@ -100,10 +100,15 @@ MIGRATIONS: Final = (
         ),
     ),
     Migration(
-        # Issue 13: m005_people_and_time (schema.py) and t007_subject_rights (schema_tooling.py).
+        # schema.py m005: each opposition list's digest of its numbers (audit_rows.py).
+        "p002_audit_covers_rows",
+        ("ALTER TABLE opposition_lists ADD COLUMN numbers_sha256 TEXT",),
+    ),
+    Migration(
+        # Issue 13: m006_people_and_time (schema.py) and t007_subject_rights (schema_tooling.py).
         # Rows stored before it keep name_key NULL until a crawl or a rectification rewrites
         # their name (SQL alone cannot fold accents as values.persons does).
-        "p002_subject_rights",
+        "p003_subject_rights",
         (
             "ALTER TABLE contacts ADD COLUMN name_key TEXT",
             "ALTER TABLE contacts ADD COLUMN restricted_at TEXT",

@@ -17,9 +17,11 @@ no statement can write it, no journal mode is changed, nothing is created beside
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 from urllib.parse import quote
@@ -27,9 +29,12 @@ from urllib.parse import quote
 from sqlite_utils import Database
 
 from ..errors import StoreError
+from .transaction import transaction
 
 if TYPE_CHECKING:
     from .backend import Db
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_BUSY_TIMEOUT: Final = 30.0
 
@@ -81,6 +86,9 @@ class SqliteDb(Database):
         self.busy_timeout = busy_timeout
         self.read_only = read_only
         self.upgraded: list[str] = []  # migrations applied to an existing store on opening
+        self.tracking = False
+        self._covered_changes = 0
+        self.audit_key_file: Path | None = None  # None: audit_log.default_key_file
         super().__init__(_connect(self.path, busy_timeout, read_only))
         self.conn.isolation_level = None
         self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
@@ -92,7 +100,12 @@ class SqliteDb(Database):
     def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None) -> Any:
         """The statement, straight to the driver: with no implicit transaction to manage,
         sqlite-utils' bookkeeping around it has nothing to do (and this is the hot path)."""
-        return self.conn.execute(sql, () if parameters is None else parameters)
+        if self.tracking and not self.conn.in_transaction:
+            self._cover_autocommitted()  # an earlier statement's, before this one reads
+        cursor = self.conn.execute(sql, () if parameters is None else parameters)
+        if self.tracking and not self.conn.in_transaction:
+            self._cover_autocommitted()  # this statement's own, before another reader looks
+        return cursor
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         if not self.conn.in_transaction:
@@ -144,6 +157,77 @@ class SqliteDb(Database):
 
     def lock_keys(self, keys: Iterable[str]) -> None:
         """``BEGIN IMMEDIATE`` already holds the only write lock SQLite has."""
+
+    # -- what each transaction wrote (audit_log, audit_rows) --------------------------------
+
+    def track_changes(self, tables: Mapping[str, Sequence[str]]) -> None:
+        """Note the key of every row this connection inserts, updates or deletes in
+        ``tables`` (table -> key columns), with temporary triggers: ``take_changes`` reads
+        them at commit time. Another program's writes are not noted, and so stand out."""
+        self.conn.execute(
+            # No unique key: a trigger's own conflict clause is overridden by the outer
+            # statement's (an upsert's), so duplicates are kept and folded at commit time.
+            "CREATE TEMP TABLE IF NOT EXISTS cs_changes (tbl TEXT NOT NULL, "
+            "rid INTEGER NOT NULL, key TEXT NOT NULL)"
+        )
+        listed = self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        present = {str(r[0]) for r in listed}
+        for table, columns in tables.items():
+            if table not in present:
+                continue
+            new = "json_array(" + ", ".join(f"NEW.{c}" for c in columns) + ")"
+            old = "json_array(" + ", ".join(f"OLD.{c}" for c in columns) + ")"
+            note = f"INSERT INTO cs_changes VALUES ('{table}', "
+            bodies = {
+                "INSERT": f"{note}NEW.rowid, {new});",
+                "UPDATE": f"{note}OLD.rowid, {old}); {note}NEW.rowid, {new});",
+                "DELETE": f"{note}OLD.rowid, {old});",
+            }
+            for action, body in bodies.items():
+                self.conn.execute(
+                    f"CREATE TEMP TRIGGER IF NOT EXISTS cs_{action.lower()}_{table} "
+                    f"AFTER {action} ON main.{table} BEGIN {body} END"
+                )
+        self._covered_changes = self.conn.total_changes
+        self.tracking = True
+
+    @contextmanager
+    def atomic(self) -> Iterator[SqliteDb]:
+        """sqlite-utils' own transactions (``insert``, ``upsert``, migrations) are this
+        package's ``transaction``: write-locked from the start, and covered by the audit
+        log's ``rows`` entry in the same commit."""
+        with transaction(self):
+            yield self
+
+    def _cover_autocommitted(self) -> None:
+        """A write outside ``transaction`` (sqlite-utils' helpers, an ad-hoc statement) was
+        committed on its own: cover it with its ``rows`` entry at once."""
+        if self.conn.total_changes != self._covered_changes:
+            with transaction(self):
+                pass  # its commit hook writes the rows entry, if the triggers noted any
+            self._covered_changes = self.conn.total_changes
+
+    def take_changes(self) -> list[tuple[str, int, str]]:
+        """(table, rowid, key) of each row changed since the last call, forgotten now (in
+        the open transaction: a rollback brings them back)."""
+        if not self.tracking:
+            return []
+        rows = self.conn.execute("SELECT tbl, rid, key FROM temp.cs_changes").fetchall()
+        if rows:
+            self.conn.execute("DELETE FROM temp.cs_changes")
+        return [(str(t), int(r), str(k)) for t, r, k in rows]
+
+    def close(self) -> None:
+        """Close, after covering any change written outside ``transaction`` (an autocommit
+        statement) with its ``rows`` entry, so the audit log knows every row this wrote."""
+        if self.tracking and not self.in_transaction:
+            try:
+                if self.conn.execute("SELECT 1 FROM temp.cs_changes LIMIT 1").fetchone():
+                    with transaction(self):
+                        pass  # its commit hook writes the rows entry
+            except sqlite3.Error as exc:
+                logger.error("%s: changes not covered by the audit log: %s", self.path, exc)
+        super().close()
 
     def lock_audit_chain(self) -> None:
         """``BEGIN IMMEDIATE`` already holds the only write lock SQLite has."""

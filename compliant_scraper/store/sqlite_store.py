@@ -138,8 +138,10 @@ class SqliteStore:
         batch_size: int = 500,
         batch_seconds: float = 1.0,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        audit_key_file: str | os.PathLike[str] | None = None,
     ) -> SqliteStore:
-        return cls(open_database(path, busy_timeout=busy_timeout), batch_size, batch_seconds)
+        db = open_database(path, busy_timeout=busy_timeout, audit_key_file=audit_key_file)
+        return cls(db, batch_size, batch_seconds)
 
     # -- rows written at once ------------------------------------------------------------------
 

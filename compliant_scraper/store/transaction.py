@@ -42,6 +42,14 @@ class _Open:
 
 
 _OPEN: WeakKeyDictionary[Any, _Open] = WeakKeyDictionary()
+_EVERY_COMMIT: list[Callable[[Db], None]] = []
+
+
+def before_every_commit(hook: Callable[[Db], None]) -> None:
+    """Run ``hook(db)`` in every transaction as it commits, before its own hooks (the audit
+    log's ``rows`` entry, what the transaction wrote, comes before the transaction's events;
+    the hooks queued with ``before_commit`` write only audit rows, which are not covered)."""
+    _EVERY_COMMIT.append(hook)
 
 
 def _open_state(db: Db) -> _Open:
@@ -114,6 +122,8 @@ def _rollback(db: Db) -> None:
 def _commit(db: Db) -> None:
     state = _OPEN[db]
     try:
+        for every in _EVERY_COMMIT:  # first: what the transaction wrote, before its events
+            every(db)
         while state.before:  # a hook may queue more (the audit rows of a batch)
             state.before.pop(0)()
         db.commit_write()

@@ -1,0 +1,199 @@
+"""The audit covers the data (issue 10 item 13): each transaction's audit entry commits to
+the rows it wrote, and ``verify`` recomputes them from the tables.
+
+How: every read-write connection (``database.open_database``) carries temporary triggers on
+the covered tables (``COVERED``) that note the key of each row inserted, updated or deleted
+(``SqliteDb.track_changes``). Just before the transaction commits, after its other audit
+rows, ``cover`` appends one ``rows`` entry to the hash chain: for each table, the sha256 of
+each changed row in a canonical form (its columns in order, as JSON), and the keys of the rows
+deleted. So a legitimate deletion (erasure, objection, purge, a list replaced) is itself an
+audit entry that lists what it removed.
+
+``verify`` replays the ``rows`` entries in order into the state the tables must be in, then
+reads every covered table: a row whose digest differs was changed, a row the log does not
+know was inserted, a row the log holds that is missing was deleted, all outside
+compliant-scraper. The opposition lists' numbers (millions of rows) are covered by one digest
+per list (``opposition_lists.numbers_sha256``, itself a covered column).
+
+A store written before this coverage gets one ``rows_baseline`` entry (the migration that
+introduces it): what was in the tables then is vouched for from that point on, not before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
+from typing import Any, Final
+
+from .backend import Db, chunks, marks
+from .transaction import transaction
+
+COVERED: Final[Mapping[str, tuple[str, ...]]] = {
+    "runs": ("id",),
+    "refusals": ("id",),
+    "drops": ("id",),
+    "robots_snapshots": ("id",),
+    "policy_snapshots": ("run_id", "file"),
+    "contacts": ("id",),
+    "sources": ("id",),
+    "opposition_lists": ("id",),
+    "suppression": ("hash",),
+    "notices": ("id",),
+    "exports": ("id",),
+    "export_rows": ("export_id", "contact_id"),
+    "contact_events": ("id",),
+    "purges": ("id",),
+}
+"""Table -> its key columns: every table of personal data or evidence (not ``audit_log``
+itself, and not ``opposition_numbers``, covered per list)."""
+
+ROWS_EVENT: Final = "rows"
+BASELINE_EVENT: Final = "rows_baseline"
+MAX_NAMED: Final = 10
+
+
+def key_sql(table: str) -> str:
+    """The SQL expression of a row's key, as JSON text (``[12]``, ``["run1", "a.toml"]``)."""
+    return "json_array(" + ", ".join(COVERED[table]) + ")"
+
+
+def row_digest(values: Sequence[Any]) -> str:
+    """sha256 of a row's values, in column order, as canonical JSON."""
+    text = json.dumps(list(values), ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class NumbersDigest:
+    """sha256 of an opposition list's numbers, fed in ascending order, one per line."""
+
+    def __init__(self) -> None:
+        self._sha = hashlib.sha256()
+
+    def update(self, numbers: Iterable[int]) -> None:
+        self._sha.update(b"".join(b"%d\n" % n for n in numbers))
+
+    def hexdigest(self) -> str:
+        return self._sha.hexdigest()
+
+
+def numbers_digest(numbers: Iterable[int]) -> str:
+    digest = NumbersDigest()
+    digest.update(numbers)
+    return digest.hexdigest()
+
+
+def list_numbers_digest(db: Db, list_id: int) -> str:
+    """The digest of the numbers list ``list_id`` holds now (read in primary-key order)."""
+    digest = NumbersDigest()
+    cursor = db.execute(
+        "SELECT number FROM opposition_numbers WHERE list_id = ? ORDER BY number", [list_id]
+    )
+    rows = iter(cursor)
+    while batch := list(islice(rows, 50_000)):
+        digest.update(int(r[0]) for r in batch)
+    return digest.hexdigest()
+
+
+def tables(db: Db) -> list[str]:
+    """The covered tables this store has."""
+    present = {str(r[0]) for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return [t for t in COVERED if t in present]
+
+
+def _digests(
+    db: Db, table: str, where: str = "", params: Sequence[Any] = ()
+) -> Iterator[tuple[int, str, str]]:
+    """(rowid, key, digest) of the table's rows (``where``: a condition on ``rowid``)."""
+    sql = f"SELECT rowid, {key_sql(table)}, * FROM {table} {where}"
+    for row in db.execute(sql, list(params)):
+        yield int(row[0]), str(row[1]), row_digest(row[2:])
+
+
+def changes(db: Db, noted: Sequence[tuple[str, int, str]]) -> dict[str, Any]:
+    """What the noted (table, rowid, key) changes left: {"rows": {table: {key: sha}},
+    "removed": {table: [key, ...]}} (keys of rows no longer there)."""
+    by_table: dict[str, dict[str, int]] = {}
+    for table, rowid, key in noted:
+        by_table.setdefault(table, {})[key] = rowid
+    rows: dict[str, dict[str, str]] = {}
+    removed: dict[str, list[str]] = {}
+    for table, keys in sorted(by_table.items()):
+        found: dict[str, str] = {}
+        for chunk in chunks(sorted(set(keys.values()))):
+            for _rowid, key, sha in _digests(db, table, f"WHERE rowid IN ({marks(chunk)})", chunk):
+                found[key] = sha
+        present = {k: found[k] for k in sorted(keys) if k in found}
+        gone = sorted(k for k in keys if k not in found)
+        if present:
+            rows[table] = present
+        if gone:
+            removed[table] = gone
+    return {"rows": rows, "removed": removed}
+
+
+def baseline(db: Db) -> dict[str, Any]:
+    """Every covered row as it is now (a store written before the coverage)."""
+    rows = {}
+    for table in tables(db):
+        digests = {key: sha for _rowid, key, sha in _digests(db, table)}
+        if digests:
+            rows[table] = digests
+    return {"rows": rows, "removed": {}}
+
+
+# -- verification -------------------------------------------------------------------------------
+
+
+def expected_state(entries: Iterable[tuple[str, str]]) -> dict[str, dict[str, str]]:
+    """The rows the log says exist: the ``rows`` entries (event, details JSON) replayed."""
+    state: dict[str, dict[str, str]] = {}
+    for event, details in entries:
+        if event not in (ROWS_EVENT, BASELINE_EVENT):
+            continue
+        body = json.loads(details)
+        for table, digests in body.get("rows", {}).items():
+            state.setdefault(table, {}).update(digests)
+        for table, keys in body.get("removed", {}).items():
+            held = state.setdefault(table, {})
+            for key in keys:
+                held.pop(key, None)
+    return state
+
+
+def differences(db: Db, state: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """Each covered row that differs from ``state``, named by table and key."""
+    found: list[str] = []
+    for table in tables(db):
+        expected = dict(state.get(table, {}))
+        for _rowid, key, sha in _digests(db, table):
+            want = expected.pop(key, None)
+            if want is None:
+                found.append(f"{table} row {key} is not in the audit log (added outside it)")
+            elif want != sha:
+                found.append(f"{table} row {key} differs from the audit log (changed)")
+        found.extend(
+            f"{table} row {key} is missing (deleted without an audit entry)"
+            for key in sorted(expected)
+        )
+    if "opposition_lists" in tables(db):
+        for list_id, sha in db.execute(
+            "SELECT id, numbers_sha256 FROM opposition_lists ORDER BY id"
+        ).fetchall():
+            if sha is not None and list_numbers_digest(db, int(list_id)) != sha:
+                found.append(
+                    f"opposition_numbers of list {list_id} differ from its numbers_sha256 "
+                    "(numbers added, removed or changed)"
+                )
+    return found
+
+
+def set_numbers_digests(db: Db) -> None:
+    """Give every opposition list its ``numbers_sha256`` (a store upgraded to the coverage)."""
+    with transaction(db):
+        for (list_id,) in db.execute("SELECT id FROM opposition_lists").fetchall():
+            db.execute(
+                "UPDATE opposition_lists SET numbers_sha256 = ? WHERE id = ?",
+                [list_numbers_digest(db, int(list_id)), list_id],
+            )

@@ -1,0 +1,252 @@
+"""The audit covers the data (issue 10 item 13): tampering with any table is caught.
+
+Before: of 51 tamperings only the 11 in ``audit_log`` itself were detected; modifying,
+deleting or forging rows in contacts, sources, refusals, drops, runs, suppression,
+opposition_numbers, the snapshots or exports went unnoticed (35 of 35). Each case below is
+one such tampering, made as an attacker would: another program's connection to the file.
+Legitimate deletions (erasure, purge, a list replaced) keep the log clean, because they are
+audit entries that list what they removed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from support.tooling import Env, add_contact, day, filled_env
+
+from compliant_scraper.cli import main
+from compliant_scraper.records import PolicySnapshot, RobotsSnapshot
+from compliant_scraper.store import audit_log, schema, schema_tooling
+from compliant_scraper.store.database import open_database
+from compliant_scraper.store.sqlite import SqliteDb
+from compliant_scraper.store.suppression import SuppressionList
+from compliant_scraper.tooling.opposition_import import import_list
+
+AT = "2026-11-23T10:00:00Z"
+
+
+def verify(path: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["audit", "verify", "--db", str(path), *args])
+    return result.exit_code, result.output
+
+
+def full_store(tmp_path: Path) -> Env:
+    """A store with a row in every covered table, written by compliant-scraper itself."""
+    env = filled_env(tmp_path)
+    db = env.db
+    with_run = open_database(env.db_path)
+    with_run.execute("INSERT INTO runs (id, spider, purpose) VALUES ('run2', 'directory', 'p')")
+    from compliant_scraper.store import runs
+    from compliant_scraper.store.transaction import transaction
+
+    with transaction(with_run):
+        runs.add_policy_snapshots(
+            with_run, "run2", [PolicySnapshot("domains/a.toml", "a.test", "p" * 64, "x = 1")]
+        )
+        robots = RobotsSnapshot(
+            "run2", "http://a.test/robots.txt", "a.test", AT, 200, None, "r" * 64, "User-agent: *"
+        )
+        runs.add_robots_snapshot(with_run, robots)
+    with_run.close()
+    SuppressionList.open(db, tmp_path / "c.db.key").add("email", "gone@nowhere.fr", "objection")
+    exported = env.run(
+        "export", "--purpose", "b2b_email", "--out", str(tmp_path / "x.csv"),
+        "--format", "csv", "--db", str(env.db_path), "--policies", str(env.policies),
+        "--key-file", str(tmp_path / "c.db.key"),
+    )  # fmt: skip
+    assert exported.exit_code == 0, exported.output
+    db.close()
+    return env
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Env:
+    env = full_store(tmp_path)
+    code, output = verify(env.db_path)
+    assert code == 0, output
+    return env
+
+
+TAMPERINGS = {
+    "contacts: an email changed": (
+        "contacts", "UPDATE contacts SET email = 'x@evil.test' WHERE id = 1"),
+    "contacts: a person deleted": ("contacts", "DELETE FROM contacts WHERE id = 2"),
+    "contacts: a person forged": ("contacts", "INSERT INTO contacts (kind, name, purpose, "
+        "dedupe_key) VALUES ('person', 'Forged', 'b2b_email', 'name:forged|')"),
+    "sources: a source URL changed": (
+        "sources", "UPDATE sources SET url = 'https://ok.test/' WHERE id = 1"),
+    "sources: a source deleted": ("sources", "DELETE FROM sources WHERE id = 1"),
+    "refusals: a refusal deleted": ("refusals", "DELETE FROM refusals WHERE id = 1"),
+    "refusals: a reason rewritten": (
+        "refusals", "UPDATE refusals SET reason = 'fine' WHERE id = 2"),
+    "drops: a drop deleted": ("drops", "DELETE FROM drops WHERE id = 1"),
+    "drops: a drop forged": ("drops", "INSERT INTO drops (run_id, url, field, reason, rule, at) "
+        "VALUES ('run1', 'u', 'email', 'x', 'R4', 't')"),
+    "runs: a finish reason rewritten": ("runs", "UPDATE runs SET finish_reason = 'finished'"),
+    "runs: a run deleted": ("runs", "DELETE FROM runs WHERE id = 'run2'"),
+    "suppression: an objection removed": (
+        "suppression", "DELETE FROM suppression WHERE reason = 'objection'"),
+    "opposition_numbers: a listed number removed": ("opposition_numbers",
+        "DELETE FROM opposition_numbers WHERE number = (SELECT min(number) "
+        "FROM opposition_numbers)"),
+    "opposition_numbers: a number added": ("opposition_numbers",
+        "INSERT INTO opposition_numbers (list_id, number) "
+        "SELECT id, 33100000000 FROM opposition_lists WHERE active = 1"),
+    "opposition_lists: a list re-dated": (
+        "opposition_lists", "UPDATE opposition_lists SET list_date = '2099-01-01'"),
+    "robots_snapshots: a body rewritten": (
+        "robots_snapshots", "UPDATE robots_snapshots SET body = 'Allow: /'"),
+    "policy_snapshots: a policy rewritten": (
+        "policy_snapshots", "UPDATE policy_snapshots SET content = 'y = 2'"),
+    "exports: a recipient rewritten": ("exports", "UPDATE exports SET recipient = 'nobody'"),
+    "export_rows: an exported contact hidden": ("export_rows", "DELETE FROM export_rows"),
+    "notices: a notice forged": ("notices", "INSERT INTO notices (contact_id, status, "
+        "recorded_at, on_date) VALUES (1, 'sent', 't', '2026-01-01')"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("table", "sql"), TAMPERINGS.values(), ids=TAMPERINGS.keys())
+def test_tampering_with_the_data_is_detected(env: Env, table: str, sql: str) -> None:
+    conn = sqlite3.connect(env.db_path)  # another program: no compliant-scraper in the way
+    assert conn.execute(sql).rowcount >= 1
+    conn.commit()
+    conn.close()
+    code, output = verify(env.db_path)
+    assert code == 1, output
+    assert "differ from the audit log" in output or "differ from its numbers_sha256" in output
+    assert table in output
+
+
+def test_legitimate_deletions_keep_the_log_clean(env: Env, tmp_path: Path) -> None:
+    """Erasure, objection, purge and a replaced list are entries listing what they removed."""
+    for args in (
+        ["subject", "erase", "jeanne.martin@cabinet-martin.fr", "--yes"],
+        ["subject", "object", "paul.durand@durand.fr", "--yes"],
+        ["purge"],
+    ):
+        result = env.run(*args, "--db", str(env.db_path), "--key-file", str(tmp_path / "c.db.key"))
+        if args[0] == "purge":
+            result = env.run(*args, "--db", str(env.db_path))
+        assert result.exit_code == 0, result.output
+    db = open_database(env.db_path)
+    newer = tmp_path / "bloctel2.txt"
+    newer.write_text("0611111111\n")
+    import_list(db, newer, list_date=day(1))
+    db.close()
+    code, output = verify(env.db_path)
+    assert code == 0, output
+    events = {r[0] for r in sqlite3.connect(env.db_path).execute("SELECT event FROM audit_log")}
+    assert {"rows", "subject_erase", "subject_object", "purge", "opposition_import"} <= events
+
+
+def test_a_deletion_names_what_it_removed(env: Env, tmp_path: Path) -> None:
+    result = env.run(
+        "subject", "erase", "jeanne.martin@cabinet-martin.fr", "--yes", "--db", str(env.db_path)
+    )
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(env.db_path)
+    entries = [r[0] for r in conn.execute("SELECT details FROM audit_log WHERE event = 'rows'")]
+    conn.close()
+    assert any('"removed": {"contact_events"' in e or '"contacts": ["[1]"]' in e for e in entries)
+    erased = [e for e in entries if '"contacts": ["[1]"]' in e]
+    assert len(erased) == 1 and '"sources": ["[1]"]' in erased[0]
+    assert all("jeanne" not in e for e in entries)  # digests and keys, never a value
+
+
+# -- the head anchor and its key ---------------------------------------------------------------
+
+
+def test_the_key_does_not_sit_beside_the_database(env: Env) -> None:
+    beside = sorted(p.name for p in env.db_path.parent.iterdir() if p.name.startswith("c.db"))
+    assert "c.db.audit-head" in beside
+    assert "c.db.audit-key" not in beside
+    key = audit_log.default_key_file(env.db_path)
+    assert key.is_file() and key.parent.name == "audit-keys"
+    assert str(env.db_path.parent) not in str(key)
+    assert key.stat().st_mode & 0o077 == 0
+
+
+def test_a_missing_anchor_or_key_fails_unless_a_recorded_head_is_given(env: Env) -> None:
+    head_file = env.db_path.with_name("c.db.audit-head")
+    key = audit_log.default_key_file(env.db_path)
+    anchored = CliRunner().invoke(main, ["audit", "anchor", "--db", str(env.db_path)])
+    assert anchored.exit_code == 0
+    recorded = anchored.output.splitlines()[-1]
+    moved = key.with_name(key.name + ".away")
+    key.rename(moved)
+    code, output = verify(env.db_path)
+    assert code == 1 and "key" in output and "is missing" in output
+    assert "intact" not in output
+    assert verify(env.db_path, "--audit-key-file", str(moved))[0] == 0
+    head_file.unlink()
+    code, output = verify(env.db_path, "--audit-key-file", str(moved))
+    assert code == 1 and "head anchor" in output and "is missing" in output
+    code, output = verify(env.db_path, "--head", recorded)
+    assert code == 0, output
+    assert f"recorded head {recorded} found unchanged" in output
+
+
+def test_audit_anchor_to_a_file_catches_a_rollback_to_an_older_copy(
+    env: Env, tmp_path: Path
+) -> None:
+    old = tmp_path / "old-copy"
+    old.mkdir()
+    for file in env.db_path.parent.glob("c.db*"):
+        shutil.copy(file, old / file.name)
+    later = open_database(env.db_path)
+    add_contact(later, name="Later Person", email="later@x.fr")
+    later.close()
+    ticket = tmp_path / "ticket" / "head.txt"
+    ticket.parent.mkdir()
+    written = CliRunner().invoke(
+        main, ["audit", "anchor", "--db", str(env.db_path), "--out", str(ticket)]
+    )
+    assert written.exit_code == 0, written.output
+    for file in old.iterdir():  # the attacker puts the older database and anchor back
+        shutil.copy(file, env.db_path.parent / file.name)
+    assert verify(env.db_path)[0] == 0  # consistent with itself: only the recorded head tells
+    code, output = verify(env.db_path, "--head", str(ticket))
+    assert code == 1 and "the expected head" in output
+
+
+def test_a_symlinked_audit_key_is_refused(env: Env, tmp_path: Path) -> None:
+    key = audit_log.default_key_file(env.db_path)
+    planted = tmp_path / "planted.key"
+    planted.write_text("00" * 32 + "\n")
+    os.chmod(planted, 0o600)
+    key.unlink()
+    key.symlink_to(planted)
+    result = env.run("purge", "--db", str(env.db_path))
+    assert result.exit_code == 1
+    assert "audit key" in result.output and "symbolic link" in result.output
+
+
+# -- a store written before the coverage ----------------------------------------------------------
+
+
+def test_an_older_store_gets_a_baseline_and_is_covered_from_then_on(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = SqliteDb(path)
+    schema.migrations.apply(db, stop_before="m005_audit_covers_rows")
+    schema_tooling.migrations.apply(db)
+    db.execute(
+        "INSERT INTO contacts (kind, name, purpose, dedupe_key) "
+        "VALUES ('person', 'Early Bird', 'p', 'name:early bird|')"
+    )
+    db.close()
+    upgraded = open_database(path)  # a writing command: migrates, writes the baseline
+    upgraded.close()
+    code, output = verify(path)
+    assert code == 0, output
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM audit_log WHERE event = 'rows_baseline'").fetchone()
+    conn.execute("UPDATE contacts SET name = 'Someone Else'")
+    conn.commit()
+    conn.close()
+    code, output = verify(path)
+    assert code == 1 and "contacts row [1] differs" in output
