@@ -232,7 +232,7 @@ class ContactProcessor:
                 url,
                 "unrelated_to_offer",
                 Rule.R6,
-                f"job title and organization name none of the target professions of "
+                "neither the job title nor the organization contains a target profession of "
                 f"{self.purpose.name!r} ({self.purpose.offer or 'its offer'})",
             )
 
