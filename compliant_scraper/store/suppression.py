@@ -12,9 +12,9 @@ from pathlib import Path
 
 from ..clock import utcnow
 from ..opposition.suppression import (
+    ALL_KINDS,
     DOC,
     KEY_CHECK_KIND,
-    KINDS,
     SuppressionKeyError,
     check_reason,
     identifier_hash,
@@ -24,6 +24,7 @@ from ..opposition.suppression import (
 )
 from . import audit_log
 from .backend import Db, marks
+from .retention_markers import RetentionMarkers
 from .transaction import transaction
 
 _INSERT = (
@@ -72,6 +73,10 @@ class SuppressionList:
                 db.execute(_INSERT, [check, KEY_CHECK_KIND, utcnow(), KEY_CHECK_KIND])
         return cls(db, key, default_region)
 
+    def markers(self, purpose: str) -> RetentionMarkers:
+        """The retention markers of ``purpose``, under the same key (R9)."""
+        return RetentionMarkers(self.db, self._key, purpose, self.default_region)
+
     def digest(self, kind: str, value: str) -> str:
         return identifier_hash(self._key, kind, value, self.default_region)
 
@@ -84,7 +89,7 @@ class SuppressionList:
         try:
             digests = lookup_hashes(self._key, kind, value, self.default_region)
         except ValueError:
-            if kind not in KINDS:
+            if kind not in ALL_KINDS:
                 raise
             return []
         return [f"suppression:{digest}" for digest in digests]
@@ -98,7 +103,7 @@ class SuppressionList:
         try:
             digests = lookup_hashes(self._key, kind, value, self.default_region)
         except ValueError:
-            if kind not in KINDS:
+            if kind not in ALL_KINDS:
                 raise
             return False
         if len(digests) == 1:
