@@ -54,12 +54,19 @@ class SuppressionList:
         }
         if not os.path.lexists(key_path):
             entries = count(db)
-            if entries or checks:
+            if entries:
                 raise SuppressionKeyError(
                     f"suppression key {key_path} is missing but the suppression list has "
                     f"{entries} entr{'y' if entries == 1 else 'ies'}: without the key they cannot "
                     "be checked, so objections cannot be honoured (R8). Restore the key file "
                     f"from its backup ({DOC})"
+                )
+            if checks:
+                raise SuppressionKeyError(
+                    f"suppression key {key_path} is missing but the suppression list has 0 "
+                    "entries and was started with that key (its key_check row): a new key "
+                    "would not be the list's key, so no new key is made (R8). Restore the key "
+                    f"file from its backup ({DOC})"
                 )
         key = load_or_create_key(key_path)
         check = key_check(key)
