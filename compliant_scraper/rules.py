@@ -1,4 +1,4 @@
-"""The rules of the legal brief (shared/LEGAL-BRIEF.md), cited by refusals, drops and reports.
+"""The legal rules R1–R13 (docs/legal-rules.md), cited by refusals, drops and reports.
 
 ``Rule`` is a ``StrEnum``: ``Rule.R4 == "R4"``, and a rule is written to the store, to JSON or
 to a log line as its id. The ids are stable: auditors query ``refusals.rule`` and

@@ -89,3 +89,160 @@ def test_the_demo_runs_from_the_installed_package_in_a_folder_of_its_own(
     assert (out / "audit.html").is_file()
     assert sorted(p.name for p in project.iterdir()) == ["policies", "scrapy.cfg"]
     shutil.rmtree(out)
+
+
+SITE_PAGE = """<!DOCTYPE html><html><head><title>Cabinet Martin</title>
+<script type="application/ld+json">
+{"@context": "https://schema.org", "@type": "Person", "name": "Jeanne Martin",
+ "jobTitle": "Avocate associée", "worksFor": {"@type": "Organization", "name": "Cabinet Martin"},
+ "email": "jeanne.martin@cabinet-martin.fr", "address": {"@type": "PostalAddress",
+ "addressLocality": "Paris", "addressCountry": "FR"}}
+</script></head><body><h1>Jeanne Martin</h1><p>Avocate associée, Cabinet Martin</p>
+<p class="email">jeanne.martin@cabinet-martin.fr</p></body></html>
+"""
+
+USER_SPIDER = """
+import scrapy
+
+from acme.items import LawyerItem
+
+
+class LawyersSpider(scrapy.Spider):
+    name = "lawyers"
+
+    def __init__(self, start_url="", **kwargs):
+        super().__init__(**kwargs)
+        self.start_urls = [start_url]
+
+    def parse(self, response):
+        yield LawyerItem(
+            name=response.css("h1::text").get(),
+            job_title="Avocate associée",
+            organization="Cabinet Martin",
+            email=response.css("p.email::text").get(),
+            country="FR",
+        )
+"""
+
+USER_ITEMS = """
+import scrapy
+
+
+class LawyerItem(scrapy.Item):
+    name = scrapy.Field()
+    job_title = scrapy.Field()
+    organization = scrapy.Field()
+    email = scrapy.Field()
+    country = scrapy.Field()
+"""
+
+USER_PIPELINE = """
+import json
+
+from acme.items import LawyerItem
+from compliant_scraper import provenance_of
+
+
+class RoutingPipeline:
+    def process_item(self, item):
+        if isinstance(item, LawyerItem):  # the class survives the compliance pipeline
+            with open("routed.jsonl", "a") as out:
+                out.write(json.dumps({"class": type(item).__name__, "name": item["name"],
+                                      "source": provenance_of(item).source_url}) + "\\n")
+        return item
+"""
+
+
+class _Site:
+    def __init__(self, root: Path) -> None:
+        import functools
+        import http.server
+        import threading
+
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)
+
+
+def test_a_new_users_project_works_on_the_first_try(venv: Venv, tmp_path: Path) -> None:
+    """Issue 14 "Done when": the wheel in a fresh venv, scrapy startproject, compliant-scraper
+    init, the placeholders filled in, and scrapy crawl of the user's own spider on a local
+    site, following only the README."""
+    import json
+    import sqlite3
+
+    from support.starter import fill
+
+    site_root = tmp_path / "site"
+    site_root.mkdir()
+    (site_root / "robots.txt").write_text("User-agent: *\nAllow: /\n")
+    (site_root / "jeanne.html").write_text(SITE_PAGE)
+    (site_root / "terms").write_text("Re-use allowed.\n")
+    site = _Site(site_root)
+    try:
+        made = venv.run(venv.bin("scrapy"), "startproject", "acme", cwd=tmp_path)
+        assert made.returncode == 0, made.stdout + made.stderr
+        project = tmp_path / "acme"
+        init = venv.run(venv.bin("compliant-scraper"), "init", cwd=project)
+        assert init.returncode == 0, init.stdout + init.stderr
+        unfilled = venv.run(venv.bin("compliant-scraper"), "policy", "validate", cwd=project)
+        assert unfilled.returncode == 1
+        assert "placeholder to fill in" in unfilled.stdout
+        fill(project / "policies", "127.0.0.1")
+        valid = venv.run(venv.bin("compliant-scraper"), "policy", "validate", cwd=project)
+        assert valid.returncode == 0, valid.stdout + valid.stderr
+        package = project / "acme"
+        (package / "items.py").write_text(USER_ITEMS)
+        (package / "pipelines.py").write_text(USER_PIPELINE)
+        (package / "spiders" / "lawyers.py").write_text(USER_SPIDER)
+        with (package / "settings.py").open("a") as settings:
+            settings.write(
+                '\nADDONS = {"compliant_scraper.addon.ComplianceAddon": 0}\n'
+                'COMPLIANCE_PURPOSE = "b2b_email"\n'
+                'ITEM_PIPELINES = {"acme.pipelines.RoutingPipeline": 300}\n'
+            )
+        url = f"http://127.0.0.1:{site.port}/jeanne.html"
+        crawl = venv.run(
+            venv.bin("scrapy"), "crawl", "lawyers", "-a", f"start_url={url}",
+            "-s", "DOWNLOAD_DELAY=0", "-O", "lawyers.csv", cwd=project,
+        )  # fmt: skip
+    finally:
+        site.close()
+    assert crawl.returncode == 0, crawl.stderr[-4000:]
+    routed = [json.loads(line) for line in (project / "routed.jsonl").read_text().splitlines()]
+    assert routed == [{"class": "LawyerItem", "name": "Jeanne Martin", "source": url}]
+    db = sqlite3.connect(project / "compliance.db")
+    try:
+        assert db.execute("SELECT name, email FROM contacts").fetchall() == [
+            ("Jeanne Martin", "jeanne.martin@cabinet-martin.fr")
+        ]
+        assert db.execute("SELECT recipient, format, count FROM exports").fetchall() == [
+            ("feed", "csv", 1)
+        ]
+    finally:
+        db.close()
+    assert "source_url" in (project / "lawyers.csv").read_text().splitlines()[0]
+
+
+def test_the_wheel_carries_its_license_urls_and_classifiers(venv: Venv, tmp_path: Path) -> None:
+    script = (
+        "import json, importlib.metadata as m; d = m.distribution('compliant-scraper'); "
+        "print(json.dumps({'urls': d.metadata.get_all('Project-URL'), "
+        "'classifiers': d.metadata.get_all('Classifier'), "
+        "'license': [str(f) for f in d.files if 'LICENSE' in str(f)]}))"
+    )
+    result = venv.run(venv.bin("python"), "-c", script, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    import json
+
+    meta = json.loads(result.stdout)
+    assert {u.split(",")[0] for u in meta["urls"]} >= {"Homepage", "Documentation", "Changelog"}
+    assert "Framework :: Scrapy" in meta["classifiers"]
+    assert any(f.endswith("LICENSE") for f in meta["license"])

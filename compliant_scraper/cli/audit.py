@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,12 +13,14 @@ import click
 from ..clock import today_utc, utcnow
 from ..store import audit_log
 from ..tooling import audit_serve
+from ..tooling.audit_detail import build_detail
 from ..tooling.audit_html import render_html
 from ..tooling.audit_report import build_report
 from ..tooling.audit_text import format_text
 from ..tooling.base import ToolingError, open_report
 from ._app import main
 from ._options import db_option, policies_option
+from ._progress import Bar
 
 
 @main.group(
@@ -50,7 +53,18 @@ def audit(
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     elif html_out is not None:
-        html_out.write_text(render_html(report), encoding="utf-8")
+        with Bar("Writing the report") as bar:
+            report["detail"] = build_detail(
+                db, db_path=str(db_path), policy_dir=policy_dir, today=today_utc()
+            )
+            bar(1, 2)
+            html = render_html(report)
+            bar(1, 2)
+        # Owner-only, like the database: the report lists contacts (personal data).
+        fd = os.open(html_out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(html)
         click.echo(f"Report written to {html_out}")
     else:
         click.echo(format_text(report), nl=False)

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any, Final
 
+from .audit_html_detail import CSS as DETAIL_CSS
+from .audit_html_detail import sections as detail_sections
 from .svg_charts import PALETTE, bar_chart, stacked_bar
 
 _CSS: Final = """
@@ -128,12 +130,15 @@ def _policies_section(p: dict[str, Any]) -> str:
 
 
 def render_html(r: dict[str, Any]) -> str:
-    """The whole report as one HTML document."""
+    """The whole report as one HTML document (with the followable tables of
+    ``audit_html_detail`` when ``r["detail"]`` holds ``audit_detail.build_detail``)."""
     c, ref, drops, log = r["contacts"], r["refusals"], r["drops"], r["audit_log"]
     n = r["notices"]
+    detail = r.get("detail")
+    version = f" &middot; compliant-scraper {escape(detail['version'])}" if detail else ""
     sections = [
         f'<h1>Compliance audit</h1><p class="meta">Database <code>{escape(r["database"])}</code>'
-        f" &middot; generated {escape(r['generated_at'])}</p>",
+        f" &middot; generated {escape(r['generated_at'])}{version}</p>",
         _cards(r),
         "<h2>Contacts kept</h2>",
         bar_chart(list(c["by_purpose"].items()), title="Contacts by purpose", color=PALETTE[0]),
@@ -205,6 +210,7 @@ def render_html(r: dict[str, Any]) -> str:
         + f". Head <code>{escape(str(log['head']))}</code>. "
         + f"{escape(log['anchor'][:1].upper() + log['anchor'][1:])}.</p>",
         _table(("event", "rows"), log["events"].items(), numeric=(1,)),
+        *(detail_sections(detail) if detail else []),
     ]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -212,5 +218,7 @@ def render_html(r: dict[str, Any]) -> str:
         "style-src 'unsafe-inline'\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>Compliance audit</title>"
-        f"<style>{_CSS}</style></head><body>\n" + "\n".join(sections) + "\n</body></html>\n"
+        f"<style>{_CSS}{DETAIL_CSS}</style></head><body>\n"
+        + "\n".join(sections)
+        + "\n</body></html>\n"
     )

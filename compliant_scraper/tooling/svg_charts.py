@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from html import escape
 from typing import Final
@@ -12,8 +13,12 @@ _LABEL_W: Final = 270
 _VALUE_W: Final = 70
 
 
-def _clip(text: str, limit: int = 32) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+_WRAP: Final = 36  # characters per label line: a long label wraps, it is never cut
+_LINE: Final = 14
+
+
+def _lines(text: str) -> list[str]:
+    return textwrap.wrap(text, _WRAP, break_long_words=True) or [""]
 
 
 def bar_chart(
@@ -33,24 +38,33 @@ def bar_chart(
         return f'<p class="empty">{safe_title}: nothing to show.</p>'
     top = max([v for _, v in items] + ([marker[0]] if marker else []) + [1])
     plot_w = width - _LABEL_W - _VALUE_W
-    height = _ROW * len(items) + 34
+    wrapped = [_lines(label) for label, _ in items]
+    rows = [max(_ROW, _LINE * len(lines) + 12) for lines in wrapped]
+    height = sum(rows) + 34
     parts = [
         f'<svg class="chart" role="img" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{safe_title}</title>",
         f'<text x="0" y="14" class="chart-title">{safe_title}</text>',
     ]
-    for i, (label, value) in enumerate(items):
-        y = 24 + i * _ROW
+    y = 24
+    for (label, value), lines, row in zip(items, wrapped, rows, strict=True):
         bar = 0 if value <= 0 else max(2.0, plot_w * value / top)
         shown = f"{value:g}"
+        mid = y + row / 2
+        first = mid - _LINE * (len(lines) - 1) / 2 + 4
+        spans = "".join(
+            f'<tspan x="{_LABEL_W - 8}" y="{first + i * _LINE:.1f}">{escape(line)}</tspan>'
+            for i, line in enumerate(lines)
+        )
         parts += [
-            f'<text x="{_LABEL_W - 8}" y="{y + 16}" text-anchor="end" class="label">'
-            f"<title>{escape(label)}</title>{escape(_clip(label))}</text>",
-            f'<rect x="{_LABEL_W}" y="{y + 4}" width="{bar:.1f}" height="{_ROW - 8}" '
-            f'fill="{color}" rx="2"><title>{escape(label)}: {shown}</title></rect>',
-            f'<text x="{_LABEL_W + bar + 6:.1f}" y="{y + 16}" class="value">{shown}</text>',
+            f'<text text-anchor="end" class="label"><title>{escape(label)}</title>{spans}</text>',
+            f'<rect x="{_LABEL_W}" y="{mid - (_ROW - 8) / 2:.1f}" width="{bar:.1f}" '
+            f'height="{_ROW - 8}" fill="{color}" rx="2"><title>{escape(label)}: {shown}</title>'
+            "</rect>",
+            f'<text x="{_LABEL_W + bar + 6:.1f}" y="{mid + 4:.1f}" class="value">{shown}</text>',
         ]
+        y += row
     if marker is not None:
         x = _LABEL_W + plot_w * marker[0] / top
         parts += [
@@ -68,7 +82,15 @@ def stacked_bar(parts_in: Sequence[tuple[str, float, str]], *, title: str, width
     total = sum(v for _, v, _ in parts_in)
     if total <= 0:
         return f'<p class="empty">{safe_title}: nothing to show.</p>'
-    height = 78
+    legend: list[tuple[int, int]] = []  # (x, row) of each legend entry
+    legend_x, legend_row = 0, 0
+    for label, value, _ in parts_in:
+        entry = 22 + 7 * (len(label) + len(f"{value:g}") + 3)
+        if legend_x and legend_x + entry > width:
+            legend_x, legend_row = 0, legend_row + 1
+        legend.append((legend_x, legend_row))
+        legend_x += entry
+    height = 78 + 18 * legend_row
     parts = [
         f'<svg class="chart" role="img" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
@@ -76,8 +98,7 @@ def stacked_bar(parts_in: Sequence[tuple[str, float, str]], *, title: str, width
         f'<text x="0" y="14" class="chart-title">{safe_title}</text>',
     ]
     x = 0.0
-    legend_x = 0
-    for label, value, color in parts_in:
+    for (label, value, color), (lx, lrow) in zip(parts_in, legend, strict=True):
         w = width * value / total
         if w > 0:
             parts.append(
@@ -85,10 +106,10 @@ def stacked_bar(parts_in: Sequence[tuple[str, float, str]], *, title: str, width
                 f"<title>{escape(label)}: {value:g}</title></rect>"
             )
         x += w
+        ly = 56 + 18 * lrow
         parts += [
-            f'<rect x="{legend_x}" y="56" width="12" height="12" fill="{color}"/>',
-            f'<text x="{legend_x + 16}" y="66" class="label">{escape(label)} ({value:g})</text>',
+            f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{color}"/>',
+            f'<text x="{lx + 16}" y="{ly + 10}" class="label">{escape(label)} ({value:g})</text>',
         ]
-        legend_x += 22 + 8 * (len(label) + len(f"{value:g}") + 3)
     parts.append("</svg>")
     return "".join(parts)
