@@ -38,6 +38,8 @@ DEFAULTS: Final[dict[str, Any]] = {
     "COMPLIANCE_WRITE_BATCH_SECONDS": 1.0,
     "COMPLIANCE_DB_BUSY_TIMEOUT": 30.0,
     "COMPLIANCE_AUDIT_KEY_FILE": None,
+    # Days drops and refusals rows are kept: their URLs can name people (issue 13, R9).
+    "COMPLIANCE_RECORDS_RETENTION_DAYS": 365,
     # Scrapy's HTTP cache may run only with this opt-in (crawl/httpcache.py).
     "COMPLIANCE_ALLOW_HTTPCACHE": False,
     # Cluster mode (docs/cluster.md); parsed by compliant_scraper.cluster.config.
@@ -68,6 +70,7 @@ class Config:
     robots_max_bytes: int
     robots_max_redirects: int
     write_batch_size: int
+    records_retention_days: int
     extract_max_depth: int
     extract_max_items: int
     extract_max_seconds: float
@@ -116,6 +119,7 @@ class Config:
             robots_max_bytes=int(positive_number("COMPLIANCE_ROBOTS_MAX_BYTES")),
             robots_max_redirects=int(get("COMPLIANCE_ROBOTS_MAX_REDIRECTS")),
             write_batch_size=int(positive_number("COMPLIANCE_WRITE_BATCH_SIZE")),
+            records_retention_days=int(positive_number("COMPLIANCE_RECORDS_RETENTION_DAYS")),
             extract_max_depth=int(positive_number("COMPLIANCE_EXTRACT_MAX_DEPTH")),
             extract_max_items=int(positive_number("COMPLIANCE_EXTRACT_MAX_ITEMS")),
             extract_max_seconds=positive_number("COMPLIANCE_EXTRACT_MAX_SECONDS"),

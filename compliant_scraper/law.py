@@ -495,6 +495,12 @@ RETENTION_YEARS: Final = 3
 the controller (CNIL guidance on prospecting: three years from the last contact)."""
 
 
+STALE_AFTER_DAYS: Final = 90
+"""Days a contact whose every source page is gone (404/410, or no longer showing it) is kept
+before ``purge`` deletes it, unless its purpose sets ``stale_after_days`` (R9: accuracy; the
+CNIL warned Yatedo for profiles kept after their source accounts were deleted)."""
+
+
 def retention_until(first_seen: str) -> str:
     """The retention date of data first collected at ``first_seen`` (ISO date or time): first
     collection plus ``RETENTION_YEARS``, as an ISO date. Re-crawling never moves it."""

@@ -30,7 +30,7 @@ def test_dry_run_changes_nothing(tmp_path: Path) -> None:
     assert result.output == (
         f"contact 2 (b2b_email): first seen {day(1200)}T10:00:00Z, retention until {until}, "
         "1 source(s)\n"
-        "Dry run: 1 contact(s) past retention would be deleted\n"
+        "Dry run: 1 contact(s) past retention and 0 source_gone would be deleted\n"
     )
     assert env.db.execute("SELECT count(*) FROM contacts").fetchone() == (3,)
     assert env.db.execute("SELECT count(*) FROM purges").fetchone() == (0,)
@@ -61,7 +61,7 @@ def test_purge_deletes_records_and_amends_exports(tmp_path: Path) -> None:
     result = env.run("purge", "--db", str(env.db_path))
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-2:] == [
-        "Deleted 2 contact(s) past retention (purge 1)",
+        "Deleted 2 contact(s) past retention and 0 source_gone (purge 1); retention markers: 2",
         "Export 1 (recipient internal): rewritten",
     ]
     assert env.db.execute("SELECT id FROM contacts").fetchall() == [(1,)]
@@ -98,5 +98,8 @@ def test_recrawl_does_not_save_a_contact_from_purge_but_a_reply_does(tmp_path: P
     )
     assert clicked.exit_code == 0, clicked.output
     result = env.run("purge", "--db", str(env.db_path))
-    assert result.output.splitlines()[-1] == "Deleted 1 contact(s) past retention (purge 1)"
+    assert (
+        result.output.splitlines()[-1]
+        == "Deleted 1 contact(s) past retention and 0 source_gone (purge 1); retention markers: 1"
+    )
     assert env.db.execute("SELECT id FROM contacts ORDER BY id").fetchall() == [(1,), (3,)]

@@ -47,7 +47,7 @@ def suppressed(env: Env, kind: str, value: str) -> bool:
 
 def test_access_returns_everything_held_and_where_from(tmp_path: Path) -> None:
     env = people(tmp_path)
-    code, output = sub(env, "access", "06 12 34 56 78")
+    code, output = sub(env, "access", "06 12 34 56 78", "--json")
     assert code == 0, output
     result = json.loads(output)
     assert result["query"] == "phone +33612345678"
@@ -70,7 +70,7 @@ def test_access_returns_everything_held_and_where_from(tmp_path: Path) -> None:
 
 def test_access_for_someone_not_held(tmp_path: Path) -> None:
     env = people(tmp_path)
-    code, output = sub(env, "access", "nobody@nowhere.fr")
+    code, output = sub(env, "access", "nobody@nowhere.fr", "--json")
     assert code == 0
     assert json.loads(output)["contacts"] == []
     assert sub(env, "access", "42") == (1, "Error: no contact matches contact 42\n")
@@ -95,6 +95,9 @@ def test_erase_deletes_and_suppresses_every_identifier(tmp_path: Path) -> None:
     assert output == (
         "Erased: email jeanne.martin@cabinet-martin.fr; contacts deleted: 1, 2; "
         "suppressed: email, phone\n"
+        "  contact 1 (b2b_email, linked by email)\n"
+        "  contact 2 (b2b_phone, linked by phone)\n"
+        "  drops rows deleted: 0; refusals rows deleted: 0\n"
     )
     # contact 2 holds only the phone: the same person, for another purpose
     assert env.db.execute("SELECT id FROM contacts ORDER BY id").fetchall() == [(3,)]
@@ -162,8 +165,12 @@ def test_object_takes_the_person_out_of_every_export(tmp_path: Path) -> None:
     assert code == 0, output
     assert output.splitlines() == [
         "Objection recorded: contact 1; contacts deleted: 1, 2; suppressed: email, phone",
+        "  contact 1 (b2b_email, linked by id)",
+        "  contact 2 (b2b_phone, linked by phone)",
         f"Export 1 ({out}): rewritten without the person",
         "Export 2 (recipient internal): written to standard output: tell its recipient (Art. 19)",
+        "  recipient_notified: tell partner (exports 1) about contact 1, then "
+        "`subject notified 1 --recipient partner` (Art. 19)",
     ]
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert [r["id"] for r in rows] == ["3"]
@@ -206,8 +213,8 @@ def test_name_only_contact_cannot_be_suppressed_and_says_so(tmp_path: Path) -> N
     code, output = sub(env, "erase", str(cid), "--yes")
     assert code == 0
     assert output.endswith(
-        "Warning: no email or phone to suppress: a later crawl could collect this person "
-        "again (only the email and phone are kept on the suppression list).\n"
+        "Warning: no email, phone or name with postal address to suppress: a later crawl "
+        "could collect this person again.\n"
     )
 
 
@@ -215,7 +222,7 @@ def test_rectify(tmp_path: Path) -> None:
     env = people(tmp_path)
     assert sub(env, "rectify", "3", "--field", "email", "--value", "Paul.Durand@Durand.FR") == (
         0,
-        "Contact 3: email rectified\n",
+        "email rectified on contacts 3\n  contact 3 (b2b_email, linked by id)\n",
     )
     assert env.db.execute("SELECT email FROM contacts WHERE id = 3").fetchone() == (
         "Paul.Durand@durand.fr",
@@ -230,7 +237,7 @@ def test_rectify(tmp_path: Path) -> None:
     event = env.db.execute(
         "SELECT details FROM audit_log WHERE event = 'subject_rectify' ORDER BY id LIMIT 1"
     ).fetchone()[0]
-    assert json.loads(event) == {"contact_id": 3, "field": "email"}
+    assert json.loads(event) == {"contact_ids": [3], "field": "email", "recipient_notified": []}
 
 
 def test_rectify_errors(tmp_path: Path) -> None:

@@ -120,7 +120,9 @@ def test_every_contact_has_a_source_with_provenance(
     [run] = result.rows("SELECT id FROM runs")
     for source in result.rows("SELECT * FROM sources"):
         assert str(source["url"]).startswith(SITE + "/"), source
-        assert source["retrieved_at"] and source["spider"] == "directory", source
+        assert source["first_retrieved_at"] == source["last_retrieved_at"], source
+        assert source["last_retrieved_at"] and source["spider"] == "directory", source
+        assert source["gone_at"] is None, source
         assert source["run_id"] == run["id"], source
         assert source["policy_file"] == "domains/annuaire.test.toml", source
         assert re.fullmatch(r"[0-9a-f]{64}", str(source["policy_sha256"])), source

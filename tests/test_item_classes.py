@@ -161,3 +161,42 @@ def test_a_class_that_cannot_carry_provenance_becomes_a_dict(
     assert type(out) is dict
     assert out["provenance"].source_url == PROV.source_url
     assert "Tight cannot carry the screened values" in caplog.text
+
+
+class SchemaOrgItem(scrapy.Item):
+    name = scrapy.Field()
+    streetAddress = scrapy.Field()
+    addressLocality = scrapy.Field()
+    email = scrapy.Field()
+
+
+@dataclasses.dataclass
+class SchemaOrgRecord:
+    name: str | None = None
+    streetAddress: str | None = None
+    addressLocality: str | None = None
+    email: str | None = None
+
+
+SCHEMA_ORG_RAW = {
+    "name": "Jeanne Martin",
+    "streetAddress": "1 rue de la Paix",
+    "addressLocality": "Paris",
+    "email": "jeanne.martin@acme.example",  # not needed for a post purpose: dropped
+}
+
+
+@pytest.mark.parametrize("cls", [SchemaOrgItem, SchemaOrgRecord], ids=["scrapy.Item", "dataclass"])
+def test_kept_values_come_back_under_the_schema_org_names_the_class_declares(cls: Any) -> None:
+    """A class declaring schema.org names (jobTitle, addressLocality) gets the kept values back
+    under those names: the pipeline reads them as fields and must not lose them on the way out."""
+    writer = Writer()
+    out = pipeline(writer).process_item(stamp(cls(**SCHEMA_ORG_RAW)))
+    assert type(out) is cls
+    values = dataclasses.asdict(out) if dataclasses.is_dataclass(out) else dict(out)
+    assert {k: v for k, v in values.items() if v is not None} == {
+        "name": "Jeanne Martin",
+        "streetAddress": "1 rue de la Paix",
+        "addressLocality": "Paris",
+    }
+    assert writer.saved[0]["locality"] == "Paris"

@@ -183,3 +183,15 @@ def test_an_unreadable_country_is_named_in_the_drop_detail() -> None:
         "the address country 'Germanie' names no country the law table can look up: not kept "
         "for a B2B prospecting purpose until it is corrected"
     )
+
+
+def test_the_unrelated_to_offer_message_reads_as_a_sentence() -> None:
+    """The log line a data team reads: 'organization name none of' read as a noun phrase."""
+    processor = ContactProcessor(LAWYERS, "FR", lambda *a: None, NoSuppression(), set())
+    item = {**person(job_title="Architecte DPLG", email="s@archi.fr"), "provenance": PROV}
+    with pytest.raises(ContactDropped) as dropped:
+        processor.process(item)
+    assert (
+        "neither the job title nor the organization contains a target profession of "
+        "'b2b_email_prospecting' (Practice-management software for law firms)"
+    ) in str(dropped.value)

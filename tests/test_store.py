@@ -12,12 +12,12 @@ from compliant_scraper.errors import ContactDropped
 from compliant_scraper.law import retention_until
 from compliant_scraper.provenance import Provenance
 from compliant_scraper.records import Refusal
-from compliant_scraper.store import contacts as contacts_module
 from compliant_scraper.store.backend import Db
 from compliant_scraper.store.contacts import ContactWriter, dedupe_keys
 from compliant_scraper.store.database import open_database
 from compliant_scraper.store.suppression import SuppressionList
 from compliant_scraper.store.transaction import transaction
+from compliant_scraper.values.persons import fold
 
 
 def prov(url: str, at: str = "2026-11-23T10:00:00Z") -> Provenance:
@@ -32,7 +32,7 @@ def db_with_run(store: StoreTarget) -> Db:
 
 
 def test_database_is_owner_only(tmp_path: Path) -> None:
-    path = tmp_path / "sub" / "c.db"
+    path = tmp_path / "c.db"
     open_database(path).close()
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
@@ -110,7 +110,8 @@ def test_recrawl_same_url_updates_source(store: StoreTarget) -> None:
     writer.flush()
     found = rows(db, "SELECT * FROM sources WHERE contact_id = ?", [cid])
     assert len(found) == 1
-    assert found[0]["retrieved_at"] == "2027-01-01T00:00:00Z"
+    assert found[0]["last_retrieved_at"] == "2027-01-01T00:00:00Z"
+    assert found[0]["first_retrieved_at"] == "2026-11-23T10:00:00Z"  # kept (issue 13)
 
 
 def test_contacts_per_purpose_are_separate(store: StoreTarget) -> None:
@@ -163,12 +164,48 @@ def test_a_person_suppressed_after_screening_is_not_stored(
     assert count(db, "sources") == 1 and one(db, "sources", kept, "contact_id")
 
 
+def test_pages_gone_or_no_longer_showing_the_contact_mark_their_sources(
+    store: StoreTarget,
+) -> None:
+    """Issue 13 item 6: 404/410 at once, ``contact_absent`` once the run's contacts are in."""
+    db = db_with_run(store)
+    with transaction(db):
+        db.execute("INSERT INTO runs (id, spider, purpose) VALUES ('run2', 'directory', 'p')")
+    first = ContactWriter(db, "p", "b")
+    kept = first.save({"email": "kept@b.test"}, prov("http://a.test/list"), ["email"])
+    left = first.save({"email": "left@b.test"}, prov("http://a.test/list"), ["email"])
+    gone = first.save({"email": "gone@b.test"}, prov("http://a.test/gone"), ["email"])
+    failed = first.save({"email": "failed@b.test"}, prov("http://a.test/broken"), ["email"])
+    first.flush()
+    again = ContactWriter(db, "p", "b")
+    at = "2027-01-01T00:00:00Z"
+    for url, status in (("http://a.test/list", 200), ("http://a.test/broken", 200)):
+        again.page_answered(url, status, at)
+    again.page_answered("http://a.test/gone", 404, at)
+    again.page_failed("http://a.test/broken")  # the spider raised on it: says nothing
+    second = Provenance(
+        "http://a.test/list", at, "directory", "run2", "domains/a.toml", "p" * 64, "r" * 64, "m"
+    )
+    again.save({"email": "kept@b.test"}, second, ["email"])
+    again.flush()
+    again.close_pages("run2", at)
+    marks = {r["contact_id"]: r["gone_reason"] for r in rows(db, "SELECT * FROM sources")}
+    assert marks == {kept: None, left: "contact_absent", gone: "http_404", failed: None}
+    # Seen there again, a source is no longer gone.
+    later = Provenance(
+        "http://a.test/gone", at, "directory", "run2", "domains/a.toml", "p" * 64, "r" * 64, "m"
+    )
+    again.save({"email": "gone@b.test"}, later, ["email"])
+    again.flush()
+    assert one(db, "sources", gone, "contact_id")["gone_at"] is None
+
+
 @pytest.mark.parametrize(
     "text",
     ["Jeanne  MARTIN", " Cabinet\tMartin & Fils ", "Éva Dupont", "ÉVA  DUPONT", "ﬁrm Straße", ""],
 )
 def test_name_folding_fast_path_agrees_with_unicode_folding(text: str) -> None:
-    """The ASCII shortcut of the de-duplication key (issue 16) folds exactly as NFKD does."""
+    """The ASCII shortcut of the name folding (issue 16) folds exactly as NFKD does."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     expected = " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-    assert contacts_module._fold(text) == expected
+    assert fold(text) == expected

@@ -186,9 +186,16 @@ def test_a_different_key_fails_closed(db: Db, tmp_path: Path) -> None:
     load_or_create_key(other)
     with pytest.raises(SuppressionKeyError, match="is not the key this suppression list"):
         SuppressionList.open(db, other)
-    # and an emptied list still remembers which key it belongs to
-    with pytest.raises(SuppressionKeyError, match="is missing but the suppression list has 0"):
+    # and an emptied list still remembers which key it belongs to, without claiming entries
+    with pytest.raises(SuppressionKeyError) as caught:
         SuppressionList.open(db, key_path)
+    assert str(caught.value) == (
+        f"suppression key {key_path} is missing but the suppression list has 0 entries and was "
+        "started with that key (its key_check row): a new key would not be the list's key, so "
+        "no new key is made (R8). Restore the key file from its backup "
+        "(see docs/opposition-lists.md)"
+    )
+    assert not key_path.exists()
 
 
 def test_reopening_with_the_right_key(db: Db, tmp_path: Path) -> None:

@@ -167,7 +167,7 @@ def test_subject_actions_never_log_the_identifier(tmp_path: Path) -> None:
         env.db, name="Jeanne Martin", email="jeanne.martin@cabinet-martin.fr", phone="+33612345678"
     )
     for args in (
-        ("subject", "access", "jeanne.martin@cabinet-martin.fr"),
+        ("subject", "access", "jeanne.martin@cabinet-martin.fr", "--json"),
         ("subject", "object", "+33 6 12 34 56 78", "--yes"),
     ):
         result = env.run(*args, "--db", str(env.db_path))

@@ -32,6 +32,7 @@ from typing import Any, Final
 from itemadapter import ItemAdapter
 
 from ..provenance import ITEM_KEY, Provenance
+from ..values.fields import SCHEMA_ORG
 
 logger = logging.getLogger(__name__)
 
@@ -81,9 +82,13 @@ def screened(original: Any, contact: Mapping[str, Any], provenance: Provenance) 
     cls = type(original)
     names = list(ItemAdapter(original).field_names())
     if isinstance(original, Mapping):  # scrapy.Item and dict subclasses: absent means absent
-        values = {k: v for k, v in contact.items() if k in names} if names else dict(contact)
+        values = (
+            {n: v for n in names if (v := _kept(contact, n, names)) is not None}
+            if names
+            else dict(contact)
+        )
     else:  # dataclass, attrs, pydantic: the constructor wants every field
-        values = {name: contact.get(name) for name in names}
+        values = {name: _kept(contact, name, names) for name in names}
     values.pop(ITEM_KEY, None)
     try:
         built = cls(values) if isinstance(original, dict) else cls(**values)
@@ -91,6 +96,18 @@ def screened(original: Any, contact: Mapping[str, Any], provenance: Provenance) 
     except Exception as error:
         return _as_dict(original, {**contact, ITEM_KEY: provenance}, error)
     return built
+
+
+def _kept(contact: Mapping[str, Any], name: str, names: list[str]) -> Any:
+    """The screened value for the class's field ``name``: under the field's own name, or, for a
+    schema.org name the pipeline read as a field (``jobTitle`` -> ``job_title``), under that
+    field, unless the class also declares the field itself."""
+    if name in contact:
+        return contact[name]
+    field = SCHEMA_ORG.get(name)
+    if field is None or field in names:
+        return None
+    return contact.get(field)
 
 
 def _attach(item: Any, provenance: Provenance | None) -> None:

@@ -3,12 +3,18 @@
 It runs ``ContactProcessor`` on every item and stores what survives with ``ContactWriter``.
 What it returns to later pipelines is the minimised, screened contact, with its provenance, as
 an item of the class the spider yielded (``items.py``).
+
+It also tells the writer which pages answered (``response_received``): a 404 or 410 marks
+the sources at that URL gone, and a page read whose stored contacts it no longer gives marks
+them ``contact_absent`` when the crawl closes (issue 13, R9: ``source_gone``).
 """
 
 from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
 
 from ..errors import ContactDropped
 from ..screening.processor import ContactProcessor
@@ -18,7 +24,9 @@ from .items import as_mapping, screened
 from .refusals import ComplianceDrop
 
 if TYPE_CHECKING:
+    from scrapy import Request
     from scrapy.crawler import Crawler
+    from scrapy.http import Response
 
     from ..store.base import ContactSink
     from .recorder import Recorder
@@ -50,8 +58,22 @@ class CompliancePipeline:
             ctx.recorder.drop,
             screening.suppression,
             screening.opposition,
+            markers=screening.suppression.markers(purpose.name),
         )
-        return cls(processor, store.contact_writer(purpose.name, purpose.legal_basis), ctx.recorder)
+        pipeline = cls(
+            processor, store.contact_writer(purpose.name, purpose.legal_basis), ctx.recorder
+        )
+        crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
+        crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error)
+        return pipeline
+
+    def response_received(self, response: Response, request: Request) -> None:
+        if request.meta.get(meta.INTERNAL):  # robots.txt, tdmrep.json: not contact pages
+            return
+        self.writer.page_answered(response.url, response.status, self.recorder.facts.now())
+
+    def spider_error(self, response: Response) -> None:
+        self.writer.page_failed(response.url)
 
     def process_item(self, item: Any) -> Any:
         """The screened contact, as an item of the class received (``items.screened``)."""
@@ -70,3 +92,5 @@ class CompliancePipeline:
     def close_spider(self) -> None:
         """Pipelines close before ``spider_closed``, where the context closes the run."""
         self.writer.flush()
+        facts = self.recorder.facts
+        self.writer.close_pages(facts.run_id, facts.now())

@@ -18,6 +18,7 @@ from typing import Any, Final
 from ..law import EEA
 from ..policy.model import Controller, NoticeTexts, Recipient
 from ..values.fields import CATEGORIES, IDENTIFIERS
+from ..values.persons import postal_key
 from . import render
 
 
@@ -45,8 +46,10 @@ def categories_of(contact: dict[str, Any]) -> tuple[str, ...]:
 
 def suppression_identifiers(contact: dict[str, Any]) -> tuple[str, ...]:
     """What the suppression list would keep (as keyed hashes) if this person objected:
-    the identifiers held for them (R8). Empty when none is held."""
-    return tuple(kind for kind in IDENTIFIERS if contact.get(kind))
+    the identifiers held for them (R8), and their name with their postal address when both
+    are held (issue 13). Empty when none is held."""
+    held = tuple(kind for kind in IDENTIFIERS if contact.get(kind))
+    return (*held, "address") if postal_key(contact) else held
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """The suppression list: people who objected (GDPR Art. 21) are never collected again (R8).
 
 Only a keyed hash of what recognises the person is kept: HMAC-SHA256 of the normalised email
-(lower-cased, IDN domain in ASCII) or E.164 number, nothing else (CNIL MED-2023-040). A plain
+(lower-cased, IDN domain in ASCII) or E.164 number (CNIL MED-2023-040), and, for a person
+reached by post, of the folded name plus postal address (``postal``, ``values.persons.postal_key``):
+the least that recognises them on that channel (issue 13). A plain
 SHA-256 of an email is not anonymisation (CNIL SAN-2020-003): anyone can hash a candidate
 address and compare, so the hash is keyed with 32 random bytes that live in a file beside
 the database (``COMPLIANCE_KEY_FILE``, default ``<db>.key``), created owner-only, never
@@ -31,9 +33,12 @@ from ..errors import ComplianceConfigError
 from ..hashing import PrivateFileError, create_private_file, read_private_file
 from ..values.emails import normalise_email
 from ..values.fields import IDENTIFIERS
+from ..values.persons import fold
 from ..values.phones import equivalent_e164, normalise_phone
 
 KINDS: Final = IDENTIFIERS
+POSTAL: Final = "postal"  # the folded name plus postal address (values.persons.postal_key)
+ALL_KINDS: Final = (*IDENTIFIERS, POSTAL)
 KEY_BYTES: Final = 32
 KEY_CHECK_KIND: Final = "key_check"
 _KEY_CHECK_LABEL: Final = b"compliant-scraper/suppression/key-check/v1"
@@ -98,7 +103,12 @@ def canonical_identifier(kind: str, value: str, default_region: str = "FR") -> s
         if phone.e164 is None:
             raise ValueError("not a valid phone number")
         return phone.e164
-    raise ValueError(f"unknown identifier kind {kind!r} (expected one of {', '.join(KINDS)})")
+    if kind == POSTAL:
+        folded = fold(value)
+        if not folded:
+            raise ValueError("an empty name and postal address")
+        return folded
+    raise ValueError(f"unknown identifier kind {kind!r} (expected one of {', '.join(ALL_KINDS)})")
 
 
 def identifier_hash(key: bytes, kind: str, value: str, default_region: str = "FR") -> str:

@@ -146,6 +146,7 @@ class _Loader:
         legal_basis = table.text("legal_basis")
         fields = table.texts("fields", check=one_of("contact field", CONTACT_FIELDS))
         max_age = table.positive("opposition_max_age_days", required=False)
+        stale_after = table.positive("stale_after_days", required=False)
         lists = table.texts("opposition_lists", required=False, empty_ok=True, check=list_name)
         description = table.text("description", required=False)
         use = UseReader(self.directory, self.files).read(
@@ -164,6 +165,7 @@ class _Loader:
             opposition_max_age_days=max_age,
             opposition_lists=("bloctel",) if lists is None else lists,
             description=description,
+            stale_after_days=stale_after,
             **use,
         )
 

@@ -98,6 +98,7 @@ class Purpose:
     dpia: str | None = None  # file under policies/: the DPIA
     dpia_not_required: str | None = None  # or why no DPIA is needed
     sector: str | None = None
+    stale_after_days: int | None = None  # None: law.STALE_AFTER_DAYS (issue 13, source_gone)
 
     @property
     def legitimate_interest_basis(self) -> bool:

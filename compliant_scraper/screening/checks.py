@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Container, Mapping
 from typing import Any, Protocol
 
+from ..opposition.suppression import POSTAL
 from ..values.fields import BOOKKEEPING, BY_NAME, DERIVED, IDENTIFIERS
 from ..values.identifiers import Found, find_identifiers
+from ..values.persons import postal_key
 
 # Values not searched for numbers and addresses: the identifier fields themselves (read by
 # their normalisers), codes (postal code, country), derived values and bookkeeping keys.
@@ -33,12 +35,14 @@ class Suppression(Protocol):
 
 
 def suppressed(contact: Mapping[str, Any], suppression: Suppression) -> bool:
-    """Is any identifier of the contact (email, phone) on the suppression list? (R8)"""
+    """Is any identifier of the contact (email, phone, or name plus postal address) on the
+    list? (R8; also used with the retention markers, which answer the same question)"""
     for kind in IDENTIFIERS:
         value = contact.get(kind)
         if value and suppression.is_suppressed(kind, str(value)):
             return True
-    return False
+    key = postal_key(contact)
+    return key is not None and suppression.is_suppressed(POSTAL, key)
 
 
 def on_opposition_list(phone: Any, opposition: Container[str] | None) -> bool:
@@ -88,9 +92,12 @@ def export_exclusion(
 ) -> str | None:
     """Why a stored contact may not be exported on ``today`` (ISO date), or None.
 
-    ``past_retention`` (R9), ``suppressed`` (R8), ``opposition_list`` (R7), or
-    ``invalid_phone`` for a stored number the screen cannot read (fail closed).
+    ``restricted`` (Art. 18), ``past_retention`` (R9), ``suppressed`` (R8),
+    ``opposition_list`` (R7), or ``invalid_phone`` for a stored number the screen cannot read
+    (fail closed).
     """
+    if contact.get("restricted_at"):
+        return "restricted"
     until = contact.get("retention_until")
     if until and str(until) < today:
         return "past_retention"

@@ -2,7 +2,8 @@
 benchmarked and tested alone:
 
     provenance check -> normalise (and find numbers and addresses in text) -> suppression
-    list -> purpose rules -> minimise -> sensitive scan -> opposition lists -> usable?
+    list (email, phone, name plus postal address) -> retention markers -> purpose rules ->
+    minimise -> sensitive scan -> opposition lists -> usable?
 
 The purpose rules (R6) are, in order: the law of the contact's country (``law.COUNTRY_RULES``;
 the country read from the address, else the phone, else the email or website domain), the
@@ -87,8 +88,12 @@ class ContactProcessor:
         on_drop: OnDrop,
         suppression: Suppression,
         opposition: Container[str] | None,
+        *,
+        markers: Suppression | None = None,
     ) -> None:
         self.purpose = purpose
+        # The retention markers of this purpose: people purged at the end of retention (R9).
+        self.markers = markers
         self.default_region = default_region
         self.on_drop = on_drop
         self.suppression = suppression
@@ -227,7 +232,7 @@ class ContactProcessor:
                 url,
                 "unrelated_to_offer",
                 Rule.R6,
-                f"job title and organization name none of the target professions of "
+                "neither the job title nor the organization contains a target profession of "
                 f"{self.purpose.name!r} ({self.purpose.offer or 'its offer'})",
             )
 
@@ -266,6 +271,14 @@ class ContactProcessor:
         if field is not None:
             raise self._drop_item(
                 url, "suppressed", Rule.R8, f"field {field!r} holds an identifier on the list"
+            )
+        if self.markers is not None and suppressed(contact, self.markers):
+            raise self._drop_item(
+                url,
+                "retention_expired",
+                Rule.R9,
+                "purged at the end of its retention for this purpose: collecting it again "
+                "would renew the clock (until a contact from the person is recorded)",
             )
 
     def _check_opposition(self, contact: dict[str, Any], found: dict[str, Found], url: str) -> None:

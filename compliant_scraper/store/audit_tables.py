@@ -35,7 +35,8 @@ def sources_of(db: Db, contact_ids: Sequence[int]) -> list[dict[str, Any]]:
     for chunk in chunks(list(contact_ids)):
         found += rows_as_dicts(
             db.execute(
-                "SELECT id, contact_id, url, retrieved_at, run_id, policy_file, policy_sha256, "
+                "SELECT id, contact_id, url, last_retrieved_at AS retrieved_at, run_id, "
+                "policy_file, policy_sha256, "
                 f"robots_sha256, method FROM sources WHERE contact_id IN ({marks(chunk)}) "
                 "ORDER BY contact_id, id",
                 list(chunk),

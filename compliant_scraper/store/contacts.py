@@ -11,54 +11,50 @@ events go with it, in the caller's transaction.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from functools import lru_cache
 from typing import Any, Final
 
 from ..errors import ContactDropped
 from ..law import retention_until
+from ..opposition.suppression import POSTAL
 from ..provenance import Provenance
 from ..rules import Rule
 from ..screening.checks import suppressed
 from ..values.fields import COLUMNS, IDENTIFIERS, NAME_FIELDS
+from ..values.persons import fold, person_name, postal_key
 from . import events, sources
 from .backend import Db, chunks, marks, rows_as_dicts
+from .sources import PagesRead
 from .suppression import SuppressionList
 from .transaction import Batch
-
-
-@lru_cache(maxsize=65536)  # names and organisations repeat across a directory's pages
-def _fold(text: str) -> str:
-    if text.isascii():  # NFKD leaves ASCII as it is and it has no combining marks
-        return " ".join(text.lower().split())
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 def dedupe_keys(contact: Mapping[str, Any]) -> list[str]:
     """The keys that recognise this contact, strongest first."""
     keys = [f"{kind}:{contact[kind]}" for kind in IDENTIFIERS if contact.get(kind)]
-    first, *parts = NAME_FIELDS  # "name", else "given_name family_name"
-    name = contact.get(first) or " ".join(str(contact[k]) for k in parts if contact.get(k))
+    name = person_name(contact)  # "name", else "given_name family_name", folded
     if name:
-        keys.append(f"name:{_fold(str(name))}|{_fold(str(contact.get('organization') or ''))}")
+        keys.append(f"name:{name}|{fold(str(contact.get('organization') or ''))}")
     return keys
 
 
 _INSERT: Final = (
     f"INSERT INTO contacts ({', '.join(COLUMNS)}, purpose, legal_basis, dedupe_key, "
-    f"first_seen, last_seen, retention_until) "
-    f"VALUES ({marks(COLUMNS)}, ?, ?, ?, ?, ?, ?) RETURNING id"
+    f"name_key, first_seen, last_seen, retention_until) "
+    f"VALUES ({marks(COLUMNS)}, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
 )
 
 
-def find(db: Db, purpose: str, keys: Sequence[str], contact: Mapping[str, Any]) -> int | None:
-    """The stored contact of ``purpose`` that ``keys`` recognise: a dedupe key first, then
-    the email, then the phone column. One statement (issue 16: it ran up to three per item),
-    each scalar subquery on an index (``tests/test_store_query_plans.py``); ``coalesce``
-    stops at the first that finds one, so the order of preference is the statement's (and
-    needs no sort, unlike a ``UNION ALL ... ORDER BY``)."""
+def find(
+    db: Db, purpose: str, keys: Sequence[str], contact: Mapping[str, Any]
+) -> tuple[int, bool] | None:
+    """(id, restricted?) of the stored contact of ``purpose`` that ``keys`` recognise: a
+    dedupe key first, then the email, then the phone column. One statement (issue 16: it ran
+    up to three per item), each scalar subquery on an index
+    (``tests/test_store_query_plans.py``); ``coalesce`` stops at the first that finds one, so
+    the order of preference is the statement's (and needs no sort, unlike a
+    ``UNION ALL ... ORDER BY``); the outer lookup by primary key reads whether it is
+    restricted (Art. 18)."""
     found = [f"SELECT id FROM contacts WHERE purpose = ? AND dedupe_key IN ({marks(keys)})"]
     params: list[Any] = [purpose, *keys]
     for column in IDENTIFIERS:
@@ -66,11 +62,10 @@ def find(db: Db, purpose: str, keys: Sequence[str], contact: Mapping[str, Any]) 
             found.append(f"SELECT id FROM contacts WHERE purpose = ? AND {column} = ?")
             params += [purpose, contact[column]]
     subqueries = [f"({q} LIMIT 1)" for q in found]
-    sql = "SELECT " + (
-        f"coalesce({', '.join(subqueries)})" if len(subqueries) > 1 else subqueries[0]
-    )
+    which = f"coalesce({', '.join(subqueries)})" if len(subqueries) > 1 else subqueries[0]
+    sql = f"SELECT id, restricted_at FROM contacts WHERE id = {which}"
     row = db.execute(sql, params).fetchone()
-    return int(row[0]) if row and row[0] is not None else None
+    return (int(row[0]), row[1] is not None) if row else None
 
 
 def _lock(
@@ -85,6 +80,9 @@ def _lock(
         for kind in IDENTIFIERS:
             if contact.get(kind):
                 names += suppression.lock_names(kind, str(contact[kind]))
+        postal = postal_key(contact)
+        if postal:
+            names += suppression.lock_names(POSTAL, postal)
     db.lock_keys(names)
 
 
@@ -119,18 +117,26 @@ def store(
         )
     seen = provenance.retrieved_at
     values = [contact.get(c) or None for c in COLUMNS]
-    contact_id = find(db, purpose, keys, contact)
-    if contact_id is None:
+    found = find(db, purpose, keys, contact)
+    if found is None:
+        name_key = person_name(contact) or None
         row = db.execute(
             _INSERT,
-            [*values, purpose, legal_basis, keys[0], seen, seen, retention_until(seen)],
+            [*values, purpose, legal_basis, keys[0], name_key, seen, seen, retention_until(seen)],
         ).fetchone()
         contact_id = int(row[0])
+    elif found[1]:
+        return found[0]  # restricted (Art. 18): kept, not used; a re-crawl does not update it
     else:
+        contact_id = found[0]
         # A value the person had rectified (their right, Art. 16) is not overwritten by a
         # page that still shows the old one.
         rectified = events.rectified_fields(db, contact_id)
-        updates = {c: v for c, v in zip(COLUMNS, values, strict=True) if v and c not in rectified}
+        updates: dict[str, Any] = {
+            c: v for c, v in zip(COLUMNS, values, strict=True) if v and c not in rectified
+        }
+        if "name" in updates or {"given_name", "family_name"} <= set(updates):
+            updates["name_key"] = person_name(updates) or None  # no second statement
         update(db, contact_id, {**updates, "last_seen": seen})
     sources.upsert(db, contact_id, provenance, fields)
     return contact_id
@@ -157,6 +163,7 @@ class ContactWriter:
         self.legal_basis = legal_basis
         self.batch = batch if batch is not None else Batch(db, batch_size)
         self.suppression = suppression
+        self.pages = PagesRead(db, purpose)
 
     def _lock(self, keys: list[str], contact: Mapping[str, Any]) -> None:
         """The locks ``save`` takes first (the contact's identities)."""
@@ -176,6 +183,19 @@ class ContactWriter:
                 fields,
                 self.suppression,
             )
+
+    # -- pages that no longer carry their contacts (issue 13, R9): sources.PagesRead -----
+
+    def page_answered(self, url: str, status: int, at: str) -> None:
+        self.pages.answered(url, status, at)
+
+    def page_failed(self, url: str) -> None:
+        self.pages.failed(url)
+
+    def close_pages(self, run_id: str, at: str) -> None:
+        """After ``flush``: the contacts of this run are stored, the pages can be judged."""
+        self.batch.commit()
+        self.pages.close(run_id, at)
 
     def flush(self) -> None:
         self.batch.commit()
@@ -222,6 +242,13 @@ def by_email(db: Db, forms: Sequence[str]) -> list[dict[str, Any]]:
     )
 
 
+def by_name_key(db: Db, name_key: str) -> list[dict[str, Any]]:
+    """Contacts whose folded name is ``name_key`` (candidates for the same person), by id."""
+    return rows_as_dicts(
+        db.execute("SELECT * FROM contacts WHERE name_key = ? ORDER BY id", [name_key])
+    )
+
+
 def by_phone(db: Db, e164s: Sequence[str]) -> list[dict[str, Any]]:
     """The contacts stored under any of these E.164 forms (one line, several codes)."""
     sql = f"SELECT * FROM contacts WHERE phone IN ({marks(e164s)}) ORDER BY id"
@@ -245,6 +272,17 @@ def expired(db: Db, today: str) -> list[tuple[int, str, str, str, int]]:
         [today],
     ).fetchall()
     return [(int(r[0]), r[1], r[2], r[3], int(r[4])) for r in rows]
+
+
+def all_sources_gone(db: Db) -> list[tuple[int, str, str, str, str, int]]:
+    """(id, purpose, first_seen, retention_until, when its last source went, sources) of every
+    contact whose source rows are all gone (``sources.gone_at``), by that date."""
+    rows = db.execute(
+        "SELECT c.id, c.purpose, c.first_seen, c.retention_until, max(s.gone_at), count(*) "
+        "FROM contacts c JOIN sources s ON s.contact_id = c.id GROUP BY c.id, c.purpose, "
+        "c.first_seen, c.retention_until HAVING count(*) = count(s.gone_at) ORDER BY 5, 1"
+    ).fetchall()
+    return [(int(r[0]), r[1], r[2], r[3], r[4], int(r[5])) for r in rows]
 
 
 def count_expired(db: Db, today: str) -> int:
@@ -295,11 +333,17 @@ def summary(db: Db) -> list[tuple[str, str, str, str, str, str, int]]:
 # -- changing and deleting ------------------------------------------------------------------
 
 
-_UPDATABLE: Final = frozenset(COLUMNS) | {"last_seen", "last_contact_at", "retention_until"}
+_UPDATABLE: Final = frozenset(COLUMNS) | {
+    "last_seen",
+    "last_contact_at",
+    "retention_until",
+    "name_key",
+}
 
 
 def update(db: Db, contact_id: int, values: Mapping[str, Any]) -> None:
-    """Set these columns of one contact (the names are checked: never user text)."""
+    """Set these columns of one contact (the names are checked: never user text); a changed
+    name also changes ``name_key``, what links the person's records."""
     unknown = set(values) - _UPDATABLE
     if unknown:
         raise ValueError(f"not updatable contact columns: {sorted(unknown)}")
@@ -307,6 +351,40 @@ def update(db: Db, contact_id: int, values: Mapping[str, Any]) -> None:
         return
     sets = ", ".join(f"{column} = ?" for column in values)
     db.execute(f"UPDATE contacts SET {sets} WHERE id = ?", [*values.values(), contact_id])
+    if set(values) & set(NAME_FIELDS) and "name_key" not in values:
+        (row,) = by_id(db, contact_id) or [{}]
+        db.execute(
+            "UPDATE contacts SET name_key = ? WHERE id = ?",
+            [person_name(row) or None, contact_id],
+        )
+
+
+def restrict(db: Db, contact_ids: Sequence[int], at: str, reason: str) -> None:
+    """Restrict these contacts (Art. 18): kept, never exported, not updated by a crawl."""
+    for chunk in chunks(contact_ids):
+        db.execute(
+            f"UPDATE contacts SET restricted_at = ?, restricted_reason = ? "
+            f"WHERE id IN ({marks(chunk)})",
+            [at, reason, *chunk],
+        )
+
+
+def unrestrict(db: Db, contact_ids: Sequence[int]) -> None:
+    for chunk in chunks(contact_ids):
+        db.execute(
+            "UPDATE contacts SET restricted_at = NULL, restricted_reason = NULL "
+            f"WHERE id IN ({marks(chunk)})",
+            list(chunk),
+        )
+
+
+def restricted(db: Db) -> list[tuple[int, str, str, str]]:
+    """(id, purpose, restricted_at, reason) of every restricted contact, oldest first."""
+    rows = db.execute(
+        "SELECT id, purpose, restricted_at, restricted_reason FROM contacts "
+        "WHERE restricted_at IS NOT NULL ORDER BY restricted_at, id"
+    ).fetchall()
+    return [(int(r[0]), r[1], r[2], r[3]) for r in rows]
 
 
 def forget_deleted(db: Db) -> None:

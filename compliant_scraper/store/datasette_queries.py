@@ -15,7 +15,7 @@ _HOST: Final = (
 QUERIES: Final[dict[str, dict[str, str]]] = {
     "provenance_by_email": {
         "title": "Where did this contact come from? (by email)",
-        "sql": "SELECT c.id, c.name, c.email, c.phone, s.url, s.retrieved_at, s.method, "
+        "sql": "SELECT c.id, c.name, c.email, c.phone, s.url, s.last_retrieved_at, s.method, "
         "s.policy_file, s.policy_sha256, p.content AS policy_text, s.robots_sha256, "
         "r.body AS robots_txt FROM contacts c JOIN sources s ON s.contact_id = c.id "
         "LEFT JOIN policy_snapshots p ON p.run_id = s.run_id AND p.file = s.policy_file "
@@ -24,9 +24,9 @@ QUERIES: Final[dict[str, dict[str, str]]] = {
     },
     "provenance_by_id": {
         "title": "Where did this contact come from? (by contact id)",
-        "sql": "SELECT s.url, s.retrieved_at, s.spider, s.run_id, s.method, s.policy_file, "
+        "sql": "SELECT s.url, s.last_retrieved_at, s.spider, s.run_id, s.method, s.policy_file, "
         "s.policy_sha256, s.robots_sha256, s.fields FROM sources s WHERE s.contact_id = :id "
-        "ORDER BY s.retrieved_at",
+        "ORDER BY s.last_retrieved_at",
     },
     "contacts_by_domain_and_purpose": {
         "title": "Contacts kept, by source domain and purpose",

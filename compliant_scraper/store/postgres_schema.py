@@ -104,6 +104,35 @@ MIGRATIONS: Final = (
         "p002_audit_covers_rows",
         ("ALTER TABLE opposition_lists ADD COLUMN numbers_sha256 TEXT",),
     ),
+    Migration(
+        # Issue 13: m006_people_and_time (schema.py) and t007_subject_rights (schema_tooling.py).
+        # Rows stored before it keep name_key NULL until a crawl or a rectification rewrites
+        # their name (SQL alone cannot fold accents as values.persons does).
+        "p003_subject_rights",
+        (
+            "ALTER TABLE contacts ADD COLUMN name_key TEXT",
+            "ALTER TABLE contacts ADD COLUMN restricted_at TEXT",
+            "ALTER TABLE contacts ADD COLUMN restricted_reason TEXT",
+            "CREATE INDEX idx_contacts_name_key ON contacts (name_key)",
+            "ALTER TABLE sources RENAME COLUMN retrieved_at TO last_retrieved_at",
+            "ALTER TABLE sources ADD COLUMN first_retrieved_at TEXT",
+            "ALTER TABLE sources ADD COLUMN gone_at TEXT",
+            "ALTER TABLE sources ADD COLUMN gone_reason TEXT",
+            "UPDATE sources SET first_retrieved_at = last_retrieved_at",
+            "CREATE INDEX idx_sources_url ON sources (url)",
+            f"CREATE TABLE requests (id {ID}, kind TEXT NOT NULL, received_on TEXT NOT NULL, "
+            "requester TEXT NOT NULL, identity_checked_on TEXT, opened_at TEXT NOT NULL, "
+            "due_on TEXT NOT NULL, extended_months BIGINT DEFAULT 0, extension_reason TEXT, "
+            "extended_at TEXT, closed_at TEXT, closed_on TEXT, closed_by TEXT, contact_ids TEXT)",
+            f"CREATE TABLE recipient_steps (id {ID}, contact_id BIGINT NOT NULL, "
+            "recipient TEXT NOT NULL, export_ids TEXT, action TEXT NOT NULL, "
+            "recorded_at TEXT NOT NULL, notified_at TEXT, request_id BIGINT)",
+            "CREATE INDEX idx_recipient_steps_contact_id ON recipient_steps (contact_id)",
+            "CREATE TABLE retention_markers (hash TEXT, kind TEXT NOT NULL, "
+            "purpose TEXT NOT NULL, first_collected TEXT NOT NULL, purged_at TEXT NOT NULL, "
+            "lifted_on TEXT, PRIMARY KEY (hash, purpose))",
+        ),
+    ),
 )
 
 _TABLE: Final = (

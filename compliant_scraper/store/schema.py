@@ -187,3 +187,35 @@ def m005_audit_covers_rows(db: Database) -> None:
     sha256 of its numbers, which ``audit verify`` recomputes (the numbers themselves, millions
     of rows, are covered through it; see audit_rows.py)."""
     db.table("opposition_lists").add_column("numbers_sha256", str)
+
+
+@migrations()
+def m006_people_and_time(db: Database) -> None:
+    """Issue 13: one person across records, and time that is not overwritten.
+
+    - ``contacts.name_key``: the folded name (``values.persons.person_name``), so the records
+      of one person (same name and organisation, or same name and postal address) are found
+      by an index, not a scan; ``restricted_at`` and ``restricted_reason``: Art. 18.
+    - ``sources.retrieved_at`` becomes ``last_retrieved_at`` beside a new
+      ``first_retrieved_at`` (a re-crawl no longer overwrites when a value was first
+      collected); ``gone_at`` and ``gone_reason`` (``http_404``, ``http_410``,
+      ``contact_absent``) mark a source page that no longer carries the contact.
+    """
+    from ..values.persons import person_name
+
+    contacts = db.table("contacts")
+    contacts.add_column("name_key", str)
+    contacts.add_column("restricted_at", str)
+    contacts.add_column("restricted_reason", str)
+    rows = db.execute("SELECT id, name, given_name, family_name FROM contacts").fetchall()
+    for cid, name, given, family in rows:
+        key = person_name({"name": name, "given_name": given, "family_name": family})
+        db.execute("UPDATE contacts SET name_key = ? WHERE id = ?", [key or None, cid])
+    contacts.create_index(["name_key"])
+    db.execute("ALTER TABLE sources RENAME COLUMN retrieved_at TO last_retrieved_at")
+    sources = db.table("sources")
+    sources.add_column("first_retrieved_at", str)
+    sources.add_column("gone_at", str)
+    sources.add_column("gone_reason", str)
+    db.execute("UPDATE sources SET first_retrieved_at = last_retrieved_at")
+    sources.create_index(["url"])

@@ -127,3 +127,68 @@ def t006_notice_ledger_time(db: Database) -> None:
     notices.add_column("days_late", int)
     notices.add_column("recipients", str)
     notices.add_column("measure", str)
+
+
+@migrations()
+def t007_subject_rights(db: Database) -> None:
+    """Issue 13: the request ledger (Art. 12), the Art. 19 steps, the retention markers.
+
+    - ``requests``: each request from a person, its one-month due date, its extension and
+      when it was answered. ``requester`` is what the person gave (``--from``): the ledger is
+      the controller's proof that it answered (Art. 5(2)), so it outlives the erasure it
+      records; the audit log holds the request id, never that text.
+    - ``recipient_steps``: an external recipient that received a record later rectified or
+      erased must be told (Art. 19): one row per (contact, export recipient), open until
+      ``subject notified``. ``contact_id`` has no foreign key: the step outlives an erasure.
+    - ``retention_markers``: a keyed hash per identifier of a contact purged at the end of
+      its retention, with the purpose and the first collection date, so a later crawl cannot
+      collect the person again with a new clock (R9, the KASPR failing).
+    """
+    db.table("requests").create(
+        {
+            "id": int,
+            "kind": str,  # access | rectify | erase | object | restrict
+            "received_on": str,
+            "requester": str,
+            "identity_checked_on": str,
+            "opened_at": str,
+            "due_on": str,
+            "extended_months": int,
+            "extension_reason": str,
+            "extended_at": str,
+            "closed_at": str,
+            "closed_on": str,
+            "closed_by": str,  # the subject action that answered it
+            "contact_ids": str,  # JSON: the records the answer touched
+        },
+        pk="id",
+        not_null={"kind", "received_on", "requester", "opened_at", "due_on"},
+        defaults={"extended_months": 0},
+    )
+    db.table("recipient_steps").create(
+        {
+            "id": int,
+            "contact_id": int,
+            "recipient": str,
+            "export_ids": str,  # JSON
+            "action": str,  # rectify | erase | object
+            "recorded_at": str,
+            "notified_at": str,
+            "request_id": int,
+        },
+        pk="id",
+        not_null={"contact_id", "recipient", "action", "recorded_at"},
+    )
+    db.table("recipient_steps").create_index(["contact_id"])
+    db.table("retention_markers").create(
+        {
+            "hash": str,
+            "kind": str,
+            "purpose": str,
+            "first_collected": str,
+            "purged_at": str,
+            "lifted_on": str,  # a contact from the person was recorded that day
+        },
+        pk=("hash", "purpose"),
+        not_null={"kind", "purpose", "first_collected", "purged_at"},
+    )

@@ -48,6 +48,7 @@ from .backend import Db
 from .base import ContactSink
 from .database import open_database
 from .screening import Screening, open_screening
+from .sources import PagesRead
 from .sqlite import DEFAULT_BUSY_TIMEOUT, StoreBusyError
 from .suppression import SuppressionList
 from .transaction import transaction
@@ -77,6 +78,7 @@ class QueuedWriter:
         self.store = store
         self.purpose = purpose
         self.legal_basis = legal_basis
+        self.pages = PagesRead(store.db, purpose)
 
     def save(self, contact: Mapping[str, Any], provenance: Provenance, fields: list[str]) -> None:
         if not contacts.dedupe_keys(contact):
@@ -88,6 +90,20 @@ class QueuedWriter:
     def flush(self) -> None:
         """The pipeline closing: commit the queue (a failure stops the crawl, once)."""
         self.store.commit_queue()
+
+    # Pages that no longer carry their contacts (issue 13, R9): ``sources.PagesRead``.
+
+    def page_answered(self, url: str, status: int, at: str) -> None:
+        self.pages.answered(url, status, at)
+
+    def page_failed(self, url: str) -> None:
+        self.pages.failed(url)
+
+    def close_pages(self, run_id: str, at: str) -> None:
+        """After ``flush``: judged only once every contact of the run is committed."""
+        self.store.commit_queue()
+        if not self.store.pending:
+            self.pages.close(run_id, at)
 
 
 class SqliteStore:

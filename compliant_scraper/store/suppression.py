@@ -12,9 +12,9 @@ from pathlib import Path
 
 from ..clock import utcnow
 from ..opposition.suppression import (
+    ALL_KINDS,
     DOC,
     KEY_CHECK_KIND,
-    KINDS,
     SuppressionKeyError,
     check_reason,
     identifier_hash,
@@ -24,6 +24,7 @@ from ..opposition.suppression import (
 )
 from . import audit_log
 from .backend import Db, marks
+from .retention_markers import RetentionMarkers
 from .transaction import transaction
 
 _INSERT = (
@@ -53,12 +54,19 @@ class SuppressionList:
         }
         if not os.path.lexists(key_path):
             entries = count(db)
-            if entries or checks:
+            if entries:
                 raise SuppressionKeyError(
                     f"suppression key {key_path} is missing but the suppression list has "
                     f"{entries} entr{'y' if entries == 1 else 'ies'}: without the key they cannot "
                     "be checked, so objections cannot be honoured (R8). Restore the key file "
                     f"from its backup ({DOC})"
+                )
+            if checks:
+                raise SuppressionKeyError(
+                    f"suppression key {key_path} is missing but the suppression list has 0 "
+                    "entries and was started with that key (its key_check row): a new key "
+                    "would not be the list's key, so no new key is made (R8). Restore the key "
+                    f"file from its backup ({DOC})"
                 )
         key = load_or_create_key(key_path)
         check = key_check(key)
@@ -72,6 +80,10 @@ class SuppressionList:
                 db.execute(_INSERT, [check, KEY_CHECK_KIND, utcnow(), KEY_CHECK_KIND])
         return cls(db, key, default_region)
 
+    def markers(self, purpose: str) -> RetentionMarkers:
+        """The retention markers of ``purpose``, under the same key (R9)."""
+        return RetentionMarkers(self.db, self._key, purpose, self.default_region)
+
     def digest(self, kind: str, value: str) -> str:
         return identifier_hash(self._key, kind, value, self.default_region)
 
@@ -84,7 +96,7 @@ class SuppressionList:
         try:
             digests = lookup_hashes(self._key, kind, value, self.default_region)
         except ValueError:
-            if kind not in KINDS:
+            if kind not in ALL_KINDS:
                 raise
             return []
         return [f"suppression:{digest}" for digest in digests]
@@ -98,7 +110,7 @@ class SuppressionList:
         try:
             digests = lookup_hashes(self._key, kind, value, self.default_region)
         except ValueError:
-            if kind not in KINDS:
+            if kind not in ALL_KINDS:
                 raise
             return False
         if len(digests) == 1:

@@ -129,6 +129,38 @@ def _policies_section(p: dict[str, Any]) -> str:
     )
 
 
+def _subjects_section(s: dict[str, Any]) -> str:
+    q = s["requests"]
+    return (
+        "<h2>Data-subject rights (R8, R9, R12)</h2>"
+        f"<p>Requests: <b>{q['open']}</b> open, <b>{q['overdue']}</b> overdue, "
+        f"{q['answered']} answered, <b>{q['answered_late']}</b> answered late.</p>"
+        + _table(
+            ("request", "kind", "received", "due", "state", "answered"),
+            (
+                (x["id"], x["kind"], x["received_on"], x["due_on"], x["state"], x["closed_on"])
+                for x in q["attention"]
+            ),
+        )
+        + f"<p>Restricted records (Art. 18): <b>{len(s['restricted'])}</b>.</p>"
+        + _table(
+            ("contact", "purpose", "since", "reason"),
+            ((x["contact_id"], x["purpose"], x["since"], x["reason"]) for x in s["restricted"]),
+        )
+        + "<p>Recipients still to tell of a rectification or erasure (Art. 19): "
+        f"<b>{len(s['recipient_notified'])}</b>.</p>"
+        + _table(
+            ("contact", "recipient", "after", "since"),
+            (
+                (x["contact_id"], x["recipient"], x["action"], x["since"])
+                for x in s["recipient_notified"]
+            ),
+        )
+        + f"<p>Contacts whose sources are all gone: {s['source_gone']}; retention markers in "
+        f"force: {s['retention_markers']}.</p>"
+    )
+
+
 def render_html(r: dict[str, Any]) -> str:
     """The whole report as one HTML document (with the followable tables of
     ``audit_html_detail`` when ``r["detail"]`` holds ``audit_detail.build_detail``)."""
@@ -176,6 +208,7 @@ def render_html(r: dict[str, Any]) -> str:
         f"<p>Contacts past retention: <b>{r['retention']['past_retention']}</b>; "
         f"purges run: {len(r['retention']['purges'])}; suppression list: "
         f"{r['suppression']['entries']} entries.</p>",
+        _subjects_section(r["subjects"]),
         "<h2>Exports (R10)</h2>",
         _table(
             ("id", "at", "purpose", "recipient", "format", "rows", "file sha256"),

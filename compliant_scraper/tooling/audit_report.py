@@ -22,7 +22,7 @@ from ..policy.loader import load_registry
 from ..store import audit_log, contacts, exports, runs, sources, suppression
 from ..store.backend import Db
 from ..store.opposition import active_lists
-from . import notice_ledger
+from . import notice_ledger, subject_report
 from .retention import count_expired
 
 LATEST_RUNS: Final = 20
@@ -173,6 +173,7 @@ def build_report(
             for r in exported
         ],
         "suppression": {"entries": suppression.count(db)},
+        "subjects": subject_report.report(db, today),
         "policies": _policies(Path(policy_dir) if policy_dir else None, today),
         "audit_log": _audit_log(db),
     }

@@ -82,6 +82,8 @@ def format_text(report: dict[str, Any]) -> str:
         ),
         f"Suppression list: {r['suppression']['entries']} entries",
         "",
+        *_subjects(r["subjects"]),
+        "",
         *_policies(r["policies"]),
         "",
         *_log(r["audit_log"]),
@@ -130,4 +132,37 @@ def _log(a: dict[str, Any]) -> list[str]:
         f"Audit log: {a['rows']} rows, {state}",
         f"  head: {a['head'] or '-'}",
         f"  {a['anchor']}",
+    ]
+
+
+def _subjects(s: dict[str, Any]) -> list[str]:
+    q = s["requests"]
+    return [
+        f"Restricted records (Art. 18): {len(s['restricted'])}",
+        *_table(
+            ("contact", "purpose", "since", "reason"),
+            ((x["contact_id"], x["purpose"], x["since"], x["reason"]) for x in s["restricted"]),
+        ),
+        "",
+        f"Requests (Art. 12): open {q['open']}, overdue {q['overdue']}, answered {q['answered']}, "
+        f"answered late {q['answered_late']}",
+        *_table(
+            ("request", "kind", "received", "due", "state", "answered"),
+            (
+                (x["id"], x["kind"], x["received_on"], x["due_on"], x["state"], x["closed_on"])
+                for x in q["attention"]
+            ),
+        ),
+        "",
+        f"recipient_notified steps not done (Art. 19): {len(s['recipient_notified'])}",
+        *_table(
+            ("contact", "recipient", "after", "since"),
+            (
+                (x["contact_id"], x["recipient"], x["action"], x["since"])
+                for x in s["recipient_notified"]
+            ),
+        ),
+        "",
+        f"Contacts whose sources are all gone (source_gone): {s['source_gone']}",
+        f"Retention markers in force (R9): {s['retention_markers']}",
     ]

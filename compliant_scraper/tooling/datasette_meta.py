@@ -34,6 +34,9 @@ TABLES: Final[dict[str, str]] = {
     "export_rows": "Which contacts each export held, and when and why they were taken out.",
     "contact_events": "Contacts from the person (R9 clock) and rectifications (field names only).",
     "purges": "Retention purges: when, cut-off date, ids deleted.",
+    "requests": "Data-subject requests (Art. 12): received, due, extended, answered by what.",
+    "recipient_steps": "Recipients to tell of a rectification or erasure (Art. 19), until done.",
+    "retention_markers": "Keyed hashes of people purged at the end of retention, per purpose.",
 }
 
 

@@ -19,6 +19,7 @@ from ..law import check_purpose_allowed
 from ..opposition.lists import ListInfo
 from ..policy.model import Purpose
 from ..screening.checks import export_exclusion
+from ..store import sources
 from ..store.backend import Db
 from ..store.opposition import OppositionScreen, active_list
 from ..store.screening import check_lists_fresh
@@ -74,10 +75,16 @@ class Screen:
     def __post_init__(self) -> None:
         names = [i.name for i in self.lists]
         self._opposition = OppositionScreen(self.db, names) if names else None
+        self._gone = frozenset(sources.all_gone(self.db))
         self.excluded: dict[str, int] = {}
 
     def reason_to_exclude(self, contact: Mapping[str, Any]) -> str | None:
-        return export_exclusion(contact, self.today.isoformat(), self.suppression, self._opposition)
+        reason = export_exclusion(
+            contact, self.today.isoformat(), self.suppression, self._opposition
+        )
+        if reason is None and int(contact["id"]) in self._gone:
+            return "source_gone"  # every source page is gone: no longer accurate (R9)
+        return reason
 
     def allows(self, contact: Mapping[str, Any]) -> bool:
         reason = self.reason_to_exclude(contact)

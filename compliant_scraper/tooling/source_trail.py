@@ -29,6 +29,9 @@ class Source:
     robots_snapshot: bool  # the robots.txt body, by its sha256, is kept
     method: str | None
     fields: list[str]
+    first_retrieved_at: str | None = None  # when the page first gave the contact
+    gone_at: str | None = None  # the page answered 404/410 or no longer carries the contact
+    gone_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,9 @@ def sources_of(db: Db, contact_id: int) -> list[Source]:
             robots_snapshot=bool(r[8]),
             method=r[9],
             fields=_fields(r[10]),
+            first_retrieved_at=r[11],
+            gone_at=r[12],
+            gone_reason=r[13],
         )
         for r in sources.trail(db, contact_id)
     ]
@@ -104,7 +110,11 @@ def format_trail(trail: Trail) -> str:
         robots_note = "" if s.robots_snapshot else " (not in robots_snapshots)"
         lines += [
             f"  - {s.url}",
-            f"    retrieved:  {s.retrieved_at} by {s.spider}, run {s.run_id}",
+            f"    retrieved:  {s.retrieved_at} by {s.spider}, run {s.run_id}"
+            + (
+                f" (first {s.first_retrieved_at})" if s.first_retrieved_at != s.retrieved_at else ""
+            ),
+            *([f"    gone:       {s.gone_at} ({s.gone_reason})"] if s.gone_at else []),
             f"    policy:     {s.policy_file} sha256 {s.policy_sha256}{policy_note}",
             f"    robots.txt: sha256 {s.robots_sha256}{robots_note}",
             f"    method:     {s.method}; fields: {', '.join(s.fields) or '-'}",

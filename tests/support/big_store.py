@@ -59,7 +59,7 @@ def build(path: Path, contacts: int) -> Path:
             ),
         )  # fmt: skip
         conn.executemany(
-            "INSERT INTO sources (contact_id, url, retrieved_at, spider, run_id, policy_file, "
+            "INSERT INTO sources (contact_id, url, last_retrieved_at, spider, run_id, policy_file, "
             "policy_sha256, robots_sha256, method, fields) VALUES (?, ?, "
             "'2026-12-01T11:00:00Z', 'directory', ?, ?, ?, ?, 'json-ld', '[\"name\"]')",
             (

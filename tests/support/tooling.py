@@ -23,6 +23,7 @@ from compliant_scraper.law import retention_until
 from compliant_scraper.store import audit_log
 from compliant_scraper.store.database import open_database
 from compliant_scraper.tooling.opposition_import import import_list
+from compliant_scraper.values.persons import person_name
 
 TODAY = today_utc()
 RUN = "run1"
@@ -246,6 +247,7 @@ def add_contact(
         "purpose": purpose,
         "legal_basis": legal_basis,
         "dedupe_key": key,
+        "name_key": person_name(columns) or None,
         "first_seen": seen,
         "last_seen": seen,
         "retention_until": retention_until(seen),
@@ -256,7 +258,8 @@ def add_contact(
             {
                 "contact_id": contact_id,
                 "url": url,
-                "retrieved_at": seen,
+                "first_retrieved_at": seen,
+                "last_retrieved_at": seen,
                 "spider": "directory",
                 "run_id": RUN,
                 "policy_file": "domains/annuaire.test.toml",
