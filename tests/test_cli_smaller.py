@@ -63,3 +63,12 @@ def test_no_folder_is_made_for_a_mistyped_db(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="does not exist"):
         open_database(db)
     assert not db.parent.exists()
+
+
+def test_audit_verify_of_a_store_that_never_logged_does_not_say_intact(tmp_path: Path) -> None:
+    db = tmp_path / "n.db"
+    open_database(db).close()
+    code, output = _run("audit", "verify", "--db", str(db))
+    assert code == 0, output
+    assert output == "Audit log empty: nothing has been recorded in this store yet\n"
+    assert "intact" not in output
