@@ -93,7 +93,7 @@ def test_erase_deletes_and_suppresses_every_identifier(tmp_path: Path) -> None:
     code, output = sub(env, "erase", "jeanne.martin@cabinet-martin.fr", "--yes")
     assert code == 0, output
     assert output == (
-        "Erased: email jeanne.martin@cabinet-martin.fr; contacts deleted: 1, 2; "
+        "Erased: email jeanne.martin@cabinet-martin.fr; 2 contacts deleted (ids 1, 2); "
         "suppressed: email, phone\n"
         "  contact 1 (b2b_email, linked by email)\n"
         "  contact 2 (b2b_phone, linked by phone)\n"
@@ -125,7 +125,7 @@ def test_object_before_collection_still_suppresses(tmp_path: Path) -> None:
     code, output = sub(env, "object", "new.person@firm.fr", "--yes")
     assert code == 0
     assert output == (
-        "Objection recorded: email new.person@firm.fr; contacts deleted: none; suppressed: email\n"
+        "Objection recorded: email new.person@firm.fr; no contact deleted; suppressed: email\n"
     )
     assert suppressed(env, "email", "new.person@firm.fr")
 
@@ -164,7 +164,7 @@ def test_object_takes_the_person_out_of_every_export(tmp_path: Path) -> None:
     code, output = sub(env, "object", "1", "--yes")
     assert code == 0, output
     assert output.splitlines() == [
-        "Objection recorded: contact 1; contacts deleted: 1, 2; suppressed: email, phone",
+        "Objection recorded: contact 1; 2 contacts deleted (ids 1, 2); suppressed: email, phone",
         "  contact 1 (b2b_email, linked by id)",
         "  contact 2 (b2b_phone, linked by phone)",
         f"Export 1 ({out}): rewritten without the person",

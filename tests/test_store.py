@@ -32,7 +32,7 @@ def db_with_run(store: StoreTarget) -> Db:
 
 
 def test_database_is_owner_only(tmp_path: Path) -> None:
-    path = tmp_path / "sub" / "c.db"
+    path = tmp_path / "c.db"
     open_database(path).close()
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 

@@ -105,7 +105,8 @@ def test_objection_by_email_suppresses_every_record_of_the_person(tmp_path: Path
     code, output = sub(env, "object", "jeanne.martin@cabinet-martin.fr", "--yes")
     assert code == 0, output
     assert output.splitlines()[:4] == [
-        "Objection recorded: email jeanne.martin@cabinet-martin.fr; contacts deleted: 1, 2, 3; "
+        "Objection recorded: email jeanne.martin@cabinet-martin.fr; "
+        "3 contacts deleted (ids 1, 2, 3); "
         "suppressed: email, phone, postal",
         "  contact 1 (b2b_email, linked by email)",
         "  contact 2 (b2b_phone, linked by name+organization)",

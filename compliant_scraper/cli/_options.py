@@ -73,11 +73,24 @@ def key_file_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def check_region(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """``--region``: a two-letter country code whose phone plan is known, upper-cased."""
+    from phonenumbers import SUPPORTED_REGIONS
+
+    code = value.strip().upper()
+    if code not in SUPPORTED_REGIONS:
+        raise click.BadParameter(
+            f"expected a two-letter country code such as FR or DE, got {value!r}"
+        )
+    return code
+
+
 def region_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--region",
         default=_project.default_region,
         show_default=_project.REGION_SHOWN,
+        callback=check_region,
         help="Country whose national format phone numbers are read in.",
     )(func)
 

@@ -11,7 +11,7 @@ from typing import Any, cast
 import click
 
 from ..clock import today_utc, utcnow
-from ..store import audit_log
+from ..store import audit_log, contacts, runs
 from ..tooling import audit_serve
 from ..tooling.audit_detail import build_detail
 from ..tooling.audit_html import render_html
@@ -122,8 +122,18 @@ def verify_command(expected: str | None, audit_key_file: Path | None, db_path: P
     if broken is not None:
         raise ToolingError(f"audit log broken at row {broken.row_id}: {broken.message}")
     head = audit_log.head(db)
-    rows = head.row_id if head else 0
-    click.echo(f"Audit log intact: {rows} rows; head {head or '-'}")
+    if head is None:
+        # An empty log is not an intact one: say what it means for this store.
+        held = contacts.count(db) + runs.count(db)
+        if held:
+            raise ToolingError(
+                f"the audit log of {db_path} has no row, but the store holds {held} contacts "
+                "and runs: their history cannot be verified (the log was emptied, or the store "
+                "was filled by another program)"
+            )
+        click.echo("Audit log empty: nothing has been recorded in this store yet")
+        return
+    click.echo(f"Audit log intact: {head.row_id} rows; head {head}")
     if wanted is not None:
         click.echo(f"recorded head {wanted} found unchanged")
     click.echo(audit_log.anchor_state(db))

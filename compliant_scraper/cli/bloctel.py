@@ -23,7 +23,7 @@ from ..store.opposition import active_lists
 from ..tooling.opposition_import import import_list
 from . import _project
 from ._app import main
-from ._options import db_option, key_file_option, key_path, sqlite_file
+from ._options import check_region, db_option, key_file_option, key_path, sqlite_file
 from ._progress import Bar
 
 _LOCAL_LISTS = (
@@ -48,6 +48,7 @@ def bloctel() -> None:
     "--region",
     default=_project.default_region,
     show_default=_project.REGION_SHOWN,
+    callback=check_region,
     help="Country whose national format the file's numbers use.",
 )
 def import_command(

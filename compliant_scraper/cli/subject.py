@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +121,7 @@ def _remove(
         )
     click.echo(
         f"{'Erased' if action == 'erase' else 'Objection recorded'}: {ident}; "
-        f"contacts deleted: {', '.join(map(str, done.contact_ids)) or 'none'}; "
+        f"{_deleted(done.contact_ids)}; "
         f"suppressed: {', '.join(done.suppressed) or 'nothing'}"
     )
     _touched(done.person)
@@ -385,3 +385,11 @@ def request_list_command(due: bool, overdue: bool, db_path: Path) -> None:
         click.echo(_line(r))
     if not found:
         click.echo("No request" + (" overdue" if overdue else " due" if due else ""))
+
+
+def _deleted(ids: Sequence[int]) -> str:
+    """``2 contacts deleted (ids 1, 2)``: a count, then the ids, never an id read as a count."""
+    if not ids:
+        return "no contact deleted"
+    plural = "" if len(ids) == 1 else "s"
+    return f"{len(ids)} contact{plural} deleted (id{plural} {', '.join(map(str, ids))})"

@@ -70,6 +70,10 @@ def open_database(
 ) -> SqliteDb:
     """Open for writing (creating owner-only if missing) the store at ``path``, migrated.
 
+    Its folder must exist: a store is never created in a folder made on the fly, because a
+    mistyped path would then start an empty store, without the suppression list of the real
+    one (issue 14: ``bloctel import --db /nonexistent/x.db`` created the folder).
+
     The file is created with mode 0600 before SQLite touches it, so no window exists in
     which another user could read it (R10: the export is a personal-data database).
     """
@@ -77,7 +81,11 @@ def open_database(
     key = Path(audit_key_file) if audit_key_file else None
     if str(path) == ":memory:":
         return _prepare(SqliteDb(path), path, migrate=migrate, key=key)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():  # a mistyped path must not start a new, empty store
+        raise StoreError(
+            f"the folder of the database {path} does not exist: create it, or give the path "
+            "of the store you mean"
+        )
     _create_or_check(path)
     # Openers take turns (an flock of the folder) while they set the journal mode and
     # migrate, so two first crawls on one new file do not both create it. Never an fd of

@@ -41,8 +41,10 @@ def _table(
     rows: Iterable[Sequence[Any]],
     numeric: Sequence[int] = (),
     code: Sequence[int] = (),
+    empty: str = "None.",
 ) -> str:
-    """An HTML table; ``numeric`` columns right-aligned, ``code`` columns (hashes) monospace."""
+    """An HTML table; ``numeric`` columns right-aligned, ``code`` columns (hashes) monospace;
+    ``empty`` is what an empty table says instead."""
     body = []
     for row in rows:
         cells = []
@@ -54,7 +56,7 @@ def _table(
             )
         body.append("<tr>" + "".join(cells) + "</tr>")
     if not body:
-        return '<p class="empty">None.</p>'
+        return f'<p class="empty">{escape(empty)}</p>'
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
@@ -125,6 +127,8 @@ def _policies_section(p: dict[str, Any]) -> str:
             ("domain", "file", "review due", "state"),
             [(x["domain"], x["file"], x["review_due"], "overdue") for x in p["overdue"]]
             + [(x["domain"], x["file"], x["review_due"], "due soon") for x in p["due_soon"]],
+            empty="No policy is overdue or due for review within 30 days; every policy in force "
+            "is listed under “Policies in force (R2)” below.",
         )
     )
 
@@ -226,6 +230,7 @@ def render_html(r: dict[str, Any]) -> str:
             ),
             numeric=(5,),
             code=(6,),
+            empty="No export has been made from this store.",
         ),
         "<h2>Policies</h2>",
         _policies_section(r["policies"]),

@@ -31,6 +31,7 @@ CONTROLLER = Controller("Acme", "1 rue de la Paix, Paris", "dpo@acme.test", "htt
 
 
 def context(tmp_path: Path, policies: tuple[DomainPolicy, ...]) -> ComplianceContext:
+    tmp_path.mkdir(parents=True, exist_ok=True)  # the store is never created in a new folder
     config = Config.from_settings(
         Settings({"COMPLIANCE_PURPOSE": PURPOSE.name, "COMPLIANCE_DB": str(tmp_path / "c.db")})
     )
