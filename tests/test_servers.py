@@ -59,9 +59,9 @@ def test_postgres_server_needs_its_password_and_stops() -> None:
         with psycopg.connect(url) as conn:
             assert conn.execute("SELECT current_database()").fetchone() == ("other",)
         if os.geteuid() == 0:  # PostgreSQL refuses root: it runs as the postgres user
-            with psycopg.connect(server.url) as conn:
+            with psycopg.connect(server.url) as conn:  # the backend lives while connected
                 row = conn.execute("SELECT pg_backend_pid()").fetchone()
-            assert row is not None and os.stat(f"/proc/{row[0]}").st_uid != 0
+                assert row is not None and os.stat(f"/proc/{row[0]}").st_uid != 0
     finally:
         server.stop()
     assert _gone(pid) and folder is not None and not folder.exists()
