@@ -125,6 +125,25 @@ def measure(
 
     real_scan = processor_module.scan
 
+    # As the crawl's pipeline: an item's drops are written as one row per reason, with the
+    # keyed hashes of its identifiers (issue 16 item 2); a tree before that has neither.
+    recorder = ctx.recorder
+    if hasattr(recorder, "begin_item"):
+        hashes = screening.suppression.subject_hashes
+
+        def begin_item() -> None:
+            recorder.begin_item()
+
+        def end_item() -> None:
+            recorder.end_item(*hashes(*processor.identifiers))
+    else:
+
+        def begin_item() -> None:
+            pass
+
+        def end_item() -> None:
+            pass
+
     def count_only(url: str, field: str, reason: str, rule: str) -> None:
         ctx.recorder.inc_stat(f"compliance/dropped/{reason}")
 
@@ -137,14 +156,17 @@ def measure(
         t_all = clock()
         for it in batch:
             t0 = clock()
+            begin_item()
             try:
                 processed = processor.process(it)
             except ContactDropped:
                 outcome["dropped"] += 1
+                end_item()
                 process_s += clock() - t0
                 continue
             t1 = clock()
             writer.save(processed.contact, processed.provenance, processed.fields)
+            end_item()
             store_s += clock() - t1
             process_s += t1 - t0
             outcome["kept"] += 1

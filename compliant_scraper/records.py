@@ -22,14 +22,19 @@ class Refusal:
 
 @dataclass(frozen=True)
 class Drop:
-    """A value or item not kept. Never holds the value itself, only what and why."""
+    """The values of one item not kept for one reason (``fields``; ``("*",)`` for the whole
+    item). Never holds a value, only what and why, and the keyed hashes of the item's email
+    and E.164 number (the suppression list's, ``opposition.suppression``), by which an
+    erasure finds the person's drops (issue 13)."""
 
     run_id: str
     url: str
-    field: str
+    fields: tuple[str, ...]
     reason: str
     rule: str
     at: str
+    email_hash: str | None = None
+    phone_hash: str | None = None
 
 
 @dataclass(frozen=True)

@@ -85,8 +85,8 @@ TAMPERINGS = {
     "refusals: a reason rewritten": (
         "refusals", "UPDATE refusals SET reason = 'fine' WHERE id = 2"),
     "drops: a drop deleted": ("drops", "DELETE FROM drops WHERE id = 1"),
-    "drops: a drop forged": ("drops", "INSERT INTO drops (run_id, url, field, reason, rule, at) "
-        "VALUES ('run1', 'u', 'email', 'x', 'R4', 't')"),
+    "drops: a drop forged": ("drops", "INSERT INTO drops (run_id, url, fields, reason, rule, at) "
+        "VALUES ('run1', 'u', '[\"email\"]', 'x', 'R4', 't')"),
     "runs: a finish reason rewritten": ("runs", "UPDATE runs SET finish_reason = 'finished'"),
     "runs: a run deleted": ("runs", "DELETE FROM runs WHERE id = 'run2'"),
     "suppression: an objection removed": (

@@ -75,7 +75,7 @@ def test_demo_prints_a_summary_from_a_real_crawl(
         (purpose, url.rsplit("/", 1)[-1], reason)
         for purpose, url, reason in db.execute(
             "SELECT r.purpose, d.url, d.reason FROM drops d JOIN runs r ON r.id = d.run_id "
-            "WHERE d.field = '*' AND d.url LIKE '%/fiches/%'"
+            "WHERE d.fields = '[\"*\"]' AND d.url LIKE '%/fiches/%'"
         ).fetchall()
     }
     email, phone = "b2b_email_prospecting", "b2b_phone_prospecting"

@@ -67,11 +67,11 @@ def test_hostile_pages_are_bounded_recorded_and_the_crawl_goes_on(
     assert result.returncode == 0, result
     names = {row["name"] for row in result.rows("SELECT name FROM contacts")}
     assert names == {"Index Ordinaire", "Valide Profond", "Hélène Dupré", "Après Coup"}, result
-    drops = result.rows("SELECT url, field, reason, rule FROM drops WHERE reason LIKE 'extract_%'")
+    drops = result.rows("SELECT url, fields, reason, rule FROM drops WHERE reason LIKE 'extract_%'")
     assert drops == [
         {
             "url": f"http://{HOST}/profond.html",
-            "field": "*",
+            "fields": '["*"]',
             "reason": "extract_too_deep",
             "rule": "R10",
         }

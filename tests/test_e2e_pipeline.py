@@ -156,7 +156,10 @@ def test_sensitive_bio_nowhere_in_the_database(
     assert "/pros/claire-dubois.html" in world.paths("annuaire.test")
     claire = contact(result, "Claire Dubois")  # kept: her phone is not sensitive
     assert claire["job_title"] is None  # "Déléguée syndicale CGT": trade-union membership
-    drops = result.rows("SELECT field, reason, rule FROM drops WHERE url = ?", [CLAIRE])
+    drops = result.rows(
+        "SELECT f.value AS field, reason, rule FROM drops, json_each(fields) f WHERE url = ?",
+        [CLAIRE],
+    )
     assert any(
         d["field"] == "job_title" and str(d["reason"]).startswith("sensitive") for d in drops
     )
@@ -172,7 +175,10 @@ def test_bloctel_listed_number_nowhere_in_the_database(
     assert "/pros/marc-petit.html" in world.paths("annuaire.test")
     [listed] = result.rows("SELECT * FROM opposition_lists WHERE active = 1")
     assert listed["name"] == "bloctel" and listed["count"] == 5
-    drops = result.rows("SELECT field, reason, rule FROM drops WHERE url = ?", [MARC])
+    drops = result.rows(
+        "SELECT f.value AS field, reason, rule FROM drops, json_each(fields) f WHERE url = ?",
+        [MARC],
+    )
     assert any(d["field"] == "phone" and d["rule"] == "R7" for d in drops), drops
     # Nothing usable is left for a phone purpose, so Marc Petit is not stored at all.
     assert result.rows("SELECT id FROM contacts WHERE name = 'Marc Petit'") == []

@@ -127,7 +127,7 @@ def test_next_crawls_under_every_purpose_drop_her(rounds: Rounds) -> None:
             "SELECT id FROM runs WHERE purpose = ? ORDER BY started_at DESC LIMIT 1", (purpose,)
         )[0]["id"]
         dropped = rounds.rows(
-            "SELECT reason, rule FROM drops WHERE run_id = ? AND url = ? AND field = '*'",
+            "SELECT reason, rule FROM drops WHERE run_id = ? AND url = ? AND fields = '[\"*\"]'",
             (run_id, JEANNE),
         )
         assert dropped == [{"reason": "suppressed", "rule": "R8"}], (purpose, dropped)
@@ -174,7 +174,7 @@ def test_purge_then_recrawl_keeps_the_person_out(rounds: Rounds) -> None:
             "SELECT id FROM runs WHERE purpose = ? ORDER BY started_at DESC LIMIT 1", (purpose,)
         )
         dropped = rounds.rows(
-            "SELECT reason, rule FROM drops WHERE run_id = ? AND url = ? AND field = '*'",
+            "SELECT reason, rule FROM drops WHERE run_id = ? AND url = ? AND fields = '[\"*\"]'",
             (run["id"], PAUL),
         )
         assert dropped == [{"reason": "retention_expired", "rule": "R9"}], (purpose, dropped)

@@ -65,6 +65,12 @@ class Stats:
     def inc_stat(self, key: str, count: int = 1) -> None:
         pass
 
+    def begin_item(self) -> None:
+        pass
+
+    def end_item(self, email_hash: str | None, phone_hash: str | None) -> None:
+        pass
+
 
 class Writer:
     def __init__(self) -> None:

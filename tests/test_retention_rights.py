@@ -132,7 +132,7 @@ def _records(env: Env, url: str, at: str) -> None:
         {
             "run_id": "run1",
             "url": url,
-            "field": "description",
+            "fields": '["description"]',
             "reason": "x",
             "rule": "R4",
             "at": at,

@@ -94,7 +94,7 @@ def test_a_batch_commits_after_its_time_bound_with_the_drops_of_its_pages(
     store.open_screening(purpose(), _today(), tmp_path / "key", "FR")
     writer = store.contact_writer("p", "legitimate interest")
     writer.save({"kind": "person", "email": "a@b.test"}, prov("http://x.test/a"), ["email"])
-    store.record_drop(Drop(RUN, "http://x.test/a", "job_title", "sensitive_health", "R4", AT))
+    store.record_drop(Drop(RUN, "http://x.test/a", ("job_title",), "sensitive_health", "R4", AT))
     store.record_refusal(Refusal(RUN, "http://x.test/p", "x.test", "policy", "R2", "no", AT))
     clock.now = 0.5
     store.flush_due()
@@ -104,7 +104,7 @@ def test_a_batch_commits_after_its_time_bound_with_the_drops_of_its_pages(
     assert (count(path, "contacts"), count(path, "drops"), count(path, "refusals")) == (1, 1, 1)
     assert store.stored_contacts == 1
     clock.now = 5.0
-    store.record_drop(Drop(RUN, "http://x.test/b", "*", "no_identifier", "R4", AT))
+    store.record_drop(Drop(RUN, "http://x.test/b", ("*",), "no_identifier", "R4", AT))
     assert count(path, "drops") == 1  # the queue was empty since 1.0: a new row starts a batch
     clock.now = 6.0
     store.flush_due()
@@ -127,7 +127,7 @@ _CHILD = textwrap.dedent(
     i = 0
     while True:
         url = f"http://x.test/{i}"
-        store.record_drop(Drop("run1", url, "job_title", "sensitive_health", "R4", "t"))
+        store.record_drop(Drop("run1", url, ("job_title",), "sensitive_health", "R4", "t"))
         prov = Provenance(url, "2026-11-23T10:00:00Z", "d", "run1", "a.toml", "p", "r", "x")
         contact = {"kind": "person", "email": f"p{i}@x.test"}
         store.queue_contact(_Queued("p", "b", contact, prov, ["email"]))
@@ -277,10 +277,10 @@ def test_an_erasure_between_screening_and_storing_is_honoured(path: Path, tmp_pa
     store.flush()
     conn = sqlite3.connect(path)
     emails = [r[0] for r in conn.execute("SELECT email FROM contacts")]
-    drops = conn.execute("SELECT url, field, reason, rule FROM drops").fetchall()
+    drops = conn.execute("SELECT url, fields, reason, rule FROM drops").fetchall()
     conn.close()
     assert emails == ["paul@acme.fr"]
-    assert drops == [("http://x.test/j", "*", "suppressed", "R8")]
+    assert drops == [("http://x.test/j", '["*"]', "suppressed", "R8")]
     assert store.stored_contacts == 1 and store.suppressed_at_store == 1
     store.close()
 

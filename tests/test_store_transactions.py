@@ -84,7 +84,7 @@ def test_a_batch_that_fails_half_way_leaves_no_row_and_a_clean_log(store: StoreT
     before = count(db, "audit_log")
     fail_on(db, "drops")
     crawl.record_refusal(Refusal("run1", "http://x.test/", "x.test", "policy", "R2", "no", AT))
-    crawl.record_drop(Drop("run1", "http://x.test/", "email", "sensitive_health", "R4", AT))
+    crawl.record_drop(Drop("run1", "http://x.test/", ("email",), "sensitive_health", "R4", AT))
     with pytest.raises(StoreWriteError, match="injected failure"):
         crawl.flush()
     assert count(db, "refusals") == 0

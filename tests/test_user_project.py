@@ -238,7 +238,9 @@ def test_schema_org_keys_kept_unknown_key_warned_once(tmp_path: Path, world: Vir
         rows = conn.execute(
             "SELECT job_title, organization, street_address, postal_code, locality FROM contacts"
         ).fetchall()
-        drops = conn.execute("SELECT field FROM drops WHERE field = 'favouriteColour'").fetchall()
+        drops = conn.execute(
+            "SELECT f.value FROM drops, json_each(fields) f WHERE f.value = 'favouriteColour'"
+        ).fetchall()
     assert rows == [("Avocate", "Cabinet Martin", "1 rue de la Paix", "75002", "Paris")]
     assert len(drops) == 2  # one per item, as before
     warned = [line for line in run.lines("WARNING") if "'favouriteColour'" in line]

@@ -12,6 +12,7 @@ them ``contact_absent`` when the crawl closes (issue 13, R9: ``source_gone``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -33,14 +34,26 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+SubjectHashes = Callable[[str | None, str | None], tuple[str | None, str | None]]
+
+
+def _no_hashes(email: str | None, phone: str | None) -> tuple[str | None, str | None]:
+    return None, None
+
 
 class CompliancePipeline:
     def __init__(
-        self, processor: ContactProcessor, writer: ContactSink, recorder: Recorder
+        self,
+        processor: ContactProcessor,
+        writer: ContactSink,
+        recorder: Recorder,
+        subject_hashes: SubjectHashes | None = None,
     ) -> None:
         self.processor = processor
         self.writer = writer
         self.recorder = recorder
+        # The suppression list's keyed hashes of the item's email and number (drops rows).
+        self.subject_hashes = subject_hashes or _no_hashes
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CompliancePipeline:
@@ -61,7 +74,10 @@ class CompliancePipeline:
             markers=screening.suppression.markers(purpose.name),
         )
         pipeline = cls(
-            processor, store.contact_writer(purpose.name, purpose.legal_basis), ctx.recorder
+            processor,
+            store.contact_writer(purpose.name, purpose.legal_basis),
+            ctx.recorder,
+            screening.suppression.subject_hashes,
         )
         crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
         crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error)
@@ -77,6 +93,14 @@ class CompliancePipeline:
 
     def process_item(self, item: Any) -> Any:
         """The screened contact, as an item of the class received (``items.screened``)."""
+        recorder = self.recorder
+        recorder.begin_item()  # the item's drops: one row per reason (issue 16 item 2)
+        try:
+            return self._process(item)
+        finally:
+            recorder.end_item(*self.subject_hashes(*self.processor.identifiers))
+
+    def _process(self, item: Any) -> Any:
         try:
             processed = self.processor.process(as_mapping(item))
         except ContactDropped as dropped:

@@ -4,7 +4,8 @@ Record before you raise: ``raise recorder.refuse(SomeRefusal(...))`` writes the 
 counts it and logs it (the first refusal per stage and domain at INFO, the rest at DEBUG, as
 Scrapy's offsite middleware does), then the exception carries it. Drops (``field="*"`` for a
 whole item) never carry the value, only what and why; they are counted locally and added to
-the stats in bulk, as this runs for every dropped value.
+the stats in bulk, as this runs for every dropped value, and an item's drops are written as
+one row per reason (``begin_item``/``end_item``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Recorder:
         self._refused_domains: set[str] = set()
         self._drop_counts: Counter[str] = Counter()
         self._drop_counted = 0
+        self._item: list[tuple[str, str, str, str]] | None = None  # the drops held
 
     def inc_stat(self, key: str, count: int = 1) -> None:
         if self.stats is not None:
@@ -76,21 +78,49 @@ class Recorder:
         return refusal
 
     def drop(self, url: str, field: str, reason: str, rule: str) -> None:
-        """Record a value (``field``) or a whole item (``field="*"``) that was not kept."""
-        self.store.record_drop(
-            Drop(
-                run_id=self.facts.run_id,
-                url=url,
-                field=field,
-                reason=reason,
-                rule=rule,
-                at=self.facts.now(),
-            )
-        )
+        """Record a value (``field``) or a whole item (``field="*"``) that was not kept.
+
+        Between ``begin_item`` and ``end_item`` the item's drops are held and written as one
+        row per page and reason, naming its fields (issue 16 item 2); outside, one row each.
+        """
+        if self._item is not None:
+            self._item.append((url, field, reason, rule))
+        else:
+            self._write(url, (field,), reason, rule, None, None)
         self._drop_counts[reason] += 1
         self._drop_counted += 1
         if self._drop_counted >= _STATS_EVERY:
             self.flush_stats()
+
+    def begin_item(self) -> None:
+        """Hold the drops of the item about to be screened (see ``end_item``)."""
+        self._item = []
+
+    def end_item(self, email_hash: str | None, phone_hash: str | None) -> None:
+        """Write the held drops, one row per page and (reason, rule), each with the keyed
+        hashes of the item's email and number (by which an erasure finds them, issue 13)."""
+        held, self._item = self._item, None
+        if not held:
+            return
+        groups: dict[tuple[str, str, str], list[str]] = {}
+        for url, field, reason, rule in held:
+            groups.setdefault((url, reason, rule), []).append(field)
+        for (url, reason, rule), fields in groups.items():
+            self._write(url, tuple(fields), reason, rule, email_hash, phone_hash)
+
+    def _write(
+        self,
+        url: str,
+        fields: tuple[str, ...],
+        reason: str,
+        rule: str,
+        email_hash: str | None,
+        phone_hash: str | None,
+    ) -> None:
+        facts = self.facts
+        self.store.record_drop(
+            Drop(facts.run_id, url, fields, reason, rule, facts.now(), email_hash, phone_hash)
+        )
 
     def flush_stats(self) -> None:
         """Add the locally counted drops to the crawl's stats (``compliance/dropped/<reason>``)."""

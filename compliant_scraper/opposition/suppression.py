@@ -116,6 +116,12 @@ def identifier_hash(key: bytes, kind: str, value: str, default_region: str = "FR
     return _hmac(key, kind, canonical_identifier(kind, value, default_region))
 
 
+def canonical_hash(key: bytes, kind: str, canonical: str) -> str:
+    """``identifier_hash`` of a value already in its canonical form (the processor's
+    lower-cased email, an E.164 number): what a ``drops`` row keeps of the item's identifiers."""
+    return _hmac(key, kind, canonical)
+
+
 def lookup_hashes(key: bytes, kind: str, value: str, default_region: str = "FR") -> list[str]:
     """The hashes a lookup of ``value`` checks: its own, and for a number of the shared
     French plan those of its other country codes (``values.phones.equivalent_e164``), so an

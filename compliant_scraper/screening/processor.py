@@ -101,6 +101,9 @@ class ContactProcessor:
         terms = purpose.target_professions
         self.professions = ProfessionMatcher(terms) if terms else None
         self.unknown_keys: set[str] = set()  # item keys already warned about
+        # The last item's canonical email and E.164 number, kept or not (None when invalid
+        # or absent): what its drops rows are keyed by (their hashes, issue 13).
+        self.identifiers: tuple[str | None, str | None] = (None, None)
         self.check_mailbox = (
             purpose.audience == "b2b"
             and purpose.channel in ELECTRONIC_CHANNELS
@@ -108,6 +111,7 @@ class ContactProcessor:
         )
 
     def process(self, item: Mapping[str, Any]) -> Processed:
+        self.identifiers = (None, None)
         provenance = item.get(ITEM_KEY)
         if not isinstance(provenance, Provenance):
             # No response, or a response no policy and robots.txt record vouch for (R5).
@@ -144,8 +148,10 @@ class ContactProcessor:
                 contact[key] = _as_text(value)
         found = found_in_text(contact, region)
         raw_phone = contact.pop("phone", None)
+        e164 = None
         if raw_phone:
             phone = normalise_phone(raw_phone, region)
+            e164 = phone.e164
             if phone.e164 is not None and not phone.ok:  # possible, but not allocated
                 found["phone"] = Found(phones=(phone.e164,))
                 listed = on_opposition_list(phone.e164, self.opposition)
@@ -159,8 +165,10 @@ class ContactProcessor:
                 contact["phone_type"] = phone.number_type
                 contact["_phone_region"] = phone.region
         raw_email = contact.pop("email", None)
+        canonical = None
         if raw_email:
             email = normalise_email(raw_email)
+            canonical = email.canonical
             if email.email is None:
                 found["email"] = find_identifiers(raw_email, region)  # "Jean <jean@acme.fr>"
                 self.on_drop(url, "email", email.reason or "invalid_email", Rule.R9)
@@ -169,6 +177,7 @@ class ContactProcessor:
                 # list's keyed hashes compare.
                 contact["email"] = email.canonical or email.email
                 contact["email_kind"] = email.kind
+        self.identifiers = (canonical, e164)
         return contact, found
 
     def _warn_unknown(self, keys: list[str]) -> None:
@@ -180,8 +189,8 @@ class ContactProcessor:
             close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
             logger.warning(
                 "Item key %r is neither a contact field nor a schema.org name mapped to one: "
-                "its values are dropped (a drops row each, R4)%s. Fields and the schema.org "
-                "names read as them: docs/architecture.md#items",
+                "its values are dropped (named in the item's drops row, R4)%s. Fields and the "
+                "schema.org names read as them: docs/architecture.md#items",
                 key,
                 f"; did you mean {close[0]!r}?" if close else "",
             )

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .backend import Db, chunks, marks, rows_as_dicts
+from .runs import dropped_fields, field_count
 
 CONTACT_COLUMNS = (
     "id, purpose, kind, name, job_title, organization, email, phone, locality, country, "
@@ -18,8 +19,9 @@ DATASETTE_SQL = {
     "contacts": f"SELECT {CONTACT_COLUMNS} FROM contacts ORDER BY id",
     "refusals": "SELECT stage, domain, reason, rule, count(*) AS count, min(url) AS example "
     "FROM refusals GROUP BY stage, domain, reason, rule ORDER BY count DESC",
-    "drops": "SELECT reason, rule, field, url, count(*) AS count FROM drops "
-    "GROUP BY reason, rule, field, url ORDER BY count DESC",
+    "drops": "SELECT d.reason, d.rule, f.value AS field, d.url, count(*) AS count "
+    "FROM drops d, json_each(d.fields) AS f "
+    "GROUP BY d.reason, d.rule, f.value, d.url ORDER BY count DESC",
 }
 """The queries that list what a capped table of the report leaves out (for Datasette)."""
 
@@ -93,11 +95,14 @@ def refusal_groups(db: Db, limit: int) -> tuple[int, list[dict[str, Any]]]:
 
 def drop_groups(db: Db, limit: int) -> tuple[int, list[dict[str, Any]]]:
     """(number of groups, the largest ``limit``): drops by reason, field and page."""
-    group = "reason, rule, field, url"
-    total = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM drops GROUP BY {group})")
+    # One drops row per item and reason names its fields (a JSON array): one group per field.
+    group = "d.reason, d.rule, f.value, d.url"
+    source = dropped_fields(db)
+    total = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM {source} GROUP BY {group}) g")
     rows = rows_as_dicts(
         db.execute(
-            f"SELECT {group}, count(*) AS count FROM drops GROUP BY {group} "
+            "SELECT d.reason AS reason, d.rule AS rule, f.value AS field, d.url AS url, "
+            f"count(*) AS count FROM {source} GROUP BY {group} "
             "ORDER BY count DESC, reason, field, url LIMIT ?",
             [limit],
         )
@@ -108,8 +113,9 @@ def drop_groups(db: Db, limit: int) -> tuple[int, list[dict[str, Any]]]:
 def drops_by_field(db: Db) -> list[dict[str, Any]]:
     return rows_as_dicts(
         db.execute(
-            "SELECT field, reason, rule, count(*) AS count, count(DISTINCT url) AS pages "
-            "FROM drops GROUP BY field, reason, rule ORDER BY count DESC, field, reason"
+            "SELECT f.value AS field, d.reason AS reason, d.rule AS rule, count(*) AS count, "
+            f"count(DISTINCT d.url) AS pages FROM {dropped_fields(db)} "
+            "GROUP BY f.value, d.reason, d.rule ORDER BY count DESC, field, reason"
         )
     )
 
@@ -119,7 +125,8 @@ def runs_with_counts(db: Db, limit: int) -> list[dict[str, Any]]:
         db.execute(
             "SELECT r.id, r.spider, r.purpose, r.started_at, r.finished_at, r.finish_reason, "
             "(SELECT count(*) FROM refusals x WHERE x.run_id = r.id) AS refused, "
-            "(SELECT count(*) FROM drops x WHERE x.run_id = r.id) AS dropped, "
+            f"(SELECT coalesce(sum({field_count(db, 'x.fields')}), 0) FROM drops x "
+            "WHERE x.run_id = r.id) AS dropped, "
             "(SELECT count(*) FROM sources x WHERE x.run_id = r.id) AS sources "
             "FROM runs r ORDER BY r.started_at DESC LIMIT ?",
             [limit],

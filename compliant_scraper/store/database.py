@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 MIGRATION_SETS = (schema.migrations, schema_tooling.migrations)
 MIGRATIONS_TABLE = "_sqlite_migrations"
 COVERAGE_MIGRATION = "m005_audit_covers_rows"
+REBASELINE_MIGRATIONS = (COVERAGE_MIGRATION, "m007_drops_per_item")
+"""Migrations that rewrite covered rows (the rows' digests change): a new baseline after them."""
 
 
 class NotAStoreError(StoreError):
@@ -250,4 +252,5 @@ def _migrate(db: SqliteDb, path: Path) -> None:
         logger.warning("Upgraded the schema of the store %s: applied %s", path, ", ".join(pending))
         if COVERAGE_MIGRATION in pending:
             audit_rows.set_numbers_digests(db)
+        if any(name in pending for name in REBASELINE_MIGRATIONS):
             audit_log.write_baseline(db)  # what it held is vouched for from now on

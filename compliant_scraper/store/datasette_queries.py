@@ -40,8 +40,8 @@ QUERIES: Final[dict[str, dict[str, str]]] = {
     },
     "drops_by_reason": {
         "title": "What was not kept, and why",
-        "sql": "SELECT reason, rule, field, count(*) AS drops FROM drops GROUP BY 1, 2, 3 "
-        "ORDER BY 4 DESC",
+        "sql": "SELECT d.reason, d.rule, f.value AS field, count(*) AS drops "
+        "FROM drops d, json_each(d.fields) AS f GROUP BY 1, 2, 3 ORDER BY 4 DESC",
     },
     "opposition_lists_in_force": {
         "title": "Opposition lists in force and their age",

@@ -133,6 +133,20 @@ MIGRATIONS: Final = (
             "lifted_on TEXT, PRIMARY KEY (hash, purpose))",
         ),
     ),
+    Migration(
+        # schema.py m007_drops_per_item: one drops row per item and reason (``fields``, a JSON
+        # array), with the item's keyed identifier hashes (issue 16 item 2, issue 13).
+        "p004_drops_per_item",
+        (
+            "ALTER TABLE drops ADD COLUMN fields TEXT",
+            "UPDATE drops SET fields = json_build_array(field)::text",
+            "ALTER TABLE drops DROP COLUMN field",
+            "ALTER TABLE drops ADD COLUMN email_hash TEXT",
+            "ALTER TABLE drops ADD COLUMN phone_hash TEXT",
+            "CREATE INDEX idx_drops_email_hash ON drops (email_hash)",
+            "CREATE INDEX idx_drops_phone_hash ON drops (phone_hash)",
+        ),
+    ),
 )
 
 _TABLE: Final = (

@@ -24,6 +24,21 @@ def delete_for_urls(db: Db, urls: Sequence[str]) -> dict[str, int]:
     return deleted
 
 
+def delete_for_hashes(db: Db, hashes: Sequence[str]) -> int:
+    """Delete the ``drops`` rows of the items whose email or E.164 number has one of these
+    keyed hashes (the suppression list's, ``opposition.suppression.lookup_hashes``); how
+    many. So an erasure reaches a person's drops on pages whose URL does not name them."""
+    deleted = 0
+    for chunk in chunks(sorted(set(hashes))):
+        cursor = db.execute(
+            f"DELETE FROM drops WHERE email_hash IN ({marks(chunk)}) "
+            f"OR phone_hash IN ({marks(chunk)})",
+            [*chunk, *chunk],
+        )
+        deleted += int(cursor.rowcount)
+    return deleted
+
+
 def count_before(db: Db, cutoff: str) -> dict[str, int]:
     """{table: rows recorded before ``cutoff`` (ISO time)}."""
     return {

@@ -91,10 +91,39 @@ def add_refusals(db: Db, refusals: Sequence[Refusal]) -> None:
 
 
 def add_drops(db: Db, drops: Sequence[Drop]) -> None:
+    """One row per drop: an item's fields not kept for one reason, as a JSON array."""
     db.executemany(
-        "INSERT INTO drops (run_id, url, field, reason, rule, at) VALUES (?, ?, ?, ?, ?, ?)",
-        [(d.run_id, d.url, d.field, d.reason, d.rule, d.at) for d in drops],
+        "INSERT INTO drops (run_id, url, fields, reason, rule, at, email_hash, phone_hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (d.run_id, d.url, fields_json(d.fields), d.reason, d.rule, d.at, *_hashes(d))
+            for d in drops
+        ],
     )
+
+
+def _hashes(drop: Drop) -> tuple[str | None, str | None]:
+    return drop.email_hash, drop.phone_hash
+
+
+def fields_json(fields: Sequence[str]) -> str:
+    """``drops.fields``: the field names as a compact JSON array (``["job_title","bio"]``)."""
+    return json.dumps(list(fields), separators=(",", ":"))
+
+
+def dropped_fields(db: Db) -> str:
+    """A FROM clause of one row per field a ``drops`` row names: ``d`` the drop, ``f.value``
+    the field (``json_each`` on SQLite, ``json_array_elements_text`` on PostgreSQL)."""
+    if db.dialect == "postgresql":
+        return "drops d, json_array_elements_text(d.fields::json) AS f(value)"
+    return "drops d, json_each(d.fields) AS f"
+
+
+def field_count(db: Db, column: str = "fields") -> str:
+    """The SQL expression of how many fields a ``drops`` row names (its values not kept)."""
+    if db.dialect == "postgresql":
+        return f"json_array_length({column}::json)"
+    return f"json_array_length({column})"
 
 
 def refusal_count(db: Db) -> int:
@@ -133,13 +162,16 @@ def refusals_by_stage_and_rule(db: Db) -> list[tuple[str, str, int, str]]:
 
 
 def drop_count(db: Db) -> int:
-    return int(db.execute("SELECT count(*) FROM drops").fetchone()[0])
+    """Values (or whole items) not kept: the fields the ``drops`` rows name."""
+    row = db.execute(f"SELECT coalesce(sum({field_count(db)}), 0) FROM drops").fetchone()
+    return int(row[0])
 
 
 def drops_by_reason(db: Db) -> list[tuple[str, str, int]]:
-    """(reason, rule, count), largest first."""
+    """(reason, rule, values not kept), largest first."""
     rows = db.execute(
-        "SELECT reason, rule, count(*) FROM drops GROUP BY reason, rule ORDER BY 3 DESC, 1"
+        f"SELECT reason, rule, sum({field_count(db)}) FROM drops GROUP BY reason, rule "
+        "ORDER BY 3 DESC, 1"
     ).fetchall()
     return [(r[0], r[1], int(r[2])) for r in rows]
 

@@ -219,3 +219,24 @@ def m006_people_and_time(db: Database) -> None:
     sources.add_column("gone_reason", str)
     db.execute("UPDATE sources SET first_retrieved_at = last_retrieved_at")
     sources.create_index(["url"])
+
+
+@migrations()
+def m007_drops_per_item(db: Database) -> None:
+    """Issue 16 item 2 and issue 13: one ``drops`` row per item and reason.
+
+    - ``field`` becomes ``fields``, a JSON array of the item's field names not kept for that
+      reason (``["*"]`` for the whole item); a row written before holds its one field.
+    - ``email_hash`` and ``phone_hash``: the keyed hashes of the item's email and E.164
+      number, the suppression list's (``opposition.suppression.identifier_hash``), so an
+      erasure finds the person's drops by identifier and not only by page
+      (``record_expiry.delete_for_hashes``).
+    """
+    db.execute("ALTER TABLE drops ADD COLUMN fields TEXT")
+    db.execute("UPDATE drops SET fields = json_array(field)")
+    db.execute("ALTER TABLE drops DROP COLUMN field")
+    drops = db.table("drops")
+    drops.add_column("email_hash", str)
+    drops.add_column("phone_hash", str)
+    drops.create_index(["email_hash"])
+    drops.create_index(["phone_hash"])

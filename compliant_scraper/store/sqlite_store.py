@@ -289,7 +289,7 @@ class SqliteStore:
                         self.suppression,
                     )
                 except ContactDropped:  # erased or objected since the screening: not stored
-                    late.append(_suppressed_drop(queued.provenance))
+                    late.append(_suppressed_drop(queued, self.suppression))
                     suppressed_now += 1
                     continue
                 stored += 1
@@ -306,7 +306,7 @@ class SqliteStore:
                 audit_log.append(
                     self.db,
                     "drop_batch",
-                    _batch_summary(drops[0].run_id, (d.reason for d in drops)),
+                    _batch_summary(drops[0].run_id, (d.reason for d in drops for _ in d.fields)),
                 )
         self.stored_contacts += stored
         self.suppressed_at_store += suppressed_now
@@ -327,14 +327,22 @@ def _where(db: Db) -> str:
     return str(path) if path is not None else f"({db.dialect} store)"
 
 
-def _suppressed_drop(provenance: Provenance) -> Drop:
+def _suppressed_drop(queued: _Queued, suppression: SuppressionList | None) -> Drop:
+    provenance = queued.provenance
+    email, phone = (
+        suppression.subject_hashes(queued.contact.get("email"), queued.contact.get("phone"))
+        if suppression is not None
+        else (None, None)
+    )
     return Drop(
         provenance.run_id,
         provenance.source_url,
-        "*",
+        ("*",),
         "suppressed",
         Rule.R8,
         provenance.retrieved_at,
+        email,
+        phone,
     )
 
 

@@ -16,6 +16,7 @@ from ..opposition.suppression import (
     DOC,
     KEY_CHECK_KIND,
     SuppressionKeyError,
+    canonical_hash,
     check_reason,
     identifier_hash,
     key_check,
@@ -86,6 +87,16 @@ class SuppressionList:
 
     def digest(self, kind: str, value: str) -> str:
         return identifier_hash(self._key, kind, value, self.default_region)
+
+    def subject_hashes(
+        self, email: object | None, phone: object | None
+    ) -> tuple[str | None, str | None]:
+        """The keyed hashes of an item's canonical email and E.164 number (None when it has
+        none): the ``drops`` row's ``email_hash`` and ``phone_hash`` (issue 13)."""
+        return (
+            canonical_hash(self._key, "email", str(email)) if email else None,
+            canonical_hash(self._key, "phone", str(phone)) if phone else None,
+        )
 
     def lock_names(self, kind: str, value: str) -> list[str]:
         """The lock names of this identifier: one per keyed hash it is looked up under.

@@ -78,11 +78,11 @@ def build(path: Path, contacts: int) -> Path:
             ),
         )  # fmt: skip
         conn.executemany(
-            "INSERT INTO drops (run_id, url, field, reason, rule, at) VALUES "
+            "INSERT INTO drops (run_id, url, fields, reason, rule, at) VALUES "
             "(?, ?, ?, ?, ?, '2026-12-01T11:00:00Z')",
             (
                 (RUN, f"http://annuaire-{i % DOMAINS}.test/pros/{i}.html",
-                 ("description", "phone", "*")[i % 3],
+                 ('["description"]', '["phone"]', '["*"]')[i % 3],
                  ("not_needed_for_purpose", "opposition_list", "sensitive_health")[i % 3],
                  ("R4", "R7", "R4")[i % 3])
                 for i in range(contacts // 2)

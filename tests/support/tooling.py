@@ -340,7 +340,7 @@ def filled_env(tmp_path: Path) -> Env:
             {
                 "run_id": RUN,
                 "url": "https://annuaire.test/p/1",
-                "field": "description",
+                "fields": '["description"]',
                 "reason": reason,
                 "rule": rule,
                 "at": f"{TODAY}T10:00:00Z",
