@@ -31,18 +31,28 @@ class Recording:
         self.db = db
         self.statements: dict[str, list[Any]] = {}
         self._execute = db.execute
+        self._read = db.read
 
     def __enter__(self) -> Recording:
         def execute(sql: str, parameters: Any = None) -> Any:
-            if sql.lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE", "DELETE")):
-                self.statements.setdefault(sql, list(parameters or ()))
+            self._note(sql, parameters)
             return self._execute(sql, parameters)
 
+        def read(sql: str, parameters: Any = None) -> Any:  # the screening lookups
+            self._note(sql, parameters)
+            return self._read(sql, parameters)
+
         self.db.execute = execute  # type: ignore[method-assign]
+        self.db.read = read  # type: ignore[method-assign]
         return self
+
+    def _note(self, sql: str, parameters: Any) -> None:
+        if sql.lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE", "DELETE")):
+            self.statements.setdefault(sql, list(parameters or ()))
 
     def __exit__(self, *exc: object) -> None:
         del self.db.execute
+        del self.db.read
 
 
 def full_scans(db: SqliteDb, sql: str, parameters: list[Any]) -> list[str]:

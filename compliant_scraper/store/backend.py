@@ -54,6 +54,11 @@ class Db(Protocol):
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
 
+    def read(self, sql: str, parameters: Sequence[Any] | None = None) -> Cursor:
+        """A screening lookup (``SELECT``), which may share a read snapshot with the item's
+        other lookups (SQLite: ``SqliteDb.read``; PostgreSQL: ``execute``)."""
+        ...
+
     @property
     def in_transaction(self) -> bool: ...
 

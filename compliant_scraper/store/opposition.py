@@ -165,8 +165,9 @@ class OppositionScreen:
 
     Each lookup is two index probes (the active list by name, then the number in the
     primary key; the statement is prepared once and cached by the driver), so start-up costs
-    nothing whatever the list's size, and a list replaced during a crawl is seen at once:
-    the active list is resolved inside the query, never cached.
+    nothing whatever the list's size, and a list replaced during a crawl is seen within
+    ``sqlite.SNAPSHOT_SECONDS`` (the lookups share a read snapshot that long at most): the
+    active list is resolved inside the query, never cached.
 
     A number of the shared French plan is looked up under each of its country codes
     (``values.phones.equivalent_keys``): ``0691 00 00 00`` read as +33 691 00 00 00 finds
@@ -177,7 +178,7 @@ class OppositionScreen:
         if not names:
             raise ValueError("an opposition screen needs at least one list name")
         self.names = tuple(names)
-        self._execute = db.execute
+        self._execute = db.read  # a screening lookup (SqliteDb.read: the read snapshot)
         self._sql = (
             "SELECT 1 FROM opposition_lists l JOIN opposition_numbers n ON n.list_id = l.id "
             f"WHERE l.active = 1 AND l.name IN ({marks(self.names)}) AND n.number IN "

@@ -104,6 +104,11 @@ class PostgresDb:
             query = _translated[sql] = translate(sql)
         return self.conn.execute(query, None if parameters is None else list(parameters))
 
+    def read(self, sql: str, parameters: Sequence[Any] | None = None) -> Any:
+        """A screening lookup: a statement like any other here (each one is a round trip
+        to the server, not a lock taken on a local file)."""
+        return self.execute(sql, parameters)
+
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         if not self.in_transaction:
             raise RuntimeError("executemany writes belong inside store.transaction.transaction()")

@@ -66,4 +66,4 @@ class RetentionMarkers:
             f"SELECT 1 FROM retention_markers WHERE hash IN ({marks(digests)}) "
             "AND purpose = ? AND lifted_on IS NULL LIMIT 1"
         )
-        return self.db.execute(sql, [*digests, self.purpose]).fetchone() is not None
+        return self.db.read(sql, [*digests, self.purpose]).fetchone() is not None

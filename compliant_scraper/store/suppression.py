@@ -125,9 +125,9 @@ class SuppressionList:
                 raise
             return False
         if len(digests) == 1:
-            return self.db.execute(self._sql, digests).fetchone() is not None
+            return self.db.read(self._sql, digests).fetchone() is not None
         sql = f"SELECT 1 FROM suppression WHERE hash IN ({marks(digests)}) LIMIT 1"
-        return self.db.execute(sql, digests).fetchone() is not None
+        return self.db.read(sql, digests).fetchone() is not None
 
     def add(self, kind: str, value: str, reason: str) -> bool:
         """Add one identifier (in its own transaction, or the caller's); False when it was
