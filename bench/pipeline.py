@@ -190,7 +190,9 @@ def measure(
         for variant in VARIANTS:
             passes[variant].append(one_pass(batch(number), variant))
             number += 1
-    stages = stage_costs(processor, writer, store, ctx.recorder, batch(number))
+    stages = stage_costs(
+        processor, writer, store, ctx.recorder, batch(number), (begin_item, end_item)
+    )
     number += 1
     profile_top: list[tuple[str, float]] = []
     if profile is not None:
@@ -233,15 +235,22 @@ def measure(
 
 
 def stage_costs(
-    processor: Any, writer: Any, store: Any, recorder: Any, batch: list[dict[str, Any]]
+    processor: Any,
+    writer: Any,
+    store: Any,
+    recorder: Any,
+    batch: list[dict[str, Any]],
+    item_scope: tuple[Any, Any] = (lambda: None, lambda: None),
 ) -> dict[str, float]:
     """Microseconds per item spent in each stage, over one full pass of ``batch``.
 
     Each stage method is wrapped, on this processor and writer only, with a timer of this
     process's CPU time (the machine is shared: wall time would charge other processes' load
     to whichever stage was running); stages are inclusive of the drop rows they record in
-    memory (``recorder.drop``, reported apart as well), and the timers' own cost (under a
-    microsecond a call) falls on the stage they wrap.
+    memory (``recorder.drop``, reported apart as well), and the timers' own cost, measured
+    on a no-op, is taken off. A batch write falls on the call that filled the queue
+    (``writer.save``, or ``recorder.drop`` / the item's drop rows). ``item_scope``: the
+    pipeline's ``begin_item`` and ``end_item`` (an item's drops as one row per reason).
     """
     import compliant_scraper.screening.processor as processor_module
     from compliant_scraper.errors import ContactDropped
@@ -263,9 +272,10 @@ def stage_costs(
                 return fn(*args, **kwargs)
             finally:
                 inner = nested[0] - before
-                # A CPU-time read is a system call here (about 9 us on this VM, 2026-12-04):
-                # the timers' own cost, this one's and those of the timed calls inside
-                # (``recorder.drop`` runs inside the stages), is taken off.
+                # A CPU-time read is a system call (1-2 us of CPU here, 2026-12-04, and
+                # several times that in wall time under load): the timers' own cost, this
+                # one's and that of the timed calls inside (``recorder.drop`` runs inside
+                # the stages), is taken off.
                 spent[name] += clock() - t0 - overhead[0] - inner * overhead[1]
                 calls[name] += 1
                 nested[0] += 1
@@ -282,16 +292,21 @@ def stage_costs(
     real_drop = processor.on_drop
     processor.on_drop = timed("recorder.drop (in the stages above)", recorder.drop)
     save = timed("writer.save", writer.save)
+    begin_item, end_item = item_scope
+    end_item = timed("drops rows of the item (end_item)", end_item)
     commit = timed("flush: drops rows, commit", lambda: (writer.flush(), store.flush()))
     total = 0.0
     try:
         t_all = clock()
         for it in batch:
+            begin_item()
             try:
                 processed = processor.process(it)
             except ContactDropped:
+                end_item()
                 continue
             save(processed.contact, processed.provenance, processed.fields)
+            end_item()
         commit()
         total = clock() - t_all
     finally:
