@@ -92,6 +92,9 @@ class _NoSuppression:
     def is_suppressed(self, kind: str, value: str) -> bool:
         return False
 
+    def any_suppressed(self, identifiers: object) -> bool:
+        return False
+
 
 def stamp(item: Any, provenance: Provenance | None = PROV) -> Any:
     middleware = ProvenanceMiddleware(None, Stats(), {})  # type: ignore[arg-type]

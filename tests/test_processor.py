@@ -39,6 +39,9 @@ class FakeSuppression:
     def is_suppressed(self, kind: str, value: str) -> bool:
         return (kind, value) in self.listed
 
+    def any_suppressed(self, identifiers: list[tuple[str, str]]) -> bool:
+        return any(pair in self.listed for pair in identifiers)
+
 
 def processor_for(
     purpose: Purpose,

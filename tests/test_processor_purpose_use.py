@@ -35,6 +35,9 @@ class NoSuppression:
     def is_suppressed(self, kind: str, value: str) -> bool:
         return False
 
+    def any_suppressed(self, identifiers: object) -> bool:
+        return False
+
 
 def run(
     item: dict[str, Any], purpose: Purpose = LAWYERS

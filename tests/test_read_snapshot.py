@@ -21,12 +21,14 @@ from types import SimpleNamespace
 
 import pytest
 
+from compliant_scraper.screening.checks import suppressed
 from compliant_scraper.store import runs, sqlite
 from compliant_scraper.store.database import open_database
 from compliant_scraper.store.opposition import OppositionScreen
 from compliant_scraper.store.sqlite import SqliteDb
 from compliant_scraper.store.suppression import SuppressionList
 from compliant_scraper.store.transaction import transaction
+from compliant_scraper.values.persons import postal_key
 
 
 class Clock:
@@ -107,3 +109,30 @@ def test_closing_with_a_snapshot_open_loses_nothing(tmp_path: Path, clock: Clock
     reopened = open_database(tmp_path / "c.db")
     assert reopened.execute("SELECT id FROM runs").fetchall() == [("run1",)]
     reopened.close()
+
+
+def test_an_item_is_one_query_to_each_list(lists: Lists, clock: Clock) -> None:
+    """Email, number and name plus address: one suppression query and one retention-marker
+    query for the item (before: one each per identifier, six), same answer."""
+    crawl, suppression, other = lists
+    markers = suppression.markers("b2b_post")
+    contact = {
+        "name": "Jeanne Martin",
+        "email": "jeanne@cabinet-martin.fr",
+        "phone": "+33142685300",
+        "street_address": "1 rue de la Paix",
+        "postal_code": "75002",
+        "locality": "Paris",
+    }
+    statements: list[str] = []
+    crawl.conn.set_trace_callback(statements.append)
+    assert not suppressed(contact, suppression)
+    assert not suppressed(contact, markers)
+    crawl.conn.set_trace_callback(None)
+    assert sum("FROM suppression" in s for s in statements) == 1, statements
+    assert sum("FROM retention_markers" in s for s in statements) == 1, statements
+    key = postal_key(contact)
+    assert key is not None
+    assert other.add("postal", key, "objection")  # the person, by post only
+    crawl.end_snapshot()
+    assert suppressed(contact, suppression)

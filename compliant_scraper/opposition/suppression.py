@@ -24,7 +24,7 @@ import hashlib
 import hmac
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Final
@@ -127,6 +127,22 @@ def lookup_hashes(key: bytes, kind: str, value: str, default_region: str = "FR")
     French plan those of its other country codes (``values.phones.equivalent_e164``), so an
     objection recorded as +33 691 ... holds when a later metadata reads +590 691 ...."""
     return list(_lookup_hashes(key, kind, value, default_region))
+
+
+def lookup_hashes_of(
+    key: bytes, identifiers: Iterable[tuple[str, str]], default_region: str = "FR"
+) -> list[str]:
+    """The lookup hashes of several (kind, value) identifiers together, so that one query
+    checks a whole item (issue 16 item 2). A value that is not valid has none (it cannot be
+    listed); an unknown kind raises ValueError."""
+    digests: list[str] = []
+    for kind, value in identifiers:
+        try:
+            digests += _lookup_hashes(key, kind, value, default_region)
+        except ValueError:
+            if kind not in ALL_KINDS:
+                raise
+    return digests
 
 
 @lru_cache(maxsize=4096)

@@ -11,7 +11,7 @@ title) are identifiers too: ``found_in_text`` finds them (``values.identifiers``
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
+from collections.abc import Container, Mapping, Sequence
 from typing import Any, Protocol
 
 from ..opposition.suppression import POSTAL
@@ -33,16 +33,19 @@ NOT_SEARCHED: frozenset[str] = (
 class Suppression(Protocol):
     def is_suppressed(self, kind: str, value: str) -> bool: ...
 
+    def any_suppressed(self, identifiers: Sequence[tuple[str, str]]) -> bool:
+        """Is any of these (kind, value) on the list? (one lookup for an item's identifiers)"""
+        ...
+
 
 def suppressed(contact: Mapping[str, Any], suppression: Suppression) -> bool:
     """Is any identifier of the contact (email, phone, or name plus postal address) on the
     list? (R8; also used with the retention markers, which answer the same question)"""
-    for kind in IDENTIFIERS:
-        value = contact.get(kind)
-        if value and suppression.is_suppressed(kind, str(value)):
-            return True
+    identifiers = [(kind, str(v)) for kind in IDENTIFIERS if (v := contact.get(kind))]
     key = postal_key(contact)
-    return key is not None and suppression.is_suppressed(POSTAL, key)
+    if key is not None:
+        identifiers.append((POSTAL, key))
+    return bool(identifiers) and suppression.any_suppressed(identifiers)
 
 
 def on_opposition_list(phone: Any, opposition: Container[str] | None) -> bool:
@@ -63,6 +66,10 @@ def found_in_text(contact: Mapping[str, Any], default_region: str) -> dict[str, 
 
 def suppressed_in_text(found: Mapping[str, Found], suppression: Suppression) -> str | None:
     """The first field holding a number or address on the suppression list (R8), or None."""
+    every = [("email", e) for hit in found.values() for e in hit.emails]
+    every += [("phone", p) for hit in found.values() for p in hit.phones]
+    if not every or not suppression.any_suppressed(every):  # one lookup; then which field
+        return None
     check = suppression.is_suppressed
     for field, hit in found.items():
         if any(check("email", e) for e in hit.emails) or any(check("phone", p) for p in hit.phones):

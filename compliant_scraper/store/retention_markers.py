@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ..opposition.suppression import lookup_hashes
+from ..opposition.suppression import lookup_hashes_of
 from .backend import Db, chunks, marks
 
 
@@ -59,8 +59,14 @@ class RetentionMarkers:
 
     def is_suppressed(self, kind: str, value: str) -> bool:
         try:
-            digests = lookup_hashes(self._key, kind, value, self.default_region)
+            return self.any_suppressed([(kind, value)])
         except ValueError:
+            return False
+
+    def any_suppressed(self, identifiers: Sequence[tuple[str, str]]) -> bool:
+        """Is any of these identifiers marked for this purpose? One query for them all."""
+        digests = lookup_hashes_of(self._key, identifiers, self.default_region)
+        if not digests:
             return False
         sql = (
             f"SELECT 1 FROM retention_markers WHERE hash IN ({marks(digests)}) "

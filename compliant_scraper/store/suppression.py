@@ -8,6 +8,7 @@ list was written with, fails closed with ``SuppressionKeyError``.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..clock import utcnow
@@ -22,6 +23,7 @@ from ..opposition.suppression import (
     key_check,
     load_or_create_key,
     lookup_hashes,
+    lookup_hashes_of,
 )
 from . import audit_log
 from .backend import Db, marks
@@ -118,11 +120,13 @@ class SuppressionList:
         A number of the shared French plan is checked under each of its country codes
         (``opposition.suppression.lookup_hashes``), as the opposition screen does.
         """
-        try:
-            digests = lookup_hashes(self._key, kind, value, self.default_region)
-        except ValueError:
-            if kind not in ALL_KINDS:
-                raise
+        return self.any_suppressed([(kind, value)])
+
+    def any_suppressed(self, identifiers: Sequence[tuple[str, str]]) -> bool:
+        """Is any of these (kind, value) identifiers on the list? One query for them all
+        (an item's email, number and name plus address: issue 16 item 2)."""
+        digests = lookup_hashes_of(self._key, identifiers, self.default_region)
+        if not digests:
             return False
         if len(digests) == 1:
             return self.db.read(self._sql, digests).fetchone() is not None
