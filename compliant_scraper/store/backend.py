@@ -59,6 +59,13 @@ class Db(Protocol):
         other lookups (SQLite: ``SqliteDb.read``; PostgreSQL: ``execute``)."""
         ...
 
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """Insert many rows at once, inside a transaction (SQLite: ``executemany``;
+        PostgreSQL: ``COPY``, about 6x faster than its ``executemany`` on a national list)."""
+        ...
+
     @property
     def in_transaction(self) -> bool: ...
 
