@@ -107,13 +107,27 @@ def test_notice_errors(tmp_path: Path) -> None:
     # A language whose texts the purpose lacks is refused, naming the missing keys.
     assert notice(env, "1", "--lang", "de") == (
         1,
-        "Error: no notice in 'de' for purpose 'b2b_email': purposes.toml lacks "
-        "[b2b_email.notice.de] description, legal_basis, legitimate_interest\n",
+        f"Error: no notice in 'de' for purpose 'b2b_email': {env.policies / 'purposes.toml'} "
+        "has no [b2b_email.notice.de] table (a notice needs description, legal_basis, "
+        "legitimate_interest); write them, or choose one of its languages with --lang fr or en\n",
     )
     add_contact(env.db, purpose="b2b_phone", email="jeanne.martin@cabinet-martin.fr", name="J")
     assert notice(env, "jeanne.martin@cabinet-martin.fr") == (
         1,
         "Error: email jeanne.martin@cabinet-martin.fr matches 2 contacts (ids 1, 4): give one id\n",
+    )
+
+
+def test_a_language_from_the_country_says_so_when_the_purpose_lacks_it(tmp_path: Path) -> None:
+    """Without --lang, the notice is in the person's language; the purpose has no German
+    texts: refused (never another language on its own), saying where 'de' came from."""
+    env = env_with_contacts(tmp_path)
+    cid = add_contact(env.db, name="Hans Weber", email="hans@weber-bau.de", country="DE")
+    code, out = notice(env, str(cid))
+    assert code == 1
+    assert out.startswith(
+        "Error: no notice in 'de' (the language of the contact's country) for purpose "
+        f"'b2b_email': {env.policies / 'purposes.toml'} has no [b2b_email.notice.de] table"
     )
 
 
