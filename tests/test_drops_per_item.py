@@ -12,7 +12,7 @@ item 2, issue 13).
   clean and still catches a later change.
 
 Before this change the first test found three rows for the item (one per field) and no hash
-column; the PostgreSQL store has the same schema (its migration p005) and runs the same tests.
+column; the PostgreSQL store has the same schema (its migration p006) and runs the same tests.
 """
 
 from __future__ import annotations
