@@ -32,16 +32,18 @@ def access_letter(
     today: date,
     lang: str | None = None,
     reference: int | None = None,
+    records_days: int = 365,
 ) -> str:
     """The letter for ``reply`` (what ``subjects.access`` returned)."""
     held = reply["contacts"]
+    chosen = lang is not None
     if lang is None:
         lang = contact_lang(held[0]["contact"]) if held else DEFAULT_LANG
     if lang not in LANGS:
         raise ToolingError(f"--lang: expected one of {', '.join(LANGS)}, got {lang!r}")
     records = tuple(
         AccessRecord(
-            facts_for(db, registry, h["contact"], lang),
+            facts_for(db, registry, h["contact"], lang, lang_chosen=chosen),
             values_by_category(h["contact"]),
             bool(h["restricted"]),
         )
@@ -54,5 +56,7 @@ def access_letter(
         on_suppression_list=bool(reply["on_suppression_list"]),
         retention_years=RETENTION_YEARS,
         reference=str(reference) if reference is not None else None,
+        crawl_records=len(reply.get("crawl_records", ())),
+        records_days=records_days,
     )
     return render_access(data, lang)
