@@ -45,6 +45,9 @@ COVERED: Final[Mapping[str, tuple[str, ...]]] = {
     "export_rows": ("export_id", "contact_id"),
     "contact_events": ("id",),
     "purges": ("id",),
+    "policy_registries": ("sha256",),
+    "registry_files": ("registry_sha256", "file"),
+    "registry_switches": ("id",),
 }
 """Table -> its key columns: every table of personal data or evidence (not ``audit_log``
 itself, and not ``opposition_numbers``, covered per list)."""
