@@ -9,6 +9,7 @@ round) is published; the slow page then links to ``b.test/two.html`` and ``a.tes
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import time
@@ -22,6 +23,7 @@ from click.testing import CliRunner
 from conftest import BASE_SETTINGS, POLICY_DIR, SETTINGS_MODULE, SPIDERS_DIR
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 from support.contexts import CONTROLLER, POLICY, PURPOSE
 from support.workers import WorkerGroup, scrapy_command
@@ -33,10 +35,11 @@ from compliant_scraper.config import Config
 from compliant_scraper.crawl.context import ComplianceContext, resolve_purpose
 from compliant_scraper.crawl.facts import CrawlFacts
 from compliant_scraper.crawl.policy_gate import PolicyGateMiddleware
+from compliant_scraper.crawl.provenance_stamp import ProvenanceMiddleware
 from compliant_scraper.crawl.registry_switch import RegistrySwitch
 from compliant_scraper.demo.world import Rule, VirtualWorld
 from compliant_scraper.policy.loader import load_registry
-from compliant_scraper.policy.model import DomainPolicy, Registry
+from compliant_scraper.policy.model import Registry
 from compliant_scraper.policy.published import listing_sha256
 from compliant_scraper.store import registries
 from compliant_scraper.store.postgres import close_pool, open_postgres
@@ -183,11 +186,16 @@ def test_a_worker_switches_at_its_next_decision_and_records_it(
     gate = PolicyGateMiddleware(
         facts, ComplianceContext(facts, store).recorder, in_force=switch.check
     )
-    assert gate.process_request(Request("http://a.test/x")) is None
+    before = Request("http://a.test/x")
+    assert gate.process_request(before) is None
     assert _publish(b, postgres_schema_url, redis_url, "--wait", "0")[0] == 0
     with pytest.raises(IgnoreRequest, match=re.escape("a.test.toml forbids extraction")):
         gate.process_request(Request("http://a.test/y"))
     assert gate.process_request(Request("http://b.test/x")) is None
+    # A page fetched under A and answered after the switch is judged again under B.
+    stamp = ProvenanceMiddleware(facts, ComplianceContext(facts, store).recorder, {})
+    answered = HtmlResponse(before.url, request=before, body=b"<html></html>")
+    assert stamp.provenance_for(answered) is None
     sha_a, sha_b = (listing_sha256(load_registry(f, today=TODAY).files) for f in (a, b))
     db = open_postgres(postgres_schema_url)
     found = [(s["version"], s["from_sha256"], s["to_sha256"]) for s in registries.switches(db)]
@@ -265,9 +273,7 @@ def test_a_worker_refuses_to_start_when_no_registry_is_published(
 
 def test_a_long_running_crawl_refuses_a_policy_once_its_review_is_due(tmp_path: Path) -> None:
     """The day is read at each decision: not frozen when the crawl started."""
-    reviewed = DomainPolicy(
-        **{**POLICY.__dict__, "reviewed_on": date(2026, 11, 1), "review_every_days": 30}
-    )
+    reviewed = dataclasses.replace(POLICY, reviewed_on=date(2026, 11, 1), review_every_days=30)
     registry = Registry(tmp_path, (reviewed,), {PURPOSE.name: PURPOSE}, CONTROLLER)
     config = Config.from_settings(
         Settings({"COMPLIANCE_PURPOSE": PURPOSE.name, "COMPLIANCE_DB": str(tmp_path / "c.db")})

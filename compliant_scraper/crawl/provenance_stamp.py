@@ -109,7 +109,7 @@ class ProvenanceMiddleware:
             isinstance(found, Decision)
             and request is not None
             and request.url == response.url
-            and (found.policy is None or facts.registry.get(found.policy.domain) is found.policy)
+            and not _switched_since(facts, found)
         ):
             return found
         return decide(facts.registry, response.url, purpose=facts.purpose.name, today=facts.day())
@@ -122,3 +122,12 @@ class ProvenanceMiddleware:
             provenance = Provenance(**{**provenance.__dict__, "method": method})
         self.recorder.inc_stat(meta.PROVENANCE_STAMPED if provenance else meta.PROVENANCE_MISSING)
         return stamped(item, provenance)
+
+
+def _switched_since(facts: CrawlFacts, decision: Decision) -> bool:
+    """Whether cluster mode switched registries since ``decision`` (the registry in force
+    no longer holds its policy object). Outside cluster mode the registry never changes."""
+    policy = decision.policy
+    if not facts.registry_sha256 or policy is None:
+        return False
+    return facts.registry.get(policy.domain) is not policy
