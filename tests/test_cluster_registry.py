@@ -104,6 +104,12 @@ def test_publish_stores_the_registry_by_sha_and_announces_it(
     # The same files again: nothing new stored, a new version announced.
     code, output = _publish(folder, postgres_schema_url, redis_url, "--wait", "0")
     assert code == 0 and "already in the store) announced as version 2" in output, output
+    status = CliRunner().invoke(
+        main, ["cluster", "status", "--redis-url", redis_url, "--crawl-id", CRAWL]
+    )
+    assert status.exit_code == 0, status.output
+    assert f"Crawl {CRAWL}: registry {sha} (version 2, by " in status.output
+    assert "Queue: 0 requests; 0 live workers, 0 busy" in status.output
     count = db.execute("SELECT count(*) FROM policy_registries").fetchone()[0]
     assert count == 1
     close_pool(postgres_schema_url)
@@ -171,7 +177,7 @@ def _switch_at_start(
         registry_sha256=loaded.announcement.sha256,
     )
     store.start_run(facts.run_id, "t", PURPOSE_NAME, "2026-12-04T10:00:00Z")
-    switch = RegistrySwitch(announcer, CRAWL, store, facts, folder, resolve_purpose)
+    switch = RegistrySwitch(announcer, CRAWL, store, facts, folder, resolve_purpose, every=0)
     switch.started(loaded)
     return switch, facts, store
 
@@ -205,6 +211,29 @@ def test_a_worker_switches_at_its_next_decision_and_records_it(
         [facts.run_id],
     ).fetchone()[0]
     assert 'extraction = "forbidden"' in snapshot
+    switch.close()
+    store.close()
+    close_pool(postgres_schema_url)
+
+
+def test_the_announcement_is_read_at_most_every_interval(
+    tmp_path: Path, redis_url: str, postgres_schema_url: str
+) -> None:
+    """One Redis read per interval, not per request; the switch comes at the first read
+    after the announcement."""
+    a = _registry(tmp_path / "a", "a.test", "b.test")
+    b = _registry(tmp_path / "b", "b.test", "a.test")
+    assert _publish(a, postgres_schema_url, redis_url, "--wait", "0")[0] == 0
+    switch, facts, store = _switch_at_start(tmp_path, redis_url, postgres_schema_url)
+    now = [100.0]
+    switch.every, switch.clock = 0.1, lambda: now[0]
+    assert switch.check() is None  # read: version 1 in force
+    sha_a = facts.registry_sha256
+    assert _publish(b, postgres_schema_url, redis_url, "--wait", "0")[0] == 0
+    now[0] += 0.05
+    assert switch.check() is None and facts.registry_sha256 == sha_a  # not read again yet
+    now[0] += 0.06
+    assert switch.check() is None and facts.registry_sha256 != sha_a  # read, and switched
     switch.close()
     store.close()
     close_pool(postgres_schema_url)
@@ -352,6 +381,12 @@ def test_a_switch_while_two_workers_run_takes_effect_on_both(
             code, output = _publish(b, postgres_schema_url, redis_url, "--wait", "20")
             assert code == 0, output
             assert "Switched: 2 of 2 live workers" in output
+            status = CliRunner().invoke(
+                main, ["cluster", "status", "--redis-url", redis_url, "--crawl-id", CRAWL]
+            )
+            lines = [x for x in status.output.splitlines() if x.startswith("  ")]
+            assert [" live " in x for x in lines] == [True, True], status.output
+            assert status.output.count(f"registry {sha_b}") == 3, status.output  # + the crawl's
             # The slow page was still on its way: the crawl was running during the switch.
             slow = [h for h in world.requests_to("a.test") if h.path == "/slow.html"]
             assert time.time() < slow[0].at + SLOW

@@ -99,3 +99,43 @@ def publish_command(
             f"{len(result.pending)} live worker(s) had not switched after {wait:g} s: they "
             "refuse every request until they do (see their logs)"
         )
+
+
+@cluster.command("status")
+@click.option(
+    "--redis-url",
+    default=lambda: _setting("COMPLIANCE_CLUSTER_REDIS_URL"),
+    help="The cluster's Redis (default: COMPLIANCE_CLUSTER_REDIS_URL of the project).",
+)
+@click.option(
+    "--crawl-id",
+    default=lambda: _setting("COMPLIANCE_CRAWL_ID"),
+    help="The crawl (default: COMPLIANCE_CRAWL_ID of the project).",
+)
+def status_command(redis_url: str | None, crawl_id: str | None) -> None:
+    """The crawl's announced registry, its queue, and every worker with its registry."""
+    from ..tooling.cluster_publish import status
+
+    for value, option in ((redis_url, "--redis-url"), (crawl_id, "--crawl-id")):
+        if not value:
+            raise click.UsageError(f"{option} is required (or set it in the Scrapy project)")
+    assert redis_url and crawl_id
+    found = status(redis_url, crawl_id)
+    a = found.announcement
+    click.echo(
+        f"Crawl {crawl_id}: registry "
+        + (
+            f"{a.sha256} (version {a.version}, by {a.published_by} at {a.published_at})"
+            if a
+            else "none published"
+        )
+    )
+    click.echo(
+        f"Queue: {found.queued} requests; {len(found.alive_ids)} live workers, {found.busy} busy"
+    )
+    for w in found.workers:
+        live = "live" if w.worker_id in found.alive_ids else "gone"
+        click.echo(
+            f"  {w.worker_id} {live} {w.state} run {w.run_id or '-'} registry "
+            f"{w.registry_sha256 or '-'}"
+        )

@@ -120,3 +120,32 @@ def _wait_for_workers(
         if not result.pending or time.monotonic() >= deadline:
             return
         sleep(POLL)
+
+
+@dataclass
+class Status:
+    announcement: Announcement | None
+    queued: int
+    busy: int
+    alive_ids: set[str]
+    workers: list[WorkerInfo]  # every worker that ever beat in the crawl, with its last word
+
+
+def status(redis_url: str, crawl_id: str) -> Status:
+    """The crawl's announced registry, queue and workers (``cluster status``)."""
+    keys = CrawlKeys(crawl_id)
+    client = connect(redis_url)
+    try:
+        workers = Workers(client, keys, "cluster-status", timeout=1)
+        try:
+            announcement = RegistryAnnouncer(client, keys).current()
+            state = workers.state()
+            alive = workers.alive_ids()
+            infos = workers.all()
+        except ValueError as exc:
+            raise ToolingError(str(exc)) from None
+        except Exception as exc:
+            raise ToolingError(f"Redis {redacted(redis_url)} does not answer: {exc}") from None
+    finally:
+        client.close()
+    return Status(announcement, state.queued, state.busy, alive, infos)
