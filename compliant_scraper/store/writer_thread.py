@@ -5,8 +5,9 @@ The crawl's thread (the reactor's) still screens every item and queues its rows;
 is due (``batch_size`` rows, ``batch_seconds`` old, the pipeline closing) it is handed to this
 thread, which writes it over a connection of its own, in one transaction, in the order the
 batches were handed over. SQLite releases the GIL while it runs a statement, so the reactor
-goes on downloading and screening meanwhile (bench/offload.py: the calling thread's CPU per
-item 0.57 of the inline writer's; docs/performance.md).
+goes on downloading and screening meanwhile (bench/offload.py, the pipeline alone: the calling
+thread's CPU per item 0.60 of the inline writer's; in a crawl no gain was measured, so it is
+off by default: docs/performance.md).
 
 What does not change (tests/test_writer_thread.py):
 
