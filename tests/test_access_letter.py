@@ -88,11 +88,13 @@ def test_every_language_renders(tmp_path: Path, lang: str) -> None:
         if f"[{p}.notice.{lang}]" not in purposes.read_text()
     )
     purposes.write_text(purposes.read_text() + extra)
+    _refused_profile(env)
     code, letter = access(env, "1", "--lang", lang)
     assert code == 0, letter
     assert "15" in letter.splitlines()[0]  # the article in the title
     assert "Prospectia SAS" in letter and "cnil.fr" in letter and "Cabinet Martin" in letter
     assert "{" not in letter
+    assert " 365 " in letter  # the crawl records about her, and when they are deleted
 
 
 def test_json_keeps_the_machine_form(tmp_path: Path) -> None:
@@ -162,3 +164,32 @@ def test_the_notice_says_the_name_and_address_would_be_kept_on_objection(tmp_pat
     notice = env.run("notice", "2", "--db", str(env.db_path), "--policies", str(env.policies))
     assert notice.exit_code == 0, notice.output
     assert "de votre numéro de téléphone et de votre nom et adresse postale" in notice.output
+
+
+def _refused_profile(env: Env) -> None:
+    """A refusal whose URL names Jeanne Martin (a profile page refused by policy, R2)."""
+    env.db["refusals"].insert(
+        {"run_id": None, "url": "https://www.linkedin.com/in/jeanne-martin",
+         "domain": "linkedin.com", "stage": "policy", "rule": "R2", "reason": "x",
+         "at": f"{day(3)}T10:00:00Z"}
+    )  # fmt: skip
+
+
+def test_the_letter_names_the_crawl_records_about_her(tmp_path: Path) -> None:
+    env = held(tmp_path)
+    _refused_profile(env)
+    code, letter = access(env, "jeanne.martin@cabinet-martin.fr")
+    assert code == 0, letter
+    assert (
+        "Nous conservons aussi 1 trace de nos collectes qui vous concerne : l'adresse d'une page "
+        "que nous n'avons pas collectée" in letter
+    )
+    assert (
+        "Elle ne contient aucune autre donnée vous concernant et est supprimée au bout de 365 "
+        in letter
+    )
+    code, english = access(env, "1", "--lang", "en")
+    assert code == 0, english
+    assert "We also keep 1 note from our crawls that refers to you" in english
+    code, unrelated = access(env, "nobody@else.fr", "--lang", "en")
+    assert code == 0 and "We also keep" not in unrelated

@@ -10,18 +10,30 @@ audit entries that list what they removed.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from sqlite_utils.migrations import Migrations
 from support.tooling import Env, add_contact, day, filled_env
 
 from compliant_scraper.cli import main
 from compliant_scraper.records import PolicySnapshot, RobotsSnapshot
-from compliant_scraper.store import audit_log, schema, schema_tooling
+from compliant_scraper.store import (
+    audit_log,
+    audit_rows,
+    database,
+    recipient_steps,
+    requests,
+    retention_markers,
+    schema,
+    schema_tooling,
+)
 from compliant_scraper.store.database import open_database
 from compliant_scraper.store.sqlite import SqliteDb
 from compliant_scraper.store.suppression import SuppressionList
@@ -52,6 +64,7 @@ def full_store(tmp_path: Path) -> Env:
             "run2", "http://a.test/robots.txt", "a.test", AT, 200, None, "r" * 64, "User-agent: *"
         )
         runs.add_robots_snapshot(with_run, robots)
+    _add_rights_rows(with_run)
     with_run.close()
     SuppressionList.open(db, tmp_path / "c.db.key").add("email", "gone@nowhere.fr", "objection")
     exported = env.run(
@@ -62,6 +75,19 @@ def full_store(tmp_path: Path) -> Env:
     assert exported.exit_code == 0, exported.output
     db.close()
     return env
+
+
+def _add_rights_rows(db: SqliteDb) -> None:
+    """A request, an Art. 19 step and a retention marker (issue 13's tables)."""
+    from compliant_scraper.store.transaction import transaction
+
+    with transaction(db):
+        requests.add(
+            db, kind="erase", received_on="2026-11-20", requester="mail of 20 Nov",
+            identity_checked_on=None, opened_at=AT, due_on="2026-12-20",
+        )  # fmt: skip
+        recipient_steps.add(db, 1, "crm_partner", [1], "erase", AT, 1)
+        retention_markers.add(db, [("h" * 64, "email", "b2b_email", "2023-01-02")], AT)
 
 
 @pytest.fixture
@@ -107,6 +133,21 @@ TAMPERINGS = {
     "export_rows: an exported contact hidden": ("export_rows", "DELETE FROM export_rows"),
     "notices: a notice forged": ("notices", "INSERT INTO notices (contact_id, status, "
         "recorded_at, on_date) VALUES (1, 'sent', 't', '2026-01-01')"),
+    "requests: a late answer back-dated": (
+        "requests", "UPDATE requests SET closed_on = '2026-11-21', closed_by = 'erase'"),
+    "requests: a request deleted": ("requests", "DELETE FROM requests"),
+    "requests: a request forged": ("requests", "INSERT INTO requests (kind, received_on, "
+        "requester, opened_at, due_on) VALUES ('access', '2026-01-01', 'x', 't', '2026-02-01')"),
+    "recipient_steps: a step marked notified": (
+        "recipient_steps", "UPDATE recipient_steps SET notified_at = 't'"),
+    "recipient_steps: a step deleted": ("recipient_steps", "DELETE FROM recipient_steps"),
+    "recipient_steps: a step forged": ("recipient_steps", "INSERT INTO recipient_steps "
+        "(contact_id, recipient, action, recorded_at) VALUES (2, 'x', 'erase', 't')"),
+    "retention_markers: a marker lifted": (
+        "retention_markers", "UPDATE retention_markers SET lifted_on = '2026-11-01'"),
+    "retention_markers: a marker deleted": ("retention_markers", "DELETE FROM retention_markers"),
+    "retention_markers: a marker forged": ("retention_markers", "INSERT INTO retention_markers "
+        "(hash, kind, purpose, first_collected, purged_at) VALUES ('f', 'email', 'p', 'd', 't')"),
 }  # fmt: skip
 
 
@@ -250,3 +291,125 @@ def test_an_older_store_gets_a_baseline_and_is_covered_from_then_on(tmp_path: Pa
     conn.close()
     code, output = verify(path)
     assert code == 1 and "contacts row [1] differs" in output
+
+
+# -- migrations keep the coverage (issue 13) ------------------------------------------------------
+
+
+def _extra_migration(monkeypatch: pytest.MonkeyPatch, body: Any) -> None:
+    """A later version's migration set, applied by the next writer that opens the store."""
+    extra = Migrations("compliant_scraper_later")
+    extra()(body)
+    monkeypatch.setattr(database, "MIGRATION_SETS", (*database.MIGRATION_SETS, extra))
+
+
+def _tamper(path: Path, sql: str) -> None:
+    conn = sqlite3.connect(path)
+    assert conn.execute(sql).rowcount >= 1
+    conn.commit()
+    conn.close()
+
+
+def test_a_migration_adding_a_column_to_a_covered_table_writes_a_new_baseline(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def m999_contact_nickname(db: Any) -> None:
+        db.table("contacts").add_column("nickname", str)
+        db.execute("UPDATE contacts SET nickname = 'jm' WHERE id = 1")
+        db.execute("UPDATE sources SET method = 'microdata' WHERE id = 1")  # no column change
+
+    _extra_migration(monkeypatch, m999_contact_nickname)
+    open_database(env.db_path).close()  # a writing command upgrades the store
+    code, output = verify(env.db_path)
+    assert code == 0, output  # before: "N data row(s) differ" for every contact
+    conn = sqlite3.connect(env.db_path)
+    last = conn.execute(
+        "SELECT details FROM audit_log WHERE event = 'rows_baseline' ORDER BY id DESC LIMIT 1"
+    ).fetchone()[0]
+    conn.close()
+    assert json.loads(last)["tables"] == ["contacts"]
+    _tamper(env.db_path, "UPDATE contacts SET nickname = 'evil' WHERE id = 2")
+    code, output = verify(env.db_path)
+    assert code == 1 and "contacts row [2] differs" in output
+    _tamper(env.db_path, "UPDATE sources SET method = 'x' WHERE id = 1")
+    assert "sources row [1] differs" in verify(env.db_path)[1]
+
+
+def test_a_row_changed_before_a_migration_is_still_reported_after_it(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tamper(env.db_path, "UPDATE contacts SET email = 'x@evil.test' WHERE id = 1")
+
+    def m999_contact_nickname(db: Any) -> None:
+        db.table("contacts").add_column("nickname", str)
+
+    _extra_migration(monkeypatch, m999_contact_nickname)
+    open_database(env.db_path).close()
+    code, output = verify(env.db_path)
+    assert code == 1, output  # the baseline does not launder it
+    assert "contacts row [1] differs from the audit log" in output
+
+
+def test_a_store_from_before_the_rights_tables_were_covered_is_baselined(
+    tmp_path: Path,
+) -> None:
+    """Written by the version of t007 (requests, steps and markers not covered yet)."""
+    env = filled_env(tmp_path)
+    env.db.close()
+    old = SqliteDb(env.db_path)  # no triggers: what the older version wrote was not noted
+    old.execute(
+        "DELETE FROM _sqlite_migrations WHERE name = 't008_audit_covers_rights'"
+    )  # the older version had not applied it, and wrote these rows uncovered:
+    _add_rights_rows(old)
+    old.close()
+    open_database(env.db_path).close()
+    code, output = verify(env.db_path)
+    assert code == 0, output
+    for table in ("requests", "recipient_steps", "retention_markers"):
+        _tamper(env.db_path, f"DELETE FROM {table}")
+    code, output = verify(env.db_path)
+    assert code == 1 and "3 data row(s) differ" in output
+
+
+def test_every_covered_table_is_covered_by_a_migration_or_from_the_start() -> None:
+    """A table added to COVERED without a migration in NEWLY_COVERED would make every
+    existing store fail ``audit verify`` (its rows unknown to the log)."""
+    first = {
+        "runs", "refusals", "drops", "robots_snapshots", "policy_snapshots", "contacts",
+        "sources", "opposition_lists", "suppression", "notices", "exports", "export_rows",
+        "contact_events", "purges",
+    }  # fmt: skip
+    later = {t for tables in audit_rows.NEWLY_COVERED.values() for t in tables}
+    assert set(audit_rows.COVERED) == first | later
+    every = {m.name for s in database.MIGRATION_SETS for m in s._migrations}
+    assert set(audit_rows.NEWLY_COVERED) <= every
+
+
+def test_the_people_and_time_migration_keeps_an_audited_store_intact(tmp_path: Path) -> None:
+    """A store written with row coverage before m006 (contacts and sources gained columns,
+    a column was renamed): the upgrade vouches for the new digests, and only for them."""
+    from compliant_scraper.store.transaction import transaction
+
+    path = tmp_path / "m005.db"
+    db = SqliteDb(path)
+    schema.migrations.apply(db, stop_before="m006_people_and_time")
+    schema_tooling.migrations.apply(db, stop_before="t007_subject_rights")
+    db.track_changes(audit_rows.COVERED)
+    with transaction(db):
+        db.execute("INSERT INTO runs (id) VALUES ('run1')")
+        db.execute(
+            "INSERT INTO contacts (kind, name, purpose, dedupe_key) "
+            "VALUES ('person', 'Élodie Roux', 'p', 'name:elodie roux|')"
+        )
+        db.execute(
+            "INSERT INTO sources (contact_id, url, retrieved_at, run_id) "
+            "VALUES (1, 'https://a.test/p/1', '2026-01-02T00:00:00Z', 'run1')"
+        )
+    assert [e for e, _ in audit_log.covering_entries(db)] == ["rows"]
+    db.close()
+    open_database(path).close()
+    code, output = verify(path)
+    assert code == 0, output  # before: "2 data row(s) differ" (contacts [1], sources [1])
+    _tamper(path, "UPDATE sources SET first_retrieved_at = '2020-01-01' WHERE id = 1")
+    code, output = verify(path)
+    assert code == 1 and "sources row [1] differs" in output

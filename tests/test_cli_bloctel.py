@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 from compliant_scraper.cli import main
 from compliant_scraper.store.database import open_database
 from compliant_scraper.store.opposition import active_list
+from compliant_scraper.store.postgres import close_pool, open_postgres, redacted
 
 
 def run(*args: str) -> Result:
@@ -24,7 +25,7 @@ def write(tmp_path: Path, text: str, name: str = "list.txt") -> Path:
     return path
 
 
-def import_args(path: Path, db: Path, day: str = "2026-11-20", *more: str) -> list[str]:
+def import_args(path: Path, db: Path | str, day: str = "2026-11-20", *more: str) -> list[str]:
     return ["import", str(path), "--date", day, "--db", str(db), *more]
 
 
@@ -195,3 +196,50 @@ def test_not_a_database(tmp_path: Path, command: str) -> None:
         f"Error: {db} is not a compliant-scraper store: SQLite cannot read it (file is not a "
         "database). Pass --db (or COMPLIANCE_DB) the store's path\n"
     )
+
+
+def test_import_and_status_on_a_postgresql_store(postgres_schema_url: str, tmp_path: Path) -> None:
+    """Cluster mode (issue 15): the list lives in the shared store, where every worker
+    screens against it; the same checks as on a file. The URL's password is never shown."""
+    url = postgres_schema_url
+    shown = redacted(url)
+    try:
+        unused = run("status", "--db", url)
+        assert (unused.exit_code, unused.output) == (
+            1,
+            f"Error: {shown} holds no compliant-scraper store yet (a crawl or a writing "
+            "command such as bloctel import creates it)\n",
+        )
+        open_postgres(url).close()  # migrated: a store with no list
+        empty = run("status", "--db", url)
+        assert empty.exit_code == 0, empty.output
+        assert empty.output == (
+            f"No opposition list imported in {shown}.\n"
+            "Suppression list: 0 entries; key file not checked (--key-file)\n"
+        )
+        path = write(tmp_path, "numero\n06 12 34 56 78\n+33612345678\n0781234567\n")
+        done = run(*import_args(path, url))
+        assert done.exit_code == 0, done.output
+        assert done.output.splitlines()[0].startswith(
+            f"Imported the Bloctel list (FR) dated 2026-11-20 from {path}: 2 numbers (1 duplicate)"
+        )
+        older = write(tmp_path, "0142685300\n", "older.txt")
+        refused = run(*import_args(older, url, "2026-11-01"))
+        assert refused.exit_code == 1
+        assert "is older and cannot replace it; nothing imported" in refused.output
+        key = tmp_path / "suppression.key"
+        status = run("status", "--db", url, "--key-file", str(key))
+        assert status.exit_code == 0, status.output
+        first, second = status.output.splitlines()
+        assert first.startswith("Bloctel (FR): dated 2026-11-20 (")
+        assert ", 2 numbers, imported " in first
+        assert second == f"Suppression list: 0 entries; key file {key} (missing)"
+        password = url.split("@")[0].rsplit(":", 1)[1]
+        for result in (unused, empty, done, refused, status):
+            assert password not in result.output
+        db = open_postgres(url)
+        info = active_list(db, "bloctel")
+        assert info is not None and (info.count, info.list_date) == (2, date(2026, 11, 20))
+        db.close()
+    finally:
+        close_pool(url)

@@ -60,8 +60,11 @@ def refused(ctx: ComplianceContext, request: Request) -> str:
         (PAGE, {"Host": "example.test"}),
         (PAGE, {"Host": "EXAMPLE.test:443"}),
         (PAGE, {"Cookie": "session=abc; lang=fr"}),  # what Scrapy's jar holds for the site
-        (PAGE, {"Proxy-Authorization": "Basic eDp5"}),  # for the proxy, not the site
+        (PAGE, {"X-Requested-With": "XMLHttpRequest", "Keep-Alive": "5", "Accept": "*/*"}),
+        (PAGE, {"X-Api-Key": ""}),  # an empty header sends nothing
         ("https://members.test/x", {"Authorization": "Basic dXNlcjpzZWNyZXQ="}),
+        ("https://members.test/x", {"X-Api-Key": "k3y", "X-Auth-Token": "t0k"}),
+        ("https://members.test/x", {"Proxy-Authorization": "Basic eDp5"}),
         ("https://members.test/x", {"Cookie": "mine=1"}),
     ],
 )
@@ -96,6 +99,67 @@ def test_headers_added_after_the_gate_are_judged(
     store.flush()  # type: ignore[attr-defined]
     [row] = store.db["refusals"].rows  # type: ignore[attr-defined]
     assert (row["stage"], row["rule"], row["url"]) == ("policy", "R2", PAGE)
+
+
+CREDENTIAL_HEADERS = [
+    "X-Api-Key",
+    "Api-Key",
+    "X-ApiKey",
+    "apikey",
+    "X-Auth-Token",
+    "X-Access-Token",
+    "X-Auth",
+    "Authentication",
+    "X-Amz-Security-Token",
+    "X-Goog-Api-Key",
+    "Ocp-Apim-Subscription-Key",
+    "X-Session-Id",
+    "X-CSRF-Token",
+    "X-Client-Secret",
+    "X-Password",
+    "Token",
+    "X-Jwt",
+    "x_api_key",
+]
+
+
+@pytest.mark.parametrize("name", CREDENTIAL_HEADERS)
+def test_credential_headers_other_than_authorization_are_judged(
+    ctx: ComplianceContext, name: str
+) -> None:
+    """Issue 9 item 3 gap, issue 10 item 3 left-out: a key or token in a header of its own
+    is a credential like Authorization (refused on example.test, sent to members.test)."""
+    request = through_gate(ctx, PAGE)
+    request.headers[name] = "s3cr3t"  # as DEFAULT_REQUEST_HEADERS or a middleware adds it
+    reason = refused(ctx, request)
+    assert "request carries credentials (a" in reason
+    assert f" {request.headers.normkey(name).decode()} header" in reason
+    assert "does not set authenticated = true" in reason
+    member = through_gate(ctx, "https://members.test/x")
+    member.headers[name] = "s3cr3t"
+    assert last(ctx).process_request(member) is None
+
+
+@pytest.mark.parametrize("name", CREDENTIAL_HEADERS)
+def test_the_gate_judges_a_spiders_credential_headers(ctx: ComplianceContext, name: str) -> None:
+    gate = PolicyGateMiddleware(ctx.facts, ctx.recorder)
+    with pytest.raises(PolicyRefusal) as info:
+        gate.process_request(Request(PAGE, headers={name: "s3cr3t"}))
+    assert "request carries credentials (" in info.value.reason
+    assert gate.process_request(Request("https://members.test/x", headers={name: "k"})) is None
+
+
+def test_proxy_authorization_is_for_the_proxy_only_with_a_proxy(ctx: ComplianceContext) -> None:
+    """With meta["proxy"] the proxy consumes it (hop by hop); without one it reaches the site."""
+    proxied = through_gate(ctx, PAGE, meta={"proxy": "http://127.0.0.1:3128"})
+    proxied.headers["Proxy-Authorization"] = "Basic eDp5"
+    assert last(ctx).process_request(proxied) is None
+    direct = through_gate(ctx, PAGE)
+    direct.headers["Proxy-Authorization"] = "Basic eDp5"
+    assert "(a Proxy-Authorization header)" in refused(ctx, direct)
+    # the gate runs before HttpProxyMiddleware chose the proxy: it leaves this to the last check
+    gate = PolicyGateMiddleware(ctx.facts, ctx.recorder)
+    assert gate.process_request(Request(PAGE, headers={"Proxy-Authorization": "x"})) is None
 
 
 def test_credentials_name_the_policy_without_authenticated(ctx: ComplianceContext) -> None:

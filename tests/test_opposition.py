@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import random
 import re
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlite_utils import Database
+from support.stores import StoreTarget
 
 from compliant_scraper.errors import ComplianceConfigError
 from compliant_scraper.opposition import lists
@@ -15,11 +16,12 @@ from compliant_scraper.opposition.lists import InvalidLinesError, ListImportErro
 from compliant_scraper.opposition.suppression import SuppressionKeyError
 from compliant_scraper.policy.model import Purpose
 from compliant_scraper.store import audit_log
-from compliant_scraper.store.database import open_database
+from compliant_scraper.store.backend import Db
 from compliant_scraper.store.opposition import OppositionScreen, active_list
 from compliant_scraper.store.opposition import history as list_history
 from compliant_scraper.store.screening import Screening, check_lists_fresh, open_screening
 from compliant_scraper.store.suppression import SuppressionList
+from compliant_scraper.tooling import opposition_import as import_module
 from compliant_scraper.tooling.opposition_import import import_list
 from compliant_scraper.values.phones import e164_int, normalise_phone
 
@@ -27,8 +29,9 @@ TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    return open_database(tmp_path / "c.db")
+def db(store_db: Db) -> Db:
+    """Every test here runs on both backends (tests/support/stores.py)."""
+    return store_db
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "list.txt") -> Path:
@@ -40,7 +43,7 @@ def write(tmp_path: Path, text: str | bytes, name: str = "list.txt") -> Path:
     return path
 
 
-def stored(db: Database, name: str = "bloctel") -> list[int]:
+def stored(db: Db, name: str = "bloctel") -> list[int]:
     info = active_list(db, name)
     if info is None:
         return []
@@ -50,7 +53,7 @@ def stored(db: Database, name: str = "bloctel") -> list[int]:
     return [r[0] for r in rows]
 
 
-def do_import(db: Database, path: Path, day: date = date(2026, 11, 20), **kw: Any) -> Any:
+def do_import(db: Db, path: Path, day: date = date(2026, 11, 20), **kw: Any) -> Any:
     return import_list(db, path, list_date=day, today=TODAY, **kw)
 
 
@@ -77,7 +80,7 @@ def _forms(nsn: str) -> list[str]:
 # -- import ---------------------------------------------------------------------------------
 
 
-def test_import_one_number_per_line(db: Database, tmp_path: Path) -> None:
+def test_import_one_number_per_line(db: Db, tmp_path: Path) -> None:
     path = write(tmp_path, "06 12 34 56 78\n\n+33 7 81 23 45 67\n   \n0033142685300\n0612345678")
     report = do_import(db, path)
     assert stored(db) == [33142685300, 33612345678, 33781234567]
@@ -111,13 +114,13 @@ def test_import_one_number_per_line(db: Database, tmp_path: Path) -> None:
         "\ufeffnumero\r\n0612345678\r\n0781234567\r\n",  # BOM and CRLF
     ],
 )
-def test_import_csv_first_column(db: Database, tmp_path: Path, text: str) -> None:
+def test_import_csv_first_column(db: Db, tmp_path: Path, text: str) -> None:
     report = do_import(db, write(tmp_path, text, "list.csv"))
     assert stored(db) == [33612345678, 33781234567]
     assert report.header is (text.strip("\ufeff\n")[0].isalpha())
 
 
-def test_invalid_lines_are_reported_and_nothing_is_imported(db: Database, tmp_path: Path) -> None:
+def test_invalid_lines_are_reported_and_nothing_is_imported(db: Db, tmp_path: Path) -> None:
     path = write(tmp_path, "0612345678\nabc\n0781234567\n\n00 00 00 00 00\n06 12\n")
     with pytest.raises(InvalidLinesError) as caught:
         do_import(db, path)
@@ -130,13 +133,13 @@ def test_invalid_lines_are_reported_and_nothing_is_imported(db: Database, tmp_pa
     assert db.execute("SELECT count(*) FROM opposition_numbers").fetchone()[0] == 0
 
 
-def test_a_header_is_only_the_first_line(db: Database, tmp_path: Path) -> None:
+def test_a_header_is_only_the_first_line(db: Db, tmp_path: Path) -> None:
     with pytest.raises(InvalidLinesError) as caught:
         do_import(db, write(tmp_path, "0612345678\nnumero\n"))
     assert caught.value.lines == (2,)
 
 
-def test_skip_invalid_imports_the_valid_lines(db: Database, tmp_path: Path) -> None:
+def test_skip_invalid_imports_the_valid_lines(db: Db, tmp_path: Path) -> None:
     path = write(tmp_path, "0612345678\nabc\n0781234567\n\n00 00 00 00 00\n")
     report = do_import(db, path, skip_invalid=True)
     assert stored(db) == [33612345678, 33781234567]
@@ -147,7 +150,7 @@ def test_skip_invalid_imports_the_valid_lines(db: Database, tmp_path: Path) -> N
     )
 
 
-def test_many_invalid_lines_report_the_first_ones_and_a_count(db: Database, tmp_path: Path) -> None:
+def test_many_invalid_lines_report_the_first_ones_and_a_count(db: Db, tmp_path: Path) -> None:
     path = write(tmp_path, "0612345678\n" + "x\n" * 50)
     with pytest.raises(InvalidLinesError) as caught:
         do_import(db, path, max_reported=3)
@@ -156,7 +159,7 @@ def test_many_invalid_lines_report_the_first_ones_and_a_count(db: Database, tmp_
 
 
 def test_line_numbers_survive_chunk_boundaries(
-    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db: Db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(lists, "_CHUNK", 7)
     lines = [f"06 12 34 56 {i:02d}" for i in range(40)]
@@ -170,7 +173,7 @@ def test_line_numbers_survive_chunk_boundaries(
     assert len(stored(db)) == 38
 
 
-def test_import_matches_the_line_normaliser(db: Database, tmp_path: Path) -> None:
+def test_import_matches_the_line_normaliser(db: Db, tmp_path: Path) -> None:
     """The import's byte-level fast path gives what ``e164_int`` gives, line by line."""
     rnd = random.Random(3)
     forms = [f for p in range(100, 1000, 7) for f in _forms(f"{p}{rnd.randint(0, 999999):06d}")]
@@ -188,7 +191,7 @@ def test_import_matches_the_line_normaliser(db: Database, tmp_path: Path) -> Non
     ],
 )
 def test_unusable_files_are_refused(
-    db: Database, tmp_path: Path, content: str | bytes, message: str
+    db: Db, tmp_path: Path, content: str | bytes, message: str
 ) -> None:
     path = write(tmp_path, content)
     with pytest.raises(ListImportError, match=f"^{re.escape(f'{path}: {message}')}"):
@@ -207,7 +210,7 @@ def test_unusable_files_are_refused(
     ],
 )
 def test_bad_arguments_are_refused(
-    db: Database, tmp_path: Path, kwargs: dict[str, Any], message: str
+    db: Db, tmp_path: Path, kwargs: dict[str, Any], message: str
 ) -> None:
     args: dict[str, Any] = {"list_date": date(2026, 11, 20), "today": TODAY, **kwargs}
     with pytest.raises(ListImportError) as caught:
@@ -215,12 +218,12 @@ def test_bad_arguments_are_refused(
     assert str(caught.value) == message
 
 
-def test_missing_file(db: Database, tmp_path: Path) -> None:
+def test_missing_file(db: Db, tmp_path: Path) -> None:
     with pytest.raises(ListImportError, match=r"^cannot read .*nope\.txt: No such file"):
         do_import(db, tmp_path / "nope.txt")
 
 
-def test_newer_list_replaces_the_active_one(db: Database, tmp_path: Path) -> None:
+def test_newer_list_replaces_the_active_one(db: Db, tmp_path: Path) -> None:
     first = do_import(db, write(tmp_path, "0612345678\n0781234567\n", "a.txt"))
     second = do_import(db, write(tmp_path, "0612345678\n0142685300\n", "b.txt"), date(2026, 11, 22))
     assert second.replaced == first.info
@@ -234,13 +237,13 @@ def test_newer_list_replaces_the_active_one(db: Database, tmp_path: Path) -> Non
     assert db.execute("SELECT count(*) FROM opposition_numbers").fetchone()[0] == 2
 
 
-def test_same_date_different_file_replaces(db: Database, tmp_path: Path) -> None:
+def test_same_date_different_file_replaces(db: Db, tmp_path: Path) -> None:
     do_import(db, write(tmp_path, "0612345678\n", "a.txt"))
     do_import(db, write(tmp_path, "0781234567\n", "b.txt"))
     assert stored(db) == [33781234567]
 
 
-def test_older_list_is_refused(db: Database, tmp_path: Path) -> None:
+def test_older_list_is_refused(db: Db, tmp_path: Path) -> None:
     do_import(db, write(tmp_path, "0612345678\n", "a.txt"), date(2026, 11, 20))
     path = write(tmp_path, "0781234567\n", "b.txt")
     with pytest.raises(ListImportError) as caught:
@@ -252,7 +255,7 @@ def test_older_list_is_refused(db: Database, tmp_path: Path) -> None:
     assert stored(db) == [33612345678]
 
 
-def test_the_same_file_cannot_be_re_dated(db: Database, tmp_path: Path) -> None:
+def test_the_same_file_cannot_be_re_dated(db: Db, tmp_path: Path) -> None:
     path = write(tmp_path, "0612345678\n")
     do_import(db, path, date(2026, 10, 1))
     with pytest.raises(
@@ -262,7 +265,70 @@ def test_the_same_file_cannot_be_re_dated(db: Database, tmp_path: Path) -> None:
     assert active_list(db, "bloctel").list_date == date(2026, 10, 1)  # type: ignore[union-attr]
 
 
-def test_lists_of_other_names_are_independent(db: Database, tmp_path: Path) -> None:
+def test_a_newer_list_imported_meanwhile_refuses_the_older_one(
+    store: StoreTarget, db: Db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two imports at once (two machines on a shared store, or two shells on one file):
+    while the one dated the 20th reads its file, the one dated the 22nd is imported. The
+    date is checked again under the list's lock when writing, so the older one is refused
+    (before: it replaced the newer list, and screening used the older one)."""
+    other = store.open()
+    newer = write(tmp_path, "0781234567\n", "newer.txt")
+    read = import_module.read_list_file
+
+    def read_while_another_imports(*args: Any, **kwargs: Any) -> Any:
+        monkeypatch.setattr(import_module, "read_list_file", read)  # the other reads as usual
+        do_import(other, newer, date(2026, 11, 22))
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(import_module, "read_list_file", read_while_another_imports)
+    older = write(tmp_path, "0612345678\n", "older.txt")
+    with pytest.raises(ListImportError) as caught:
+        do_import(db, older, date(2026, 11, 20))
+    assert str(caught.value) == (
+        f"{older}: the active Bloctel list is dated 2026-11-22; a list dated 2026-11-20 is "
+        "older and cannot replace it; nothing imported"
+    )
+    assert active_list(db, "bloctel").list_date == date(2026, 11, 22)  # type: ignore[union-attr]
+    assert stored(db) == [33781234567]
+    assert [i.list_date.day for i in list_history(db, "bloctel")] == [22]
+
+
+def test_concurrent_imports_leave_one_list_the_newest(store: StoreTarget, tmp_path: Path) -> None:
+    """Four imports of one list's name at once, from four connections (threads): each
+    either replaces the list or is refused as older, none fails on the one-active-list
+    index, and the newest stays in force."""
+    files = [write(tmp_path, f"06123456{n:02d}\n", f"{n}.txt") for n in range(4)]
+    outcomes: list[object] = []
+    lock = threading.Lock()
+    start = threading.Barrier(4)
+
+    def run(n: int) -> None:
+        db = store.open()
+        start.wait(10)
+        try:
+            do_import(db, files[n], date(2026, 11, 10 + n))
+            outcome: object = "imported"
+        except ListImportError as exc:
+            outcome = "older" if "is older and cannot replace it" in str(exc) else exc
+        except Exception as exc:  # what the test is for: none of these
+            outcome = exc
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert {str(o) for o in outcomes} <= {"imported", "older"}, outcomes
+    assert len(outcomes) == 4 and "imported" in outcomes
+    check = store.open()
+    assert active_list(check, "bloctel").list_date == date(2026, 11, 13)  # type: ignore[union-attr]
+    assert stored(check) == [33612345603]
+
+
+def test_lists_of_other_names_are_independent(db: Db, tmp_path: Path) -> None:
     do_import(db, write(tmp_path, "0612345678\n", "fr.txt"))
     do_import(
         db,
@@ -277,7 +343,7 @@ def test_lists_of_other_names_are_independent(db: Database, tmp_path: Path) -> N
 
 
 def test_a_failed_import_leaves_the_active_list(
-    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db: Db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = do_import(db, write(tmp_path, "0612345678\n", "a.txt"))
 
@@ -306,7 +372,7 @@ def phone_purpose(max_age: int | None = 30, lists_: tuple[str, ...] = ("bloctel"
     )
 
 
-def test_screen_lookups(db: Database, tmp_path: Path) -> None:
+def test_screen_lookups(db: Db, tmp_path: Path) -> None:
     screen = OppositionScreen(db, ("bloctel",))
     assert "+33612345678" not in screen  # nothing imported yet
     do_import(db, write(tmp_path, "0612345678\n0692123456\n", "a.txt"))
@@ -320,12 +386,12 @@ def test_screen_lookups(db: Database, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("value", ["0612345678", "33612345678", "+33 6 12 34 56 78", 33612345678])
-def test_screen_takes_only_e164(db: Database, value: object) -> None:
+def test_screen_takes_only_e164(db: Db, value: object) -> None:
     with pytest.raises(ValueError, match=r"E\.164"):
         _ = value in OppositionScreen(db)
 
 
-def test_screen_for_purpose(db: Database, tmp_path: Path) -> None:
+def test_screen_for_purpose(db: Db, tmp_path: Path) -> None:
     do_import(db, write(tmp_path, "0612345678\n", "fr.txt"))
     do_import(db, write(tmp_path, "+34612345678\n", "es.txt"), name="robinson", jurisdiction="ES")
     both = OppositionScreen.for_purpose(db, phone_purpose(lists_=("bloctel", "robinson")))
@@ -363,7 +429,7 @@ POSSIBLE_LINES = (
 )
 
 
-def test_possible_numbers_are_imported_and_screened(db: Database, tmp_path: Path) -> None:
+def test_possible_numbers_are_imported_and_screened(db: Db, tmp_path: Path) -> None:
     """An opposition list loses nothing: no line above is invalid, each one is screened."""
     report = do_import(db, write(tmp_path, "\n".join(POSSIBLE_LINES)))
     assert (report.invalid_count, report.info.count) == (0, len(POSSIBLE_LINES))
@@ -374,7 +440,7 @@ def test_possible_numbers_are_imported_and_screened(db: Database, tmp_path: Path
         assert e164 is not None and e164 in screen, line
 
 
-def test_a_metadata_update_cannot_unlist_a_number(db: Database, tmp_path: Path) -> None:
+def test_a_metadata_update_cannot_unlist_a_number(db: Db, tmp_path: Path) -> None:
     """ "0691 00 00 00" is +33 691 today; if a phonenumbers release gives 0691 to Guadeloupe,
     the crawl reads +590 691: the screen still finds the line, and the other way round."""
     do_import(db, write(tmp_path, "0691 00 00 00\n+596 696 99 99 99\n"))
@@ -387,7 +453,7 @@ def test_a_metadata_update_cannot_unlist_a_number(db: Database, tmp_path: Path) 
     assert "+44691000000" not in screen  # not the shared plan: no equivalent
 
 
-def test_only_lines_that_are_not_numbers_are_invalid(db: Database, tmp_path: Path) -> None:
+def test_only_lines_that_are_not_numbers_are_invalid(db: Db, tmp_path: Path) -> None:
     lines = [
         "+33 7 00 00 00 00",
         "abc",
@@ -406,7 +472,7 @@ def test_only_lines_that_are_not_numbers_are_invalid(db: Database, tmp_path: Pat
 # -- the start-up check ---------------------------------------------------------------------
 
 
-def test_no_list_imported(db: Database) -> None:
+def test_no_list_imported(db: Db) -> None:
     with pytest.raises(ComplianceConfigError) as caught:
         check_lists_fresh(db, phone_purpose(), TODAY)
     assert str(caught.value) == (
@@ -415,7 +481,7 @@ def test_no_list_imported(db: Database) -> None:
     )
 
 
-def test_no_list_of_another_name(db: Database) -> None:
+def test_no_list_of_another_name(db: Db) -> None:
     with pytest.raises(ComplianceConfigError) as caught:
         check_lists_fresh(db, phone_purpose(1, ("robinson",)), TODAY)
     assert str(caught.value) == (
@@ -425,7 +491,7 @@ def test_no_list_of_another_name(db: Database) -> None:
     )
 
 
-def test_stale_list(db: Database, tmp_path: Path) -> None:
+def test_stale_list(db: Db, tmp_path: Path) -> None:
     do_import(db, write(tmp_path, "0612345678\n"), date(2026, 9, 1))
     with pytest.raises(ComplianceConfigError) as caught:
         check_lists_fresh(db, phone_purpose(), TODAY)
@@ -445,18 +511,18 @@ def test_stale_list(db: Database, tmp_path: Path) -> None:
     ],
 )
 def test_fresh_enough_or_not_required(
-    db: Database, tmp_path: Path, list_date: date, purpose: Purpose
+    db: Db, tmp_path: Path, list_date: date, purpose: Purpose
 ) -> None:
     do_import(db, write(tmp_path, "0612345678\n"), list_date)
     check_lists_fresh(db, purpose, TODAY)
 
 
-def _ready(db: Database, tmp_path: Path, purpose: Purpose) -> Screening:
+def _ready(db: Db, tmp_path: Path, purpose: Purpose) -> Screening:
     """The crawl's start-up check (``open_screening``), as the context runs it."""
     return open_screening(db, purpose, TODAY, tmp_path / "c.db.key", "FR")
 
 
-def test_check_opposition_ready_returns_the_screening(db: Database, tmp_path: Path) -> None:
+def test_check_opposition_ready_returns_the_screening(db: Db, tmp_path: Path) -> None:
     do_import(db, write(tmp_path, "0612345678\n"), date(2026, 11, 20))
     screening = _ready(db, tmp_path, phone_purpose())
     assert screening.opposition is not None and "+33612345678" in screening.opposition
@@ -464,7 +530,7 @@ def test_check_opposition_ready_returns_the_screening(db: Database, tmp_path: Pa
     assert (tmp_path / "c.db.key").is_file()
 
 
-def test_check_opposition_ready_needs_the_suppression_key(db: Database, tmp_path: Path) -> None:
+def test_check_opposition_ready_needs_the_suppression_key(db: Db, tmp_path: Path) -> None:
     do_import(db, write(tmp_path, "0612345678\n"), date(2026, 11, 20))
     _ready(db, tmp_path, phone_purpose()).suppression.add("email", "jean@acme.fr", "objection")
     (tmp_path / "c.db.key").unlink()
@@ -474,7 +540,7 @@ def test_check_opposition_ready_needs_the_suppression_key(db: Database, tmp_path
         _ready(db, tmp_path, phone_purpose())
 
 
-def test_check_opposition_ready_stale_list_fails_first(db: Database, tmp_path: Path) -> None:
+def test_check_opposition_ready_stale_list_fails_first(db: Db, tmp_path: Path) -> None:
     do_import(db, write(tmp_path, "0612345678\n"), date(2026, 9, 1))
     with pytest.raises(ComplianceConfigError, match="not screened is not clean"):
         _ready(db, tmp_path, phone_purpose())

@@ -8,6 +8,7 @@ person's pages.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from compliant_scraper.policy.model import Purpose
 from compliant_scraper.provenance import Provenance
 from compliant_scraper.screening.processor import ContactProcessor
 from compliant_scraper.store.suppression import SuppressionList
+from compliant_scraper.values.persons import url_names_person
 
 EMAIL = Purpose(
     "b2b_email", "email", "b2b", "legitimate interest", ("name", "organization", "email")
@@ -199,3 +201,74 @@ def test_restricted_contacts_are_not_purged(tmp_path: Path) -> None:
     assert code == 0
     assert "contact 1: restricted (Art. 18): kept until the restriction is lifted" in output
     assert env.row("SELECT count(*) FROM contacts") == (1,)
+
+
+NAMING_HER = (
+    "https://www.linkedin.com/in/jeanne-martin-4b1a2",  # refused (policy): never read
+    "https://annuaire.test/avocats/Martin_Jeanne.html",
+    "https://annuaire.test/search?q=jeanne.martin%40cabinet-martin.fr",
+    "https://annuaire.test/JeanneMartin",
+)
+NOT_HER = (
+    "https://annuaire.test/avocats/martin-dupont.html",  # another Martin
+    "https://annuaire.test/jeanne-martinez.html",  # another name
+    "https://annuaire.test/p/%C3%A9lodie-roux",  # someone else, accents percent-encoded
+)
+
+
+def _jeanne_and_elodie(tmp_path: Path) -> Env:
+    env = make_env(tmp_path)
+    add_contact(
+        env.db,
+        name="Jeanne Martin",
+        organization="Cabinet Martin",
+        email="jeanne.martin@cabinet-martin.fr",
+        sources=("https://annuaire.test/p/1",),
+    )
+    add_contact(env.db, name="Élodie Roux", email="e.roux@roux.fr", sources=("https://a.test/",))
+    for url in NAMING_HER + NOT_HER:
+        _records(env, url, f"{day(3)}T10:00:00Z")
+    return env
+
+
+def _left(env: Env) -> list[str]:
+    rows = env.db.execute("SELECT url FROM drops UNION ALL SELECT url FROM refusals").fetchall()
+    return sorted(r[0] for r in rows)
+
+
+def test_erase_reaches_the_rows_whose_url_names_her(tmp_path: Path) -> None:
+    """Pages that are not her sources (a profile refused by policy, a page dropped whole)
+    still name her in their URL: before, 8 such rows survived her erasure."""
+    env = _jeanne_and_elodie(tmp_path)
+    code, output = run_subject(env, "erase", "jeanne.martin@cabinet-martin.fr", "--yes")
+    assert code == 0, output
+    assert "  drops rows deleted: 4; refusals rows deleted: 4" in output
+    assert _left(env) == sorted(NOT_HER * 2)
+    code, output = run_subject(env, "erase", "e.roux@roux.fr", "--yes")
+    assert code == 0, output
+    assert _left(env) == sorted(NOT_HER[:2] * 2)  # her percent-encoded name matched too
+
+
+def test_access_lists_her_drops_and_refusals_rows(tmp_path: Path) -> None:
+    env = _jeanne_and_elodie(tmp_path)
+    code, output = run_subject(env, "access", "jeanne.martin@cabinet-martin.fr", "--json")
+    assert code == 0, output
+    about = json.loads(output)["crawl_records"]
+    assert sorted(r["url"] for r in about) == sorted(NAMING_HER * 2)
+    assert {r["table"] for r in about} == {"drops", "refusals"}
+    assert _left(env) == sorted((NAMING_HER + NOT_HER) * 2)  # access deletes nothing
+
+
+@pytest.mark.parametrize(
+    ("url", "name", "names_her"),
+    [
+        ("https://a.test/marie-claire-dupont", "Marie-Claire Dupont", True),
+        ("https://a.test/dupont-marie-claire/", "Marie-Claire Dupont", True),
+        ("https://a.test/claire-dupont", "Marie-Claire Dupont", False),
+        ("https://a.test/Jean%20Dupont", "Jean Dupont", True),
+        ("https://a.test/martin.html", "Martin", False),  # one word: strangers too
+        ("https://a.test/martinez-jeanne", "Jeanne Martin", False),
+    ],
+)
+def test_which_urls_name_a_person(url: str, name: str, names_her: bool) -> None:
+    assert url_names_person(url, [name]) is names_her

@@ -112,6 +112,19 @@ MUST_KEEP = [
     ("organization", "Alcoholics Anonymous World Services"),
     ("organization", "Jewish Care"),
     ("organization", "Franco-British Council"),
+    # v6 (tuned on holdout5): false drops of v5, and look-alikes of the v6 cues
+    ("job_title", "Prison librarian"),
+    ("description", "Contactez Julie Chanoine pour toute demande de devis."),
+    ("description", "Je suis malade à l'idée de rater un match du PSG !"),
+    ("description", "Je suis en rémission de ma flemme du lundi."),
+    ("job_title", "Students' Union President"),
+    ("description", "Solicitor advising on bail applications"),
+    ("description", "Production en arrêt depuis mars pour travaux"),
+    ("description", "New drug awaiting trial approval"),
+    ("description", "I have cancer research experience"),
+    ("description", "Joined the European Union delegation"),
+    ("description", "Le samedi je vais au temple du rock"),
+    ("description", "Campaigned for better bike lanes"),
 ]
 
 MUST_DROP = [
@@ -174,6 +187,26 @@ MUST_DROP = [
     ("organization", "Amicale des anciens détenus", "criminal"),
     ("organization", "Jeunes avec Macron", "political_opinion"),
     ("job_title", "Présidente de l'Association des malades de Crohn du Rhône", "health"),
+    # v6: what v5 missed on holdout5, in other words than the rows themselves
+    ("description", "Enceinte de notre premier enfant", "health"),
+    ("description", "Actuellement en arrêt suite à une chute", "health"),
+    ("description", "I've had MS since 2010.", "health"),
+    ("description", "Off work with a broken back", "health"),
+    ("organization", "Guide Dog Users Group of Devon", "health"),
+    ("description", "Le dimanche, je me rends à la synagogue.", "religion"),
+    ("organization", "Jeunes musulmans de Roubaix", "religion"),
+    ("organization", "Sikh Students Club", "religion"),
+    ("description", "Canvassed for Hillary in 2016", "political_opinion"),
+    ("description", "Union treasurer at the depot", "trade_union"),
+    ("description", "Nos grands-parents étaient marocains", "ethnic_origin"),
+    ("description", "I am half Jamaican.", "ethnic_origin"),
+    ("job_title", "Korean-Canadian architect", "ethnic_origin"),
+    ("description", "My facial recognition enrolled at the gym", "genetic_biometric"),
+    ("description", "I carry a thalassemia trait.", "genetic_biometric"),
+    ("description", "Elle a un casier pour fraude.", "criminal"),
+    ("organization", "Collectif des ex-détenus de Marseille", "criminal"),
+    ("description", "Served two years for burglary", "criminal"),
+    ("description", "Released on bail last month", "criminal"),
 ]
 
 
@@ -219,8 +252,10 @@ FLOORS = {
     "holdout3": (0.95, 0.95),
     # Measured once (v4: P 0.957, R 0.750), then tuned on (v5): a regression floor only.
     "holdout4": (0.95, 0.95),
-    # Measured once (v5: P 0.944, R 0.764) and not tuned on: its measured level, rounded down.
-    "holdout5": (0.94, 0.75),
+    # Measured once (v5: P 0.944, R 0.764), then tuned on (v6): a regression floor only.
+    "holdout5": (0.95, 0.95),
+    # Measured once (v6: P 0.958, R 0.812) and not tuned on: its measured level, rounded down.
+    "holdout6": (0.95, 0.81),
 }
 
 

@@ -270,9 +270,12 @@ def test_the_commands_take_a_store_url(pg: str, tmp_path: Path) -> None:
     assert verify.exit_code == 0, verify.output
     assert "PostgreSQL store: no head anchor file" in verify.output
     assert "subject_erase" in [r["event"] for r in rows(db, "SELECT event FROM audit_log")]
-    lists = runner.invoke(main, ["bloctel", "import", str(key), "--date", "2026-01-01", "--db", pg])
-    assert lists.exit_code == 2
-    assert "opposition lists are a SQLite snapshot on each machine" in lists.output
+    numbers = tmp_path / "list.txt"
+    numbers.write_text("0612345678\n")
+    lists = runner.invoke(
+        main, ["bloctel", "import", str(numbers), "--date", "2026-01-01", "--db", pg]
+    )
+    assert lists.exit_code == 0, lists.output  # the shared list (tests/test_cluster_store.py)
     report = runner.invoke(main, ["audit", "--json", "--db", pg])
     assert report.exit_code == 0, report.output
     assert "***@127.0.0.1" in report.output and pg.split("@")[0] not in report.output

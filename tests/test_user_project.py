@@ -7,7 +7,10 @@ Each test makes a real ``scrapy startproject acme``, enables the add-on with the
 
 from __future__ import annotations
 
+import ast
+import dbm
 import os
+import pickle
 import shutil
 import sqlite3
 import stat
@@ -294,6 +297,81 @@ def test_opted_in_cache_never_serves_compliance_files(tmp_path: Path) -> None:
     erase = project.cli("subject", "erase", "jeanne.martin@cabinet-martin.fr", "--yes")
     assert erase.returncode == 0, erase
     assert f"Scrapy's HTTP cache at {cache} holds 1 cached page(s)" in erase.stderr, erase
+
+
+REFUSED_PAGES = (
+    "http://allowed.test/tdm/header.html",  # tdm-reservation: 1 header
+    "http://allowed.test/tdm/meta.html",  # <meta name="tdm-reservation" content="1">
+    "http://allowed.test/connexion/mot-de-passe.html",  # a login form
+)
+KEPT_PAGE = "http://allowed.test/page-a.html"
+
+REFUSING_SPIDER = f"""
+import scrapy
+
+
+class MixedSpider(scrapy.Spider):
+    name = "mixed"
+    start_urls = {[KEPT_PAGE, *REFUSED_PAGES]!r}
+
+    def parse(self, response):
+        self.logger.info("MIXED-PARSED %s %s", response.url, "cached" in response.flags)
+"""
+
+
+def cached_urls(cache: Path, storage: str) -> list[str]:
+    """The request URLs Scrapy's HTTP cache holds an entry for (either storage)."""
+    if storage == "filesystem":
+        return sorted(
+            ast.literal_eval((meta.parent / "meta").read_text())["url"]
+            for meta in cache.glob("mixed/*/*/pickled_meta")
+        )
+    with dbm.open(str(cache / "mixed.db"), "r") as db:
+        return sorted(
+            pickle.loads(db[key])["url"]
+            for key in db.keys()  # noqa: SIM118 (a dbm.gnu database is not iterable)
+            if key.endswith(b"_data")
+        )
+
+
+@pytest.mark.parametrize(
+    ("storage", "path"),
+    [
+        ("filesystem", "scrapy.extensions.httpcache.FilesystemCacheStorage"),
+        ("dbm", "scrapy.extensions.httpcache.DbmCacheStorage"),
+    ],
+)
+def test_a_page_refused_for_what_it_says_leaves_no_cached_copy(
+    tmp_path: Path, world: VirtualWorld, storage: str, path: str
+) -> None:
+    """Gate lane 2026-12-04 (issue 9 item 3 gap): HttpCacheMiddleware (900) stored a page
+    before the TDM and login checks (585) refused it; it stayed cached for 24 hours."""
+    project = make_project(
+        tmp_path,
+        "HTTPCACHE_ENABLED = True\nCOMPLIANCE_ALLOW_HTTPCACHE = True\n"
+        f"HTTPCACHE_STORAGE = {path!r}\n",
+    )
+    (project.spiders / "mixed.py").write_text(REFUSING_SPIDER)
+    cache = project.root / ".scrapy" / "httpcache"
+    first = project.crawl("mixed", env=world.env())
+    assert first.returncode == 0, first
+    assert first.lines(f"MIXED-PARSED {KEPT_PAGE} False"), first
+    assert not [line for line in first.lines("MIXED-PARSED") if "/tdm/" in line], first
+    assert cached_urls(cache, storage) == [KEPT_PAGE], first  # the refused three are gone
+    assert "'compliance/httpcache/removed': 3" in first.output, first
+    second = project.crawl("mixed", env=world.env())
+    assert second.returncode == 0, second
+    assert second.lines(f"MIXED-PARSED {KEPT_PAGE} True"), second  # the kept page: cached
+    paths = world.paths("allowed.test")
+    assert paths.count("/page-a.html") == 1, paths
+    for url in REFUSED_PAGES:  # fetched again, not served from the cache, refused again
+        assert paths.count(url.removeprefix("http://allowed.test")) == 2, (url, paths)
+    assert "'httpcache/hit': 1," in second.output, second
+    assert cached_urls(cache, storage) == [KEPT_PAGE], second
+    db = project.root / "compliance.db"
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        stages = conn.execute("SELECT stage, COUNT(*) FROM refusals GROUP BY stage").fetchall()
+    assert sorted(stages) == [("login", 2), ("tdm", 4)]
 
 
 # -- item 6: scrapy shell works; the run it leaves open is flagged ----------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..clock import today_utc
+from ..config import is_store_url
 from ..law import check_list_date, list_age
 from ..opposition.lists import (
     ImportReport,
@@ -18,18 +19,15 @@ from ..opposition.lists import (
     display_name,
 )
 from ..store import suppression
-from ..store.database import open_database, open_read_only
+from ..store.database import open_database
 from ..store.opposition import active_lists
+from ..store.postgres import redacted
+from ..tooling.base import open_existing, open_report
 from ..tooling.opposition_import import import_list
 from . import _project
 from ._app import main
-from ._options import check_region, db_option, key_file_option, key_path, sqlite_file
+from ._options import check_region, db_option, key_file_option, key_path
 from ._progress import Bar
-
-_LOCAL_LISTS = (
-    "opposition lists are a SQLite snapshot on each machine, never in the shared PostgreSQL "
-    "store (10 M numbers: 135 MB on disk); import into the machine's SQLite file"
-)
 
 
 @main.group()
@@ -54,7 +52,7 @@ def bloctel() -> None:
 def import_command(
     file: Path,
     list_date: str | None,
-    db_path: Path,
+    db_path: Path | str,
     skip_invalid: bool,
     name: str,
     jurisdiction: str,
@@ -67,9 +65,9 @@ def import_command(
     """
     day = _parse_date(list_date)
     check_import_args(name, jurisdiction.upper(), day)
-    db_path = sqlite_file(db_path, _LOCAL_LISTS)
     file.open("rb").close()
-    database = open_database(db_path)
+    # A PostgreSQL store (cluster mode): the list every worker screens against (docs/cluster.md).
+    database = open_existing(db_path) if is_store_url(str(db_path)) else open_database(db_path)
     try:
         with Bar(f"Reading {file.name}") as bar:
             report = import_list(
@@ -127,19 +125,19 @@ def _describe_import(file: str, report: ImportReport) -> list[str]:
 @bloctel.command("status")
 @db_option
 @key_file_option
-def status_command(db_path: Path, key_file: Path | None) -> None:
+def status_command(db_path: Path | str, key_file: Path | None) -> None:
     """Show the active lists (date, age, size) and the suppression list."""
-    db_path = sqlite_file(db_path, _LOCAL_LISTS)
-    if not db_path.is_file():
+    shared = is_store_url(str(db_path))
+    if not shared and not Path(db_path).is_file():
         raise click.ClickException(f"no database at {db_path}")
-    database = open_read_only(db_path)
+    database = open_report(db_path)
     try:
         lists = active_lists(database)
         entries = suppression.count(database)
     finally:
         database.close()
     if not lists:
-        click.echo(f"No opposition list imported in {db_path}.")
+        click.echo(f"No opposition list imported in {redacted(str(db_path))}.")
     today = today_utc()
     for info in lists:
         click.echo(
@@ -148,11 +146,12 @@ def status_command(db_path: Path, key_file: Path | None) -> None:
             f"{_count(info.count, 'number')}, imported {info.imported_at}, "
             f"sha256 {info.file_sha256}"
         )
-    key = key_path(db_path, key_file)
-    click.echo(
-        f"Suppression list: {_count(entries, 'entry', 'entries')}; "
-        f"key file {key} ({'present' if key.is_file() else 'missing'})"
-    )
+    if shared and key_file is None:  # every machine keeps its own copy of the key
+        where = "key file not checked (--key-file)"
+    else:
+        key = key_path(db_path, key_file)
+        where = f"key file {key} ({'present' if key.is_file() else 'missing'})"
+    click.echo(f"Suppression list: {_count(entries, 'entry', 'entries')}; {where}")
 
 
 def _age(name: str, list_date: date, today: date) -> str:

@@ -93,7 +93,15 @@ def access_command(
     registry = load(policy_dir, today_utc())  # read before the request is closed
     result = subjects.access(db, suppression, ident, request_id=request_id)
     click.echo(
-        access_letter(db, registry, result, today=today_utc(), lang=lang, reference=request_id),
+        access_letter(
+            db,
+            registry,
+            result,
+            today=today_utc(),
+            lang=lang,
+            reference=request_id,
+            records_days=int(_project.setting("COMPLIANCE_RECORDS_RETENTION_DAYS")),
+        ),
         nl=False,
     )
 

@@ -14,6 +14,7 @@ from ..clock import utcnow
 from ..hashing import sha256_hex
 from ..policy.recipients import FEED
 from ..store import audit_log, contacts, exports
+from ..store.backend import Db
 from ..store.database import open_database
 from ..store.transaction import transaction
 from .context import ComplianceContext
@@ -53,6 +54,18 @@ def local_path(uri: str) -> Path | None:
     return None
 
 
+def _open_store_db(ctx: ComplianceContext) -> Db:
+    """A connection of its own to the crawl's store: the cluster's PostgreSQL store in
+    cluster mode (every worker's feeds in the one store erasure and the audit read), else
+    the SQLite file."""
+    config = ctx.facts.config
+    if config.store_url is not None:
+        from ..store.postgres import open_postgres
+
+        return open_postgres(config.store_url)
+    return open_database(config.db_path, audit_key_file=config.audit_key_file)
+
+
 def record_feed(
     ctx: ComplianceContext, uri: str, fmt: str, options: Mapping[str, Any], tally: Tally
 ) -> int:
@@ -65,7 +78,7 @@ def record_feed(
     recipient = str(options.get("recipient") or FEED)
     purpose = ctx.facts.purpose.name
     stored = str(path) if path is not None else (None if uri.startswith(STDOUT) else uri)
-    db = open_database(ctx.facts.config.db_path)
+    db = _open_store_db(ctx)
     try:
         ids = contacts.ids_by_keys(db, purpose, tally.keys)
         found = sorted({i for i in ids if i is not None})

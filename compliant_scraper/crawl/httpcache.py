@@ -16,6 +16,12 @@ reach. So:
 - Compliance requests (robots.txt, tdmrep.json) never come from the cache: they carry
   ``meta["dont_cache"]`` (a cached 404 for tdmrep.json would hide a reservation published
   since).
+- A response the compliance layer refuses for what it says itself (a TDM reservation in its
+  headers or HTML, a login wall) leaves no copy in the cache: Scrapy's
+  ``HttpCacheMiddleware`` (900) stores a response before ``ResponseChecksMiddleware`` (585)
+  reads it, so the refusal deletes that entry again (``CachedCopies.forget``), from either
+  storage. A later crawl fetches the page again, and refuses it again if it is still
+  reserved.
 
 Rejected: turning the cache off silently (a project that asked for it would not know why
 it is slow, and a later upgrade might turn it back on), and letting it run with Scrapy's
@@ -24,16 +30,25 @@ defaults (world-readable, kept forever).
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
+from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
+from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
+from scrapy.extensions.httpcache import DbmCacheStorage, FilesystemCacheStorage
 from scrapy.utils.misc import load_object
 
 from ..errors import ComplianceConfigError
 
 if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
 
 OPT_IN: Final = "COMPLIANCE_ALLOW_HTTPCACHE"
 MAX_SECONDS: Final = 86400  # 24 hours
@@ -96,6 +111,66 @@ def secure(settings: BaseSettings) -> Path | None:
     if folder.parent.name == ".scrapy":  # Scrapy's data folder: other caches live there too
         os.chmod(folder.parent, 0o700)
     return folder
+
+
+class CachedCopies:
+    """The HTTP cache's copies of the crawl's responses, as far as a refusal must remove one.
+
+    The storage is the one the engine's ``HttpCacheMiddleware`` opened (found on first use);
+    the entry's key is Scrapy's request fingerprint, laid out as Scrapy's two storages lay it
+    out: ``<cachedir>/<spider>/<fp[:2]>/<fp>/`` for the filesystem, ``<fp>_data`` and
+    ``<fp>_time`` in the DBM file (tests/test_httpcache.py runs both).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self._storage: Any = None
+        self._looked = False
+
+    def forget(self, request: Request) -> bool:
+        """Delete the cached copy of ``request``'s response; whether there was one."""
+        storage = self._find()
+        spider = self.crawler.spider
+        if storage is None or spider is None:
+            return False
+        key = self.crawler.request_fingerprinter.fingerprint(request).hex()
+        try:
+            return _delete(storage, spider.name, key)
+        except OSError as exc:
+            logger.error(
+                "%s: refused, but its copy in Scrapy's HTTP cache could not be deleted (%s); "
+                "it expires within %s seconds",
+                request.url,
+                exc,
+                storage.expiration_secs,
+            )
+            return False
+
+    def _find(self) -> Any:
+        if not self._looked and self.crawler.engine is not None:
+            self._looked = True
+            engine: Any = self.crawler.engine
+            for mw in engine.downloader.middleware.middlewares:
+                if isinstance(mw, HttpCacheMiddleware):
+                    self._storage = mw.storage
+        return self._storage
+
+
+def _delete(storage: Any, spider: str, key: str) -> bool:
+    if isinstance(storage, FilesystemCacheStorage):
+        entry = Path(storage.cachedir, spider, key[0:2], key)
+        if not entry.is_dir():
+            return False
+        shutil.rmtree(entry)
+        return True
+    if isinstance(storage, DbmCacheStorage) and storage.db is not None:
+        found = False
+        for name in (f"{key}_data", f"{key}_time"):
+            with suppress(KeyError):
+                del storage.db[name]
+                found = True
+        return found
+    return False
 
 
 def _same(value: object, path: str) -> bool:

@@ -12,9 +12,10 @@ about to be sent:
   the TDM check judged another one;
 - the ``Host`` header: if set, it must name the URL's host (a ``Host: www.linkedin.com`` on a
   request to an allowed host is served by LinkedIn's site);
-- credentials: an ``Authorization`` header or user info in the URL, and cookies the site did
-  not set (``Cookie`` values that are not in Scrapy's cookie jar for that host), on a host
-  whose policy does not set ``authenticated = true``. ``Proxy-Authorization`` is for the proxy.
+- credentials: a credential header (``Authorization``, ``X-Api-Key``, ``X-Auth-Token``...:
+  ``crawl/credentials.py``; ``Proxy-Authorization`` only when no proxy takes it) or user info
+  in the URL, and cookies the site did not set (``Cookie`` values that are not in Scrapy's
+  cookie jar for that host), on a host whose policy does not set ``authenticated = true``.
 
 Each refusal is a ``PolicyRefusal`` (R2) whose reason starts "last check before download".
 """
@@ -30,6 +31,7 @@ from ..policy.hosts import covers, normalise_host
 from ..policy.urls import wire_form
 from . import meta
 from .context import ComplianceContext
+from .credentials import credentials_sent
 from .internal import is_internal
 from .refusals import PolicyRefusal
 
@@ -117,9 +119,10 @@ class LastCheckMiddleware:
     def _check_credentials(self, request: Request, host: str, policy: DomainPolicy) -> None:
         if policy.authenticated:
             return
-        found = []
-        if request.headers.get(b"Authorization"):
-            found.append("an Authorization header")
+        found = [
+            f"a{'n' if name[0] in 'AEIOUX' else ''} {name} header"
+            for name in credentials_sent(request)
+        ]
         if urlsplit(request.url).username is not None:
             found.append("user info in the URL")
         cookies = request.headers.getlist(b"Cookie")

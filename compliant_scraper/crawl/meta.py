@@ -57,6 +57,7 @@ SUPPRESSED_AT_STORE: Final = "compliance/store/suppressed_at_store"  # objected 
 STORE_WRITE_FAILED: Final = "compliance/store/write_failed"
 PROVENANCE_STAMPED: Final = "compliance/provenance/stamped"
 PROVENANCE_MISSING: Final = "compliance/provenance/missing"
+HTTPCACHE_REMOVED: Final = "compliance/httpcache/removed"  # refused pages deleted from it
 NORMALISED: Final = "compliance/normalised"  # requests the gate rewrote to their wire form
 
 ROBOTS_FETCHED: Final = "compliance/robots/fetched"

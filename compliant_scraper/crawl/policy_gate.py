@@ -27,6 +27,7 @@ from ..policy.hosts import host_of_url
 from ..policy.urls import wire_form
 from . import meta
 from .context import ComplianceContext
+from .credentials import credentials_sent
 from .internal import forged_internal, is_internal
 from .refusals import PolicyRefusal
 
@@ -117,13 +118,13 @@ def _host(url: str) -> str:
 def credentials_of(request: Request, spider: Spider | None) -> str:
     """Describe the credentials a request carries to the site, or "" when it carries none.
 
-    Proxy credentials (``Proxy-Authorization``) are for the proxy, not the site: ignored.
+    Credential headers are those ``crawl/credentials.py`` names (``Authorization``,
+    ``X-Api-Key``, ``X-Auth-Token``...); ``Proxy-Authorization`` is judged by the last check,
+    once ``HttpProxyMiddleware`` has chosen the proxy that takes it.
     Cookies the site set itself are added later by CookiesMiddleware and are not seen here;
     only cookies the spider set are.
     """
-    found = []
-    if request.headers.get(b"Authorization"):
-        found.append("Authorization header")
+    found = [f"{name} header" for name in credentials_sent(request, proxy_known=False)]
     if request.headers.get(b"Cookie") or request.cookies:
         found.append("cookies set by the spider")
     if urlsplit(request.url).username is not None:

@@ -5,7 +5,8 @@ MetaRefreshMiddleware) to a login URL is refused before it is fetched; a URL a r
 origin's ``/.well-known/tdmrep.json`` reserves is refused before it is fetched.
 Responses (bodies already decompressed, below HttpCompressionMiddleware 590): 401/407, a
 3xx to a login URL, a ``tdm-reservation: 1`` or ``noai`` header, TDMRep or ``noai`` meta
-tags, a password field: refused, so the spider never sees them (its errback is called).
+tags, a password field: refused, so the spider never sees them (its errback is called), and
+Scrapy's HTTP cache, when on, keeps no copy of them (``httpcache.CachedCopies``).
 
 A policy's ``tdm_licence`` lifts TDM reservations, ``authenticated = true`` lifts login walls.
 Requests the compliance layer makes itself (marked by ``crawl/internal.py``) are not checked.
@@ -40,9 +41,10 @@ from .cluster_state import ClusterState
 from .cluster_state import sleep as cluster_sleep
 from .context import ComplianceContext
 from .fetcher import Fetcher
+from .httpcache import CachedCopies
 from .internal import internal_meta, is_internal
 from .origin_cache import OriginCache
-from .refusals import LoginWallRefusal, TdmRefusal
+from .refusals import ComplianceRefusal, LoginWallRefusal, TdmRefusal
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -140,8 +142,10 @@ class ResponseChecksMiddleware:
         fetcher: Fetcher,
         clock: Callable[[], float] = time.monotonic,
         cluster: ClusterState | None = None,
+        cache: CachedCopies | None = None,
     ) -> None:
         self.facts = facts
+        self.cache = cache  # Scrapy's HTTP cache, when on: a refused response leaves it
         self.recorder = recorder
         self.fetcher = fetcher
         self.tdmrep: OriginCache[TdmrepState] = OriginCache(clock)
@@ -150,7 +154,8 @@ class ResponseChecksMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ResponseChecksMiddleware:
         ctx = ComplianceContext.of(crawler)
-        return cls(ctx.facts, ctx.recorder, Fetcher(crawler), cluster=ctx.cluster)
+        cache = CachedCopies(crawler) if crawler.settings.getbool("HTTPCACHE_ENABLED") else None
+        return cls(ctx.facts, ctx.recorder, Fetcher(crawler), cluster=ctx.cluster, cache=cache)
 
     # -- requests -----------------------------------------------------------------------------
 
@@ -252,6 +257,15 @@ class ResponseChecksMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         if is_internal(request, self.facts.internal):
             return response
+        try:
+            return self._check_response(request, response)
+        except ComplianceRefusal:
+            # HttpCacheMiddleware (900) stored it on its way here: a refused page is not kept.
+            if self.cache is not None and self.cache.forget(request):
+                self.recorder.inc_stat(meta.HTTPCACHE_REMOVED)
+            raise
+
+    def _check_response(self, request: Request, response: Response) -> Response:
         policy = _policy(request)
         status = response.status
         if status in (401, 407):

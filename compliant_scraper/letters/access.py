@@ -74,9 +74,13 @@ class AccessData:
     reference: str | None = None  # the request id, when the reply answers one
     authority: Authority = CNIL
     automated_decisions: tuple[str, ...] = ()
+    crawl_records: int = 0  # drops and refusals rows about the person (their page URLs)
+    records_days: int = 365  # COMPLIANCE_RECORDS_RETENTION_DAYS
 
     def variables(self) -> dict[str, Any]:
         return {
+            "crawl_records": self.crawl_records,
+            "records_days": self.records_days,
             "controller": self.controller,
             "today": self.today,
             "records": [r.variables() for r in self.records],

@@ -140,6 +140,28 @@ def check_import_args(
         )
 
 
+def check_replaces(
+    name: str,
+    previous: ListInfo | None,
+    list_date: date,
+    same_file_date: date | None = None,
+) -> None:
+    """Refuse (``ListImportError``) a list older than the one in force (``previous``), or a
+    file already imported under ``name`` (``same_file_date``: the date it was imported as)."""
+    if previous is not None and list_date < previous.list_date:
+        raise ListImportError(
+            f"the active {display_name(name)} list is dated {previous.list_date.isoformat()}; "
+            f"a list dated {list_date.isoformat()} is older and cannot replace it; "
+            "nothing imported"
+        )
+    if same_file_date is not None:
+        raise ListImportError(
+            f"this file (same sha256) was already imported as the {display_name(name)} list "
+            f"dated {same_file_date.isoformat()}; nothing imported (a list's date is the date "
+            "it was produced: re-importing a file does not make it fresher)"
+        )
+
+
 # -- reading a file -------------------------------------------------------------------------
 
 

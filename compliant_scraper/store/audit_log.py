@@ -41,7 +41,7 @@ import json
 import logging
 import os
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,10 +126,33 @@ def _cover(db: Db) -> None:
 transaction.before_every_commit(_cover)
 
 
-def write_baseline(db: Db) -> None:
-    """The ``rows_baseline`` entry of a store written before the coverage (its migration)."""
+def write_baseline(
+    db: Db, tables: Iterable[str] | None = None, unvouched: Sequence[str] = ()
+) -> None:
+    """The ``rows_baseline`` entry of a migration: of every covered table (a store written
+    before the coverage), or of ``tables`` (a migration changed their columns, so every
+    row's digest changed, or starts covering them), with ``unvouched``, the differences
+    they showed before it (``audit_rows.baseline``)."""
+    only = None if tables is None else sorted(tables)
     with transaction.transaction(db):
-        append(db, audit_rows.BASELINE_EVENT, audit_rows.baseline(db))
+        append(db, audit_rows.BASELINE_EVENT, audit_rows.baseline(db, only, unvouched))
+
+
+def covering_entries(db: Any) -> list[tuple[str, str]]:
+    """(event, details) of the ``rows`` and ``rows_baseline`` entries, in order."""
+    return [
+        (str(event), str(details))
+        for event, details in db.execute(
+            "SELECT event, details FROM audit_log WHERE event IN (?, ?) ORDER BY id",
+            [audit_rows.ROWS_EVENT, audit_rows.BASELINE_EVENT],
+        )
+    ]
+
+
+def data_differences(db: Any, skip: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """(table, message) of each covered row that differs from what the log says now."""
+    state = audit_rows.expected_state(covering_entries(db))
+    return audit_rows.table_differences(db, state, skip)
 
 
 # -- the head anchor --------------------------------------------------------------------------
@@ -315,7 +338,9 @@ def verify(db: Any, *, expected: Head | None = None) -> Break | None:
         expected_id += 1
     last = expected_id - 1
     if covers_rows(db):
-        differ = audit_rows.differences(db, audit_rows.expected_state(covering))
+        differ = audit_rows.earlier_differences(covering) + audit_rows.differences(
+            db, audit_rows.expected_state(covering)
+        )
         if differ:
             named = "; ".join(differ[: audit_rows.MAX_NAMED])
             more = len(differ) - audit_rows.MAX_NAMED

@@ -237,17 +237,34 @@ def _pending(db: SqliteDb) -> list[str]:
 
 def _migrate(db: SqliteDb, path: Path) -> None:
     """Apply pending migrations under the write lock, so two first crawls on one new file
-    do not both create its tables; say so when an existing store is upgraded."""
+        do not both create its tables; say so when an existing store is upgraded.
+
+        The audit log keeps covering the data across an upgrade (issue 13): a migration that
+        changes the columns of a covered table changes the digest of each of its rows, and one
+        listed in ``audit_rows.NEWLY_COVERED`` starts covering a table that already holds rows,
+        so the same transaction writes a ``rows_baseline`` of those tables. What they held just
+        before the migration is checked against the log first, and any difference is kept in
+        that entry, so ``audit verify`` still reports a row changed before the upgrade. Rows a
+    migration writes without changing columns are noted as any write is (its ``rows`` entry)."""
     if not _pending(db):
         return
     with transaction(db):
         fresh = MIGRATIONS_TABLE not in _tables(db, path)
         pending = _pending(db)
+        covered = not fresh and COVERAGE_MIGRATION not in pending
+        newly = {t for name in pending for t in audit_rows.NEWLY_COVERED.get(name, ())}
+        before = audit_rows.shapes(db)
+        earlier = audit_log.data_differences(db, skip=newly) if covered else []
+        if covered:  # a migration's own writes to rows are covered like any other
+            db.track_changes(audit_rows.COVERED)
         for migration_set in MIGRATION_SETS:
             migration_set.apply(db)  # each migration a savepoint (sqlite-utils' atomic)
+        if not fresh and not covered:  # written before the coverage: vouched for from now on
+            audit_rows.set_numbers_digests(db)
+            audit_log.write_baseline(db)
+        elif covered and (changed := audit_rows.reshaped(before, audit_rows.shapes(db)) | newly):
+            kept = [message for table, message in earlier if table in changed]
+            audit_log.write_baseline(db, changed, kept)
     if pending and not fresh:
         db.upgraded = pending
         logger.warning("Upgraded the schema of the store %s: applied %s", path, ", ".join(pending))
-        if COVERAGE_MIGRATION in pending:
-            audit_rows.set_numbers_digests(db)
-            audit_log.write_baseline(db)  # what it held is vouched for from now on

@@ -2,7 +2,7 @@
 
 One active list per name (a unique index enforces it). Writing a list is one transaction:
 the list row first (so each number's foreign key is checked), the previous list's numbers
-deleted, the new numbers inserted sorted and de-duplicated with ``executemany`` (sorted
+deleted, the new numbers inserted sorted and de-duplicated with ``insert_rows`` (sorted
 inserts only touch the right edge of the ``WITHOUT ROWID`` B-tree), the audit row last. A
 failure leaves the previous list active and complete.
 """
@@ -14,7 +14,7 @@ from datetime import date
 from itertools import repeat
 from typing import Any, Final
 
-from ..opposition.lists import ListInfo
+from ..opposition.lists import ListInfo, check_replaces
 from ..policy.model import Purpose
 from ..values.phones import e164_digits, equivalent_keys
 from . import audit_log
@@ -26,7 +26,7 @@ _COLUMNS: Final = (
     "id, name, jurisdiction, list_date, imported_at, file_sha256, count, active, "
     "source_file, skipped_lines, duplicates"
 )
-_INSERT_NUMBER: Final = "INSERT INTO opposition_numbers (list_id, number) VALUES (?, ?)"
+_NUMBERS: Final = "opposition_numbers"
 
 
 def _info(row: Sequence[Any]) -> ListInfo:
@@ -91,15 +91,24 @@ def write_list(
     skipped_lines: int,
     numbers_read: int,
     buckets: Mapping[int, Sequence[int]],
-) -> ListInfo:
-    """Make these numbers the active ``name`` list, in one transaction of its own.
+) -> tuple[ListInfo, ListInfo | None]:
+    """Make these numbers the active ``name`` list, in one transaction of its own; the
+    list in force before it (None when there was none).
 
     ``buckets`` holds the E.164 numbers as ints, bucketed by value (each bucket is sorted
     and de-duplicated here); ``numbers_read`` counts them with duplicates.
+
+    Two imports of one name take turns (the list's lock: SQLite's write lock, an advisory
+    lock on PostgreSQL, where imports on several machines share the list), and the list in
+    force is read again under it: one dated after ``list_date``, or imported from the same
+    file, was imported meanwhile and refuses this one (``ListImportError``, nothing written).
     """
     if db.in_transaction:
         raise RuntimeError("write_list runs its own transaction: call it outside of one")
     with transaction(db):
+        db.lock_keys([f"opposition_list:{name}"])
+        previous = active_list(db, name)
+        check_replaces(name, previous, list_date, imported_as(db, name, file_sha256))
         db.execute("UPDATE opposition_lists SET active = 0 WHERE name = ? AND active = 1", [name])
         row = db.execute(
             "INSERT INTO opposition_lists (name, jurisdiction, list_date, imported_at, "
@@ -130,7 +139,7 @@ def write_list(
         digest = NumbersDigest()
         for key in sorted(buckets):  # buckets by value: ascending overall
             values = sorted(set(buckets[key]))
-            db.executemany(_INSERT_NUMBER, zip(repeat(list_id), values, strict=False))
+            db.insert_rows(_NUMBERS, ("list_id", "number"), zip(repeat(list_id), values))
             digest.update(values)
             unique += len(values)
         duplicates = numbers_read - unique
@@ -153,11 +162,12 @@ def write_list(
                 "skipped_lines": skipped_lines,
             },
         )
+        # Read in the transaction: once it commits, a newer import may replace it at once.
+        info = active_list(db, name)
+        assert info is not None and info.id == list_id
     if db.dialect == "sqlite":
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # a national list: fold the WAL back
-    info = active_list(db, name)
-    assert info is not None and info.id == list_id
-    return info
+    return info, previous
 
 
 class OppositionScreen:

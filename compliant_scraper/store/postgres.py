@@ -112,6 +112,21 @@ class PostgresDb:
             with self.conn.cursor() as cursor:
                 cursor.executemany(translate(sql), batch)
 
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """``COPY`` (text format): one stream instead of a statement per row."""
+        if not self.in_transaction:
+            raise RuntimeError("insert_rows writes belong inside store.transaction.transaction()")
+        from psycopg import sql
+
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        with self.conn.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+
     @property
     def in_transaction(self) -> bool:
         from psycopg.pq import TransactionStatus
@@ -182,6 +197,13 @@ def open_postgres(
                 f"COMPLIANCE_STORE_URL: cannot connect to {redacted(url)}: {exc}"
             ) from None
         conn.execute("SET default_transaction_read_only = on")
+        found = conn.execute("SELECT to_regclass('_pg_migrations')").fetchone()
+        if found is None or found[0] is None:
+            conn.close()
+            raise ComplianceConfigError(
+                f"COMPLIANCE_STORE_URL: {redacted(url)} holds no compliant-scraper store yet "
+                "(a crawl or a writing command such as bloctel import creates it)"
+            )
         return PostgresDb(conn)
 
     pool = _pool(url, timeout)

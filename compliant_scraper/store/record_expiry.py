@@ -1,25 +1,62 @@
-"""Deleting ``drops`` and ``refusals`` rows: by age (retention) and by the person's pages.
+"""Finding and deleting ``drops`` and ``refusals`` rows: by age (retention), by the person's
+pages, and by URLs that name the person.
 
 Their URLs can name people (``.../jeanne-martin.html``), so they are personal data too: they
-expire after ``COMPLIANCE_RECORDS_RETENTION_DAYS`` (``purge``) and an erasure deletes the
-rows of the person's source pages (issue 13 item 6).
+expire after ``COMPLIANCE_RECORDS_RETENTION_DAYS`` (``purge``); an access reply lists the
+person's rows and an erasure deletes them (issue 13 item 6): those of the person's source
+pages, and those whose URL names the person (``values.persons.url_names_person``; the
+store looks for ``url_needles`` first, then the caller checks each URL).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from .backend import Db, chunks, marks
+from .backend import Db, chunks, marks, rows_as_dicts
 
 _TABLES = ("drops", "refusals")
 
 
-def delete_for_urls(db: Db, urls: Sequence[str]) -> dict[str, int]:
-    """Delete the rows about these URLs; {table: rows deleted}."""
-    deleted = dict.fromkeys(_TABLES, 0)
+def ids_for_urls(db: Db, urls: Sequence[str]) -> dict[str, set[int]]:
+    """{table: ids of the rows about these URLs}."""
+    found: dict[str, set[int]] = {t: set() for t in _TABLES}
     for chunk in chunks(sorted(set(urls))):
         for table in _TABLES:
-            cursor = db.execute(f"DELETE FROM {table} WHERE url IN ({marks(chunk)})", list(chunk))
+            sql = f"SELECT id FROM {table} WHERE url IN ({marks(chunk)})"
+            found[table].update(int(r[0]) for r in db.execute(sql, list(chunk)))
+    return found
+
+
+def urls_containing(db: Db, needles: Sequence[str]) -> list[tuple[str, int, str]]:
+    """(table, id, url) of the rows whose lower-cased URL contains one of ``needles``
+    ('' matches every row): a superset (LIKE's ``_`` and ``%`` match more), for the caller's
+    exact check."""
+    found: dict[tuple[str, int], str] = {}
+    for needle in sorted(set(needles)):
+        for table in _TABLES:
+            sql = f"SELECT id, url FROM {table} WHERE lower(url) LIKE ?"
+            for row_id, url in db.execute(sql, [f"%{needle}%"]):
+                found[(table, int(row_id))] = str(url)
+    return [(table, row_id, url) for (table, row_id), url in sorted(found.items())]
+
+
+def rows_of(db: Db, ids: Mapping[str, set[int]]) -> list[dict[str, Any]]:
+    """The rows ``ids`` names ({table: ids}), each with its ``table``, oldest first."""
+    found: list[dict[str, Any]] = []
+    for table in _TABLES:
+        for chunk in chunks(sorted(ids.get(table, ()))):
+            sql = f"SELECT * FROM {table} WHERE id IN ({marks(chunk)})"
+            found.extend({"table": table, **r} for r in rows_as_dicts(db.execute(sql, chunk)))
+    return sorted(found, key=lambda r: (str(r.get("at")), r["table"], r["id"]))
+
+
+def delete_ids(db: Db, ids: Mapping[str, set[int]]) -> dict[str, int]:
+    """Delete the rows ``ids`` names ({table: ids}); {table: rows deleted}."""
+    deleted = dict.fromkeys(_TABLES, 0)
+    for table in _TABLES:
+        for chunk in chunks(sorted(ids.get(table, ()))):
+            cursor = db.execute(f"DELETE FROM {table} WHERE id IN ({marks(chunk)})", chunk)
             deleted[table] += int(cursor.rowcount)
     return deleted
 

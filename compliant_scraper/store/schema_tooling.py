@@ -192,3 +192,10 @@ def t007_subject_rights(db: Database) -> None:
         pk=("hash", "purpose"),
         not_null={"kind", "purpose", "first_collected", "purged_at"},
     )
+
+
+@migrations()
+def t008_audit_covers_rights(db: Database) -> None:
+    """The audit log covers ``requests``, ``recipient_steps`` and ``retention_markers`` too
+    (issue 13): no column changes; applying it writes the baseline of their rows
+    (``audit_rows.NEWLY_COVERED``, ``database._migrate``)."""

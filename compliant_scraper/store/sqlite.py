@@ -112,6 +112,14 @@ class SqliteDb(Database):
             raise RuntimeError("executemany writes belong inside store.transaction.transaction()")
         self.conn.executemany(sql, rows)
 
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        self.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            rows,
+        )
+
     @property
     def in_transaction(self) -> bool:
         return bool(self.conn.in_transaction)

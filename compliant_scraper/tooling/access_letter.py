@@ -32,6 +32,7 @@ def access_letter(
     today: date,
     lang: str | None = None,
     reference: int | None = None,
+    records_days: int = 365,
 ) -> str:
     """The letter for ``reply`` (what ``subjects.access`` returned)."""
     held = reply["contacts"]
@@ -54,5 +55,7 @@ def access_letter(
         on_suppression_list=bool(reply["on_suppression_list"]),
         retention_years=RETENTION_YEARS,
         reference=str(reference) if reference is not None else None,
+        crawl_records=len(reply.get("crawl_records", ())),
+        records_days=records_days,
     )
     return render_access(data, lang)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from ..clock import utcnow
 from ..opposition.lists import (
@@ -22,11 +24,13 @@ from ..opposition.lists import (
     ListImportError,
     OnProgress,
     check_import_args,
-    display_name,
+    check_replaces,
     read_list_file,
 )
 from ..store import opposition
 from ..store.backend import Db
+
+T = TypeVar("T")
 
 
 def import_list(
@@ -51,36 +55,29 @@ def import_list(
     path = Path(path)
     jurisdiction = jurisdiction.upper()
     check_import_args(name, jurisdiction, list_date, today)
-    previous = opposition.active_list(db, name)
-    if previous is not None and list_date < previous.list_date:
-        raise ListImportError(
-            f"{path}: the active {display_name(name)} list is dated "
-            f"{previous.list_date.isoformat()}; a list dated {list_date.isoformat()} is older "
-            "and cannot replace it; nothing imported"
-        )
+    # An older list is refused before its file is read, then again under the list's lock
+    # in the transaction that writes it (``write_list``): another import, another machine's
+    # on a shared store, may have been faster.
+    _refuse(path, lambda: check_replaces(name, opposition.active_list(db, name), list_date))
     parsed = read_list_file(path, default_region, max_reported, on_progress)
     if parsed.invalid_count and not skip_invalid:
         raise InvalidLinesError(path, parsed.invalid_count, parsed.invalid_lines)
     if not parsed.numbers:
         raise ListImportError(f"{path}: no phone numbers found; nothing imported")
-    same = opposition.imported_as(db, name, parsed.sha256)
-    if same is not None:
-        raise ListImportError(
-            f"{path}: this file (same sha256) was already imported as the {display_name(name)} "
-            f"list dated {same.isoformat()}; nothing imported (a list's date is the date it "
-            "was produced: re-importing a file does not make it fresher)"
-        )
-    info = opposition.write_list(
-        db,
-        name=name,
-        jurisdiction=jurisdiction,
-        list_date=list_date,
-        imported_at=utcnow(),
-        file_sha256=parsed.sha256,
-        source_file=path.name,
-        skipped_lines=parsed.invalid_count,
-        numbers_read=parsed.numbers,
-        buckets=parsed.buckets,
+    info, previous = _refuse(
+        path,
+        lambda: opposition.write_list(
+            db,
+            name=name,
+            jurisdiction=jurisdiction,
+            list_date=list_date,
+            imported_at=utcnow(),
+            file_sha256=parsed.sha256,
+            source_file=path.name,
+            skipped_lines=parsed.invalid_count,
+            numbers_read=parsed.numbers,
+            buckets=parsed.buckets,
+        ),
     )
     return ImportReport(
         info=info,
@@ -91,3 +88,11 @@ def import_list(
         replaced=previous,
         seconds=time.perf_counter() - started,
     )
+
+
+def _refuse(path: Path, step: Callable[[], T]) -> T:
+    """``step()``; its ``ListImportError`` names the file."""
+    try:
+        return step()
+    except ListImportError as exc:
+        raise ListImportError(f"{path}: {exc}") from None

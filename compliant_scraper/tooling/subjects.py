@@ -9,8 +9,9 @@ touched.
 - ``erase`` / ``object``: every identifier of every linked record (email, phone, and name plus
   postal address) goes on the suppression list first (keyed hashes, so a later crawl under any
   purpose never collects them again), then the records, their sources and events are deleted
-  and taken out of past exports. An erasure also deletes the ``drops`` and ``refusals`` rows of
-  the person's source pages. What remains is what the audit trail needs.
+  and taken out of past exports. An erasure also deletes the person's ``drops`` and
+  ``refusals`` rows (``crawl_records``: of their source pages, and those whose URL names them),
+  which ``access`` lists. What remains is what the audit trail needs.
 - ``restrict`` / ``unrestrict`` (Art. 18): the records are kept but not used: no export, no
   update by a crawl; ``audit`` lists them.
 - ``rectify``: one field, validated and normalised as the crawl would, on every linked record
@@ -42,13 +43,12 @@ from ..store import (
     recipient_steps,
     record_expiry,
     retention_markers,
-    sources,
 )
 from ..store.backend import Db
 from ..store.suppression import SuppressionList
 from ..store.transaction import transaction
 from ..values import fields
-from . import requests
+from . import crawl_records, requests
 from .base import ToolingError
 from .export_amend import Amendment, mark_removed, rewrite_files
 from .lookup import Identifier
@@ -99,6 +99,7 @@ def access(
             }
         )
     suppressed = ident.kind != "id" and suppression.is_suppressed(ident.kind, ident.value)
+    about = record_expiry.rows_of(db, crawl_records.of_person(db, person))
     with transaction(db):
         audit_log.append(
             db,
@@ -115,6 +116,7 @@ def access(
         "query": str(ident),
         "on_suppression_list": suppressed,
         "contacts": held,
+        "crawl_records": about,
     }
 
 
@@ -212,7 +214,7 @@ def remove_person(
             with transaction(db):
                 steps = _record_steps(db, ids, action, request.id if request else None)
                 if action == "erase":
-                    deleted = record_expiry.delete_for_urls(db, sources.urls_of(db, ids))
+                    deleted = record_expiry.delete_ids(db, crawl_records.of_person(db, person))
                 touched = mark_removed(db, ids, reason)
                 contacts.delete(db, ids)
                 audit_log.append(

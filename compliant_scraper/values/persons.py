@@ -13,10 +13,12 @@ stored as a keyed hash.
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
 from .fields import NAME_FIELDS
 
@@ -67,3 +69,50 @@ def same_person(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
         return True
     address = postal_address(a)
     return bool(address) and address == postal_address(b)
+
+
+_WORDS = re.compile(r"[^\W_]+")  # runs of letters and digits
+
+
+def _words(text: str) -> list[str]:
+    return _WORDS.findall(fold(text))
+
+
+def url_names_person(url: str, names: Iterable[str], emails: Iterable[str] = ()) -> bool:
+    """Does ``url`` name the person (issue 13: ``drops`` and ``refusals`` rows keep URLs such
+    as ``.../jeanne-martin.html``)? Yes when, percent-decoded and folded, it holds one of the
+    ``emails``, or the words of one of the folded ``names`` in a row, in order, from another
+    word on (family name first), or reversed,
+    with any separators or none (``jeanne-martin``, ``Martin_Jeanne``, ``JeanneMartin``,
+    ``%C3%A9lodie-roux``). A name of one word is never enough: it would match strangers."""
+    text = fold(unquote(url))
+    if any(email and fold(email) in text for email in emails):
+        return True
+    tokens = _words(text)
+    for name in names:
+        words = _words(name)
+        if len(words) < 2:
+            continue
+        orders = [words[i:] + words[:i] for i in range(len(words))] + [words[::-1]]
+        for run in orders:  # "marie claire dupont": also "dupont marie claire"
+            if "".join(run) in tokens:
+                return True
+            size = len(run)
+            if any(tokens[i : i + size] == run for i in range(len(tokens) - size + 1)):
+                return True
+    return False
+
+
+def url_needles(names: Iterable[str], emails: Iterable[str] = ()) -> list[str]:
+    """What the store looks for (``LIKE``) before the exact ``url_names_person`` check: per
+    email its local part; per name of two words or more, written as the record has it, the
+    longest run of ASCII letters and digits of the lower-cased name (``Élodie Roux`` ->
+    ``lodie``), which its slug, its IRI and its percent-encoded form all contain. ''
+    (every row) for a name without one. Missed: a URL with accents the record's name lacks."""
+    needles = [e.lower().partition("@")[0] for e in emails if e]
+    for name in names:
+        if len(_words(name)) < 2:
+            continue
+        runs = re.findall(r"[a-z0-9]+", name.lower())
+        needles.append(max(runs, key=len) if runs else "")
+    return sorted(set(needles))

@@ -238,6 +238,13 @@ PROFESSION_AFTER: Final = (
     r"volunteer",
     r"surgeon",
     r"guard",
+    # v6 (holdout5: "Prison librarian")
+    r"librarian",
+    r"psychologist",
+    r"psychiatrist",
+    r"chaplain",
+    r"tutor",
+    r"administrator",
     r"warden",
     r"governor",
     r"visitor",
@@ -625,7 +632,8 @@ FAITH_ADJECTIVES: Final = (
     r"hindu",
 )
 
-SAINT: Final = r"(?:saint|sainte|st|ste|san|santa|sao|notre)[- .]+\w[\w-]*"
+# v6 (holdout5): "Notre-Dame" only; "notre" alone is a possessive ("Enceinte de notre troisième").
+SAINT: Final = r"(?:(?:saint|sainte|st|ste|san|santa|sao)[- .]+\w[\w-]*|notre[- ]dame)"
 
 # A family name that is also a religious or category word, after a given name: "Marc Prêtre",
 # "John Bishop", "Sarah Monk", "Louis Pasteur". Case-sensitive: both words capitalised, and
@@ -644,5 +652,7 @@ SURNAME: Final = (
     r"(?P<s>(?-i:Pretre|Monk|Bishop|Priest|Abbe|Pope|Deacon|Eveque|Leveque|Cure|Chretien"
     r"|Catholique|Moine|Pasteur|Chaplain|Vicar|Dean|Parson|Parsons|Cardinal|Prior|Abbot|Nun"
     r"|Christian|Kosher|Dieu|Juif|Pape|Diacre|Rabbin|Abbey|Temple|Chapel|Church|Monks"
-    r"|Fr[ee]re|Sister|Converse|Malade|Lesbian|Bishops))(?![\w-])"
+    r"|Fr[ee]re|Sister|Converse|Malade|Lesbian|Bishops"
+    # v6 (holdout5: "Julie Chanoine"): other clergy words that are French family names
+    r"|Chanoine|Vicaire|Prieur|Chapelain|Lemoine|Levesque|Lemaitre|Sacristain))(?![\w-])"
 )

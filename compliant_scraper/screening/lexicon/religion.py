@@ -181,6 +181,10 @@ RELIGION_HONORIFIC: Final = (
 # Statements about the person: a church's name in them does not hide them.
 RELIGION_PRACTICE: Final = (
     r"(?:vais|va|allons|vont|assiste|assistons) (?:a la )?messe",
+    # v6 (holdout5: "Chaque vendredi, je vais à la mosquée")
+    r"(?:vais|vas|va|allons|vont|me rends|se rend|nous rendons|se rendent) (?:a la |au |a l')"
+    r"(?:mosquee|synagogue|eglise|messe|priere|culte|office religieux"
+    r"|temple(?! (?:du|de la|des)(?![\w-])))",
     r"(?:go|goes|going) to (?:mass|church|the mosque|synagogue|temple)(?! (?:hall|street|road))",
     r"(?:fais|fait|faisons|prie|dis) (?:mes|ses|nos|la|les) (?:cinq )?prieres?",
     r"(?:pray|prays|praying) (?:five times|every day|daily)",
@@ -210,7 +214,12 @@ RELIGION_GROUPS: Final = (
     r" (?:musulmans|juifs|catholiques|chretiens|protestants)|jeunes (?:musulmans|juifs"
     r"|catholiques|chretiens))(?: students?| (?:de|du|en) \w+)?",
     r"(?:jewish|muslim|christian|catholic|hindu|sikh|buddhist|islamic) students'? (?:association"
-    r"|society|union|federation|network)",
+    r"|society|union|federation|network|council|club|group|forum)",  # v6: "council" (holdout5)
+    # v6 (holdout5: "Jeunes catholiques de Lyon"): young or student believers as the group
+    r"(?:^|(?:association|mouvement|federation|club|groupe|cercle|union) (?:des |de )?)"
+    r"(?:jeunes|etudiants?|etudiantes|young) (?:catholiques|musulman(?:e)?s|juifs|juives"
+    r"|chretien(?:ne)?s|protestant(?:e)?s|bouddhistes|hindous|sikhs|evangeliques|muslims"
+    r"|christians|catholics|jews)",
     r"christian union",
     r"jeunesse (?:ouvriere|etudiante|agricole|maritime) chretienne",
     # v5 (holdout4)

@@ -13,7 +13,7 @@ CATEGORY: Final = "trade_union"
 
 UNION_NAMES: Final = (
     r"(?-i:CGT|CFDT|CFTC|CFE-CGC|UNSA|FSU|SNES(?:-FSU)?|SNUIPP|SNUipp|SGEN(?:-CFDT)?|UNEF"
-    r"|UNISON|GMB|RMT|NEU|UCU|NASUWT|USDAW|CWU|FBU|ASLEF|SEIU|UAW|AFL-CIO|IBEW|UFCW|USW)",
+    r"|UNISON|GMB|RMT|NEU|UCU|NASUWT|USDAW|CWU|FBU|ASLEF|SEIU|UAW|AFL-CIO|IBEW|UFCW|USW|NUT)",
     r"force ouvriere",
     r"union nationale des syndicats autonomes",
     r"union syndicale solidaires",
@@ -76,6 +76,12 @@ UNION_STRONG: Final = (
     r"trade unionist",
     r"shop steward",
     r"union (?:member|rep|representative|steward|organi[sz]er|official|delegate|activist)",
+    # v6 (holdout5: "Local union president at the plant"): a union's officers
+    r"(?<!student )(?<!students )(?<!students' )(?<!student's )(?<!credit )(?<!mothers' )"
+    r"(?<!european )(?:local |branch )?union (?:president|vice-president"
+    r"|chair(?:man|woman|person)?|secretary|treasurer|leader|convenor)",
+    r"joined the (?!(?:european|student|students|credit|african|soviet)(?![\w-]))(?:\w+ )?union"
+    r"(?! (?:square|station|street|bank|jack)(?![\w-]))",
 )
 
 UNION_PERSONAL: Final = (

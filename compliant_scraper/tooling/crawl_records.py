@@ -1,0 +1,36 @@
+"""The ``drops`` and ``refusals`` rows about a person (issue 13 item 6): what an access
+reply lists and an erasure deletes.
+
+A refusal is a page never read and a drop says what was left out, never the value; but their
+URLs can name the person (``.../jeanne-martin.html``, ``/in/martin-jeanne``). A row is the
+person's when its page is one of the person's source pages, or when its URL names the person:
+the words of a name of one of their records in a row, or their email
+(``values.persons.url_names_person``).
+"""
+
+from __future__ import annotations
+
+from ..store import record_expiry, sources
+from ..store.backend import Db
+from ..values.fields import NAME_FIELDS
+from ..values.persons import url_names_person, url_needles
+from .person import Person
+
+
+def _name(record: dict[str, object]) -> str:
+    """The record's name as written (``name``, else ``given_name family_name``)."""
+    first, *parts = NAME_FIELDS
+    return str(record.get(first) or " ".join(str(record[k]) for k in parts if record.get(k)))
+
+
+def of_person(db: Db, person: Person) -> dict[str, set[int]]:
+    """{table: ids} of the person's ``drops`` and ``refusals`` rows."""
+    found = record_expiry.ids_for_urls(db, sources.urls_of(db, person.ids))
+    names = sorted({_name(r) for r in person.records} - {""})
+    emails = sorted({value for kind, value in person.identifiers if kind == "email"})
+    if not names and not emails:
+        return found
+    for table, row_id, url in record_expiry.urls_containing(db, url_needles(names, emails)):
+        if url_names_person(url, names, emails):
+            found[table].add(row_id)
+    return found
