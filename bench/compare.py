@@ -30,6 +30,7 @@ from .common import ROOT, Summary
 RATES: Final = {
     "pipeline": ("bench.pipeline", ("items_per_cpu_s", "median")),
     "scan": ("bench.scan", ("per_cpu_s", "median")),
+    "scan-distinct": ("bench.scan", ("distinct_per_cpu_s", "median")),
 }
 
 

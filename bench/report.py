@@ -172,6 +172,10 @@ def _summary_rows(s: Mapping[str, Any]) -> list[str]:
     if not _failed(rows, "special-category scan", sc):
         assert sc is not None
         rows += _rate_rows("special-category scan: values", sc, "per_s", "scan", 50_000)
+        if "distinct_per_s" in sc:  # each value once, memo emptied: a value never seen
+            rows += _rate_rows(
+                "special-category scan: distinct values", sc, "distinct_per_s", "scan", 50_000
+            )
     srv = s.get("server")
     if not _failed(rows, "static server", srv):
         assert srv is not None

@@ -19,6 +19,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if (self.file, self.field) == (".", "-"):  # the registry folder itself: its message
+            return self.message  # names it (before: ".: -: policy directory ... does not exist")
         return f"{self.file}: {self.field}: {self.message}"
 
 

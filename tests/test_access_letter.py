@@ -129,8 +129,9 @@ def test_a_purpose_without_texts_in_the_language_refuses_the_letter(tmp_path: Pa
     env = held(tmp_path)
     assert access(env, "1", "--lang", "de") == (
         1,
-        "Error: no notice in 'de' for purpose 'b2b_email': purposes.toml lacks "
-        "[b2b_email.notice.de] description, legal_basis, legitimate_interest\n",
+        f"Error: no notice in 'de' for purpose 'b2b_email': {env.policies / 'purposes.toml'} "
+        "has no [b2b_email.notice.de] table (a notice needs description, legal_basis, "
+        "legitimate_interest); write them, or choose one of its languages with --lang fr or en\n",
     )
 
 

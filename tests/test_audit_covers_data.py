@@ -12,14 +12,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from click.testing import CliRunner
 from sqlite_utils.migrations import Migrations
+from support import covered
+from support.stores import StoreTarget
 from support.tooling import Env, add_contact, day, filled_env
 
 from compliant_scraper.cli import main
@@ -28,6 +33,7 @@ from compliant_scraper.store import (
     audit_log,
     audit_rows,
     database,
+    postgres_schema,
     recipient_steps,
     requests,
     retention_markers,
@@ -35,8 +41,10 @@ from compliant_scraper.store import (
     schema_tooling,
 )
 from compliant_scraper.store.database import open_database
+from compliant_scraper.store.postgres import close_pool, open_postgres, redacted
 from compliant_scraper.store.sqlite import SqliteDb
 from compliant_scraper.store.suppression import SuppressionList
+from compliant_scraper.store.transaction import transaction
 from compliant_scraper.tooling.opposition_import import import_list
 
 AT = "2026-11-23T10:00:00Z"
@@ -413,3 +421,154 @@ def test_the_people_and_time_migration_keeps_an_audited_store_intact(tmp_path: P
     _tamper(path, "UPDATE sources SET first_retrieved_at = '2020-01-01' WHERE id = 1")
     code, output = verify(path)
     assert code == 1 and "sources row [1] differs" in output
+
+
+# -- both backends: the same coverage on PostgreSQL (issue 15) ------------------------------------
+
+
+def _verify(store: StoreTarget, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["audit", "verify", "--db", store.where, *args])
+    if store.backend == "postgresql":
+        close_pool(store.where)
+    return result.exit_code, result.output
+
+
+def _tamper_store(store: StoreTarget, sql: str) -> int:
+    """Another program's connection (sqlite3, psql): no compliant-scraper in the way."""
+    changed = 0
+    if store.backend == "sqlite":
+        conn = sqlite3.connect(store.where)
+        for statement in sql.split("; "):
+            changed += max(conn.execute(statement).rowcount, 0)
+        conn.commit()
+        conn.close()
+        return changed
+    with psycopg.connect(store.where) as pg:
+        for statement in sql.split("; "):
+            changed += max(pg.execute(statement).rowcount, 0)
+    return changed
+
+
+@pytest.fixture
+def filled(store: StoreTarget, tmp_path: Path) -> StoreTarget:
+    covered.fill(store.open(), tmp_path)  # closed by the store fixture
+    code, output = _verify(store)
+    assert code == 0, output
+    assert "Audit log intact" in output
+    return store
+
+
+@pytest.mark.parametrize(("table", "sql"), covered.TAMPERINGS.values(), ids=covered.TAMPERINGS)
+def test_tampering_is_detected_on_both_backends(filled: StoreTarget, table: str, sql: str) -> None:
+    """On PostgreSQL before: `audit verify` checked the chain alone and said intact."""
+    assert _tamper_store(filled, sql) >= 1
+    code, output = _verify(filled)
+    assert code == 1, output
+    assert "differ from the audit log" in output or "differ from its numbers_sha256" in output
+    assert table in output
+
+
+def test_legitimate_writes_keep_the_log_clean_on_both_backends(
+    filled: StoreTarget, tmp_path: Path
+) -> None:
+    erased = CliRunner().invoke(
+        main,
+        [
+            "subject",
+            "erase",
+            "jeanne@acme.example",
+            "--yes",
+            "--db",
+            filled.where,
+            "--key-file",
+            str(tmp_path / "fill.key"),
+        ],
+    )
+    assert erased.exit_code == 0, erased.output
+    db = filled.open()
+    newer = tmp_path / "newer.txt"
+    newer.write_text("0611111111\n")
+    import_list(db, newer, list_date=date(2026, 11, 22), today=date(2026, 11, 23))
+    code, output = _verify(filled)
+    assert code == 0, output
+    entries = [r[0] for r in rows_of(filled, "SELECT details FROM audit_log WHERE event = 'rows'")]
+    erasure = [e for e in entries if '"contacts": ["[1]"]' in e]
+    assert erasure and '"sources": ["[1]"]' in erasure[-1]  # the entry lists what it removed
+    assert all("jeanne" not in e for e in entries)  # digests and keys, never a value
+
+
+def rows_of(store: StoreTarget, sql: str) -> list[tuple[object, ...]]:
+    return [tuple(r) for r in store.open().execute(sql).fetchall()]  # closed by the store
+
+
+def test_a_postgresql_store_from_before_the_coverage_gets_a_baseline(
+    postgres_schema_url: str,
+) -> None:
+    url = postgres_schema_url
+    old = open_postgres(url, migrate=False)
+    older = tuple(m for m in postgres_schema.MIGRATIONS if m.name < postgres_schema.ROW_COVERAGE)
+    postgres_schema.apply(old, older)
+    with transaction(old):
+        old.execute(
+            "INSERT INTO contacts (kind, name, purpose, dedupe_key) "
+            "VALUES ('person', 'Early Bird', 'p', 'name:early bird|')"
+        )
+    old.close()
+    close_pool(url)
+    open_postgres(url).close()  # a writer: migrates, writes the baseline
+    target = StoreTarget("postgresql", url)
+    code, output = _verify(target)
+    assert code == 0, output
+    assert rows_of(target, "SELECT count(*) FROM audit_log WHERE event = 'rows_baseline'") == [(1,)]
+    assert _tamper_store(target, "UPDATE contacts SET name = 'Someone Else'") == 1
+    code, output = _verify(target)
+    assert code == 1 and "contacts row [1] differs" in output
+
+
+# -- audit anchor on a PostgreSQL store: a signed head published outside it -----------------------
+
+
+def test_audit_anchor_publishes_a_signed_head_of_a_postgresql_store(
+    postgres_schema_url: str, tmp_path: Path
+) -> None:
+    url = postgres_schema_url
+    target = StoreTarget("postgresql", url)
+    db = open_postgres(url)
+    covered.fill(db, tmp_path)
+    audit_log.append(db, "run_start", {"run_id": "run3"})  # an entry that writes no data row
+    db.close()
+    close_pool(url)
+    runner = CliRunner()
+    key = tmp_path / "keys" / "audit.key"  # kept away from the database's machine
+    key.parent.mkdir(mode=0o700)
+    unsigned = runner.invoke(main, ["audit", "anchor", "--db", url])
+    assert unsigned.exit_code == 2
+    assert "--audit-key-file is required with a PostgreSQL store" in unsigned.output
+    head_file = tmp_path / "anchors" / "head-1.txt"
+    head_file.parent.mkdir()
+    anchor = ["audit", "anchor", "--db", url, "--audit-key-file", str(key)]
+    published = runner.invoke(main, [*anchor, "--out", str(head_file)])
+    assert published.exit_code == 0, published.output
+    comment, signature, head = head_file.read_text().splitlines()
+    assert comment.startswith(f"# compliant-scraper audit head of {redacted(url)} at ")
+    assert re.fullmatch(r"hmac-sha256 [0-9a-f]{64}", signature)
+    assert re.fullmatch(r"\d+:[0-9a-f]{64}", head)
+    assert key.stat().st_mode & 0o077 == 0
+    checked = _verify(target, "--head", str(head_file), "--audit-key-file", str(key))
+    assert checked[0] == 0, checked[1]
+    assert f"recorded head {head} found unchanged" in checked[1]
+    # Without the key the signed head cannot be checked: a failure, not a pass.
+    code, output = _verify(target, "--head", str(head_file))
+    assert code == 1 and "is signed; its key" in output
+    # A head file rewritten without the key (to match a rewritten log) fails its signature.
+    forged = tmp_path / "anchors" / "forged.txt"
+    row_id, _sha = head.split(":")
+    forged.write_text(f"{comment}\n{signature}\n{row_id}:{'0' * 64}\n")
+    code, output = _verify(target, "--head", str(forged), "--audit-key-file", str(key))
+    assert code == 1 and "does not match the key" in output
+    # The last row of the log deleted (psql): what remains is a valid chain covering the
+    # data, so only the published head, which names a row that is gone, tells.
+    assert _tamper_store(target, f"DELETE FROM audit_log WHERE id = {row_id}") == 1
+    assert _verify(target)[0] == 0
+    code, output = _verify(target, "--head", str(head_file), "--audit-key-file", str(key))
+    assert code == 1 and "are missing" in output and "the expected head" in output

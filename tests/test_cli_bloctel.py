@@ -116,7 +116,7 @@ def test_future_date(tmp_path: Path) -> None:
     result = run(*import_args(write(tmp_path, "0612345678\n"), db, future))
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: list date {future} is in the future (today is {today.isoformat()})\n"
+        f"Error: --date: {future} is in the future (today is {today.isoformat()})\n"
     )
     assert not db.exists()
 

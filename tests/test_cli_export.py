@@ -102,19 +102,7 @@ def test_after_export_the_notice_names_the_recipient(tmp_path: Path) -> None:
 
 def test_jsonl_to_standard_output(tmp_path: Path) -> None:
     env = phone_env(tmp_path)
-    result = env.run(
-        "export",
-        "--purpose",
-        "b2b_email",
-        "--format",
-        "jsonl",
-        "--lang",
-        "en",
-        "--db",
-        str(env.db_path),
-        "--policies",
-        str(env.policies),
-    )
+    result = env.export("--lang", "en", fmt="jsonl")
     assert result.exit_code == 0
     line, summary = result.output.splitlines()[0], result.output.splitlines()[-1]
     row = json.loads(line)

@@ -56,8 +56,7 @@ def test_notice_in_french_says_everything_article_14_asks(tmp_path: Path) -> Non
         "Finalité : Vous présenter nos offres par courriel.",
         "Base juridique : Intérêt légitime (article 6, paragraphe 1, point f, du RGPD).",
         "Intérêt légitime poursuivi : Faire connaître nos offres aux professionnels concernés.",
-        "Catégories de données : identité (nom, prénom), fonction, organisation, "
-        "adresse électronique.",
+        "Catégories de données : nom, fonction, organisation, adresse électronique.",
         f"  - https://annuaire.test/p/1 (consultée le {_date_fr(collected)})",
         f"  - https://annuaire.test/p/9 (consultée le {_date_fr(collected)})",
         "Référence : contact 1",
@@ -83,9 +82,7 @@ def test_notice_in_english(tmp_path: Path) -> None:
     code, text = notice(env, "jeanne.martin@cabinet-martin.fr", "--lang", "en")
     assert code == 0, text
     assert text.startswith("Information about your personal data (GDPR Article 14)\n")
-    assert "Categories of data: identity (name), job title, organisation, email address.\n" in (
-        text
-    )
+    assert "Categories of data: name, job title, organisation, email address.\n" in (text)
     assert f"deleted on {_date_en(add_years(day(40), 3))} at the latest" in text
     assert "Right to lodge a complaint with a supervisory authority (Article 77): CNIL" in text
     assert "To stop being contacted: write to privacy@prospectia.test" in text
@@ -95,7 +92,7 @@ def test_notice_categories_are_the_columns_held(tmp_path: Path) -> None:
     env = env_with_contacts(tmp_path)
     code, text = notice(env, "2", "--lang", "en")
     assert code == 0
-    assert "Categories of data: identity (name), telephone number.\n" in text
+    assert "Categories of data: name, telephone number.\n" in text
     # Only the phone is held: the person is not told their email would be hashed (R8).
     assert "keep only a keyed hash of your telephone number, used only" in text
     assert "email address" not in text
@@ -110,13 +107,27 @@ def test_notice_errors(tmp_path: Path) -> None:
     # A language whose texts the purpose lacks is refused, naming the missing keys.
     assert notice(env, "1", "--lang", "de") == (
         1,
-        "Error: no notice in 'de' for purpose 'b2b_email': purposes.toml lacks "
-        "[b2b_email.notice.de] description, legal_basis, legitimate_interest\n",
+        f"Error: no notice in 'de' for purpose 'b2b_email': {env.policies / 'purposes.toml'} "
+        "has no [b2b_email.notice.de] table (a notice needs description, legal_basis, "
+        "legitimate_interest); write them, or choose one of its languages with --lang fr or en\n",
     )
     add_contact(env.db, purpose="b2b_phone", email="jeanne.martin@cabinet-martin.fr", name="J")
     assert notice(env, "jeanne.martin@cabinet-martin.fr") == (
         1,
         "Error: email jeanne.martin@cabinet-martin.fr matches 2 contacts (ids 1, 4): give one id\n",
+    )
+
+
+def test_a_language_from_the_country_says_so_when_the_purpose_lacks_it(tmp_path: Path) -> None:
+    """Without --lang, the notice is in the person's language; the purpose has no German
+    texts: refused (never another language on its own), saying where 'de' came from."""
+    env = env_with_contacts(tmp_path)
+    cid = add_contact(env.db, name="Hans Weber", email="hans@weber-bau.de", country="DE")
+    code, out = notice(env, str(cid))
+    assert code == 1
+    assert out.startswith(
+        "Error: no notice in 'de' (the language of the contact's country) for purpose "
+        f"'b2b_email': {env.policies / 'purposes.toml'} has no [b2b_email.notice.de] table"
     )
 
 
@@ -239,34 +250,10 @@ def test_exempt_needs_a_reason(tmp_path: Path) -> None:
 
 def test_export_makes_notices_due_at_first_communication(tmp_path: Path) -> None:
     env = env_with_contacts(tmp_path)
-    result = env.run(
-        "export",
-        "--purpose",
-        "b2b_email",
-        "--format",
-        "jsonl",
-        "--out",
-        str(tmp_path / "e.jsonl"),
-        "--db",
-        str(env.db_path),
-        "--policies",
-        str(env.policies),
-    )
+    result = env.export("--out", str(tmp_path / "e.jsonl"), fmt="jsonl")
     assert result.exit_code == 0, result.output
     add_contact(env.db, email="new@prospect.fr", name="New One", days_ago=1)
-    env.run(
-        "export",
-        "--purpose",
-        "b2b_email",
-        "--format",
-        "csv",
-        "--out",
-        str(tmp_path / "e.csv"),
-        "--db",
-        str(env.db_path),
-        "--policies",
-        str(env.policies),
-    )
+    env.export("--out", str(tmp_path / "e.csv"))
     due = env.run("notice", "due", "--json", "--db", str(env.db_path))
     rows = {r["contact_id"]: r for r in json.loads(due.output)}
     assert rows[4]["deadline"] == day(0).isoformat()

@@ -54,7 +54,10 @@ def test_validate_missing_directory(tmp_path: Path) -> None:
     missing = tmp_path / "nope"
     result = run("policy", "validate", str(missing))
     assert result.exit_code == 1
-    assert result.output.splitlines()[-1] == f"Error: 1 problem in {missing}"
+    assert result.output.splitlines() == [  # before: ".: -: policy directory ..."
+        f"policy directory {missing} does not exist",
+        f"Error: 1 problem in {missing}",
+    ]
 
 
 # -- check ------------------------------------------------------------------------------------

@@ -41,22 +41,7 @@ def test_purge_deletes_records_and_amends_exports(tmp_path: Path) -> None:
     # exported while still within retention (a contact from the person kept it alive)
     env.db.execute("UPDATE contacts SET retention_until = ? WHERE id = 2", [day(-1).isoformat()])
     out = tmp_path / "e.csv"
-    assert (
-        env.run(
-            "export",
-            "--purpose",
-            "b2b_email",
-            "--format",
-            "csv",
-            "--out",
-            str(out),
-            "--db",
-            str(env.db_path),
-            "--policies",
-            str(env.policies),
-        ).exit_code
-        == 0
-    )
+    assert env.export("--out", str(out)).exit_code == 0
     env.db.execute("UPDATE contacts SET retention_until = ? WHERE id = 2", [day(1).isoformat()])
     result = env.run("purge", "--db", str(env.db_path))
     assert result.exit_code == 0, result.output

@@ -13,21 +13,8 @@ def test_register_entry(tmp_path: Path) -> None:
         env.db, name="Jeanne Martin", email="jeanne.martin@cabinet-martin.fr", job_title="Avocate"
     )
     add_contact(env.db, purpose="b2b_phone", name="Paul", phone="+33612345678")
-    exported = env.run(
-        "export",
-        "--purpose",
-        "b2b_email",
-        "--format",
-        "csv",
-        "--out",
-        str(tmp_path / "e.csv"),
-        "--recipient",
-        "partner",
-        "--inform-now",
-        "--db",
-        str(env.db_path),
-        "--policies",
-        str(env.policies),
+    exported = env.export(
+        "--out", str(tmp_path / "e.csv"), "--recipient", "partner", "--inform-now"
     )
     assert exported.exit_code == 0, exported.output
     result = env.run("register", "--db", str(env.db_path), "--policies", str(env.policies))

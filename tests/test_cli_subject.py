@@ -133,34 +133,9 @@ def test_object_before_collection_still_suppresses(tmp_path: Path) -> None:
 def test_object_takes_the_person_out_of_every_export(tmp_path: Path) -> None:
     env = people(tmp_path)
     out = tmp_path / "e.csv"
-    exported = env.run(
-        "export",
-        "--purpose",
-        "b2b_email",
-        "--format",
-        "csv",
-        "--out",
-        str(out),
-        "--recipient",
-        "partner",
-        "--inform-now",
-        "--db",
-        str(env.db_path),
-        "--policies",
-        str(env.policies),
-    )
+    exported = env.export("--out", str(out), "--recipient", "partner", "--inform-now")
     assert exported.exit_code == 0, exported.output
-    env.run(
-        "export",
-        "--purpose",
-        "b2b_email",
-        "--format",
-        "jsonl",
-        "--db",
-        str(env.db_path),
-        "--policies",
-        str(env.policies),
-    )
+    env.export(fmt="jsonl")
     code, output = sub(env, "object", "1", "--yes")
     assert code == 0, output
     assert output.splitlines() == [
@@ -185,19 +160,7 @@ def test_object_takes_the_person_out_of_every_export(tmp_path: Path) -> None:
 def test_object_leaves_a_changed_export_file_alone(tmp_path: Path) -> None:
     env = people(tmp_path)
     out = tmp_path / "e.csv"
-    env.run(
-        "export",
-        "--purpose",
-        "b2b_email",
-        "--format",
-        "csv",
-        "--out",
-        str(out),
-        "--db",
-        str(env.db_path),
-        "--policies",
-        str(env.policies),
-    )
+    env.export("--out", str(out))
     out.write_text(out.read_text() + "edited\n")
     code, output = sub(env, "object", "1", "--yes")
     assert code == 0

@@ -22,7 +22,7 @@ from support.workers import WorkerGroup, scrapy_command
 
 from compliant_scraper.cluster.keys import CrawlKeys
 from compliant_scraper.crawl import cluster_mode
-from compliant_scraper.demo.world import Rule, VirtualWorld
+from compliant_scraper.demo.world import MAX_DELAY, Hit, Rule, VirtualWorld
 from compliant_scraper.errors import ComplianceConfigError
 
 SPIDER = SPIDERS_DIR / "cluster_links.py"
@@ -180,6 +180,20 @@ def site(tmp_path: Path) -> Iterator[tuple[VirtualWorld, dict[str, set[str]]]]:
         yield world, links
 
 
+@pytest.fixture
+def stalled_site(tmp_path: Path) -> Iterator[tuple[VirtualWorld, dict[str, set[str]]]]:
+    """The site whose slow page does not answer within the test (the world's longest delay;
+    stopping the world wakes it)."""
+    links = _site(tmp_path / "world", pages=30, slow_links=15)
+    stalled = Rule(HOST, "/slow.html", delay=MAX_DELAY)
+    with VirtualWorld(tmp_path / "world", [stalled]) as world:
+        yield world, links
+
+
+def _hits(world: VirtualWorld, path: str) -> list[Hit]:
+    return [hit for hit in world.requests if hit.host == HOST and hit.path == path]
+
+
 def _crawl(
     tmp_path: Path, world: VirtualWorld, redis_url: str, workers: int, **extra: str
 ) -> WorkerGroup:
@@ -192,8 +206,9 @@ def _crawl(
         "CONCURRENT_REQUESTS": "4",
         **extra,
     }
-    for _ in range(workers):
-        group.start(scrapy_command(SPIDER, settings, {"start_url": f"http://{HOST}/"}))
+    for index in range(workers):  # each worker's requests say which worker sent them
+        named = {**settings, "USER_AGENT": f"cluster-test-worker-{index}"}
+        group.start(scrapy_command(SPIDER, named, {"start_url": f"http://{HOST}/"}))
     return group
 
 
@@ -291,17 +306,23 @@ def test_a_crawl_id_is_one_spider(
 
 @pytest.mark.e2e
 def test_survivors_finish_after_a_kill_9(
-    tmp_path: Path, site: tuple[VirtualWorld, dict[str, set[str]]], redis_url: str
+    tmp_path: Path, stalled_site: tuple[VirtualWorld, dict[str, set[str]]], redis_url: str
 ) -> None:
-    """One of two workers is killed mid-crawl: the other finishes once the dead one's busy
-    mark has expired (2 s here), and no page is fetched twice."""
-    world, urls = site
+    """The worker waiting for the slow page is killed: the other finishes once the dead one's
+    busy mark has expired (2 s here), and no page is fetched twice.
+
+    Before: the victim was whichever worker had parsed 3 pages, killed at any moment; when it
+    happened to hold no request (1 run in 5 under load), nothing was lost and the test's
+    "the dead worker took some requests with it" failed. Now the victim is, by construction,
+    holding the slow page, whose 15 links only its answer would have queued."""
+    world, urls = stalled_site
     group = _crawl(tmp_path, world, redis_url, 2, DOWNLOAD_DELAY="0.1")
-    victim, survivor = group.workers
     deadline = time.monotonic() + 30
-    while len(victim.parsed(PARSED)) < 3 and time.monotonic() < deadline:
+    while not _hits(world, "/slow.html") and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert len(victim.parsed(PARSED)) >= 3, victim.tail()
+    [slow] = _hits(world, "/slow.html")
+    victim = group.workers[int(str(slow.header("User-Agent")).rsplit("-", 1)[1])]
+    [survivor] = [w for w in group.workers if w is not victim]
     group.kill(victim)
     killed_at = time.time()
     group.wait(60)
@@ -309,11 +330,16 @@ def test_survivors_finish_after_a_kill_9(
     assert survivor.ended_at is not None and survivor.ended_at >= killed_at
     fetched = Counter(f"http://{hit.host}{hit.path}" for hit in world.requests)
     assert max(fetched.values()) == 1
-    # Lost: what the dead worker had in flight, and what only it would have queued
-    # (docs/cluster.md). Nothing the survivor parsed lost a link.
-    for url in survivor.parsed(PARSED):
-        assert urls[url] <= set(fetched), url
-    assert set(fetched) < set(urls)  # the dead worker did take some requests with it
+    # Lost: what the dead worker had in flight (a link the survivor queued before the kill
+    # among them), and what only it would have queued (docs/cluster.md). A page the survivor
+    # fetched once alone lost no link: only the survivor could take what it queued.
+    agent = f"cluster-test-worker-{survivor.index}"
+    alone = [h for h in world.requests if h.at > killed_at and h.header("User-Agent") == agent]
+    assert alone, survivor.tail()
+    for hit in alone:
+        assert urls[f"http://{hit.host}{hit.path}"] <= set(fetched), hit.path
+    lost = set(urls) - set(fetched)
+    assert urls[f"http://{HOST}/slow.html"] <= lost  # the dead worker took them with it
     client = redis.Redis.from_url(redis_url)
     keys = CrawlKeys("sched")
     assert (client.zcard(keys.requests), client.zcard(keys.busy), client.zcard(keys.alive)) == (

@@ -201,14 +201,43 @@ def test_language_from_country(country: str, lang: str) -> None:
 
 
 def test_categories_of() -> None:
-    assert categories_of({"name": "A", "email": "a@b.fr", "phone": None}) == ("identity", "email")
+    assert categories_of({"name": "A", "email": "a@b.fr", "phone": None}) == ("name", "email")
     # Only what is held: a job title without an organisation, a town without a street.
     assert categories_of(
         {"name": "L", "job_title": "Architecte", "phone": "+33261914567", "locality": "Nantes"}
-    ) == ("identity", "job_title", "phone", "locality")
+    ) == ("name", "job_title", "phone", "locality")
     assert categories_of(
         {"given_name": "J", "street_address": "1 rue X", "postal_code": "75002", "country": "FR"}
-    ) == ("identity", "address")  # a full postal address, its country with it
+    ) == ("given_name", "address")  # a full postal address, its country with it
+    assert categories_of({"given_name": "J", "family_name": "M"}) == ("identity",)
+    assert categories_of({"family_name": "M"}) == ("name",)
+
+
+@pytest.mark.parametrize(
+    ("lang", "name_only", "full", "first_name_words"),
+    [
+        ("fr", ": nom, numéro de téléphone.", ": identité (nom, prénom).", ["prénom"]),
+        ("en", ": name, telephone number.", ": identity (name, first name).", ["first name"]),
+        ("de", ": Name, Telefonnummer.", ": Identität (Name, Vorname).", ["Vorname"]),
+        ("es", ": nombre, número de teléfono.", ": identidad (nombre y apellidos).",
+         ["pila", "apellidos"]),
+        ("it", ": nome, numero di telefono.", ": identità (nome e cognome).",
+         ["cognome", "battesimo"]),
+    ],
+)  # fmt: skip
+def test_a_notice_claims_no_first_name_it_does_not_hold(
+    lang: str, name_only: str, full: str, first_name_words: list[str]
+) -> None:
+    """Before: an organisation (only ``name`` held, "Nathalie Fabre Électricité") was told
+    its data included "identité (nom, prénom)" in French, German, Spanish and Italian."""
+    organisation = categories_of({"name": "Nathalie Fabre Électricité", "phone": "+33612345678"})
+    text = render_notice(notice(categories=organisation), lang)
+    (line,) = [row for row in text.splitlines() if row.endswith(name_only)]
+    assert not any(word in line for word in first_name_words), line
+    person = categories_of({"given_name": "Jeanne", "family_name": "Martin"})
+    assert any(
+        row.endswith(full) for row in render_notice(notice(categories=person), lang).splitlines()
+    )
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import random
 import re
 import subprocess
 import sys
+import threading
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -423,3 +424,68 @@ def test_import_compiles_nothing() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr.decode()
+
+
+# -- (d) the memo (issue 16 item 2): same verdicts, no value kept, bounded ---------------------
+
+
+def test_memoised_verdicts_are_the_computed_ones() -> None:
+    fast = sensitive._compiled()
+    sensitive._memo.clear()
+    computed = [sensitive._scan(fast, row["value"], row["field"]) for row in ROWS]
+    first = [scan(row["value"], row["field"]) for row in ROWS]
+    again = [scan(row["value"], row["field"]) for row in ROWS]
+    assert first == computed
+    assert again == computed
+    assert sensitive._memo.hits >= len(ROWS)
+
+
+def test_fields_of_one_mode_share_a_verdict_and_others_do_not() -> None:
+    sensitive._memo.clear()
+    value = "Marie Dieu, musulmane pratiquante"
+    assert scan(value, "job_title") == scan(value, "description") is not None
+    assert (sensitive._memo.hits, sensitive._memo.misses) == (1, 1)
+    assert scan("Gay", "family_name") is None  # identifier mode: a name
+    assert scan("Gay", "description") is not None  # free text: another verdict, not shared
+    assert sensitive._memo.misses == 3
+
+
+def test_the_memo_holds_no_value() -> None:
+    sensitive._memo.clear()
+    values = [row["value"] for row in ROWS if row["expected"] != "none"]
+    for value in values:
+        scan(value, "description")
+    held = repr(sensitive._memo.verdicts)
+    assert len(sensitive._memo) == len(set(values))
+    assert all(sensitive._normalise(value) not in held and value not in held for value in values)
+
+
+def test_the_memo_is_bounded_and_long_values_are_not_memoised() -> None:
+    memo = sensitive._Memo(4)
+    for index in range(10):
+        memo.compute((bytes([index]) * 32, "full"), f"Je suis diabétique {index}")
+    assert len(memo) == 4
+    sensitive._memo.clear()
+    long_value = "Je suis diabétique. " + "Commerciale. " * 30
+    assert len(long_value) > sensitive.MEMO_MAX_CHARS
+    assert scan(long_value, "description") is not None
+    assert len(sensitive._memo) == 0
+
+
+def test_threads_sharing_the_memo_get_each_value_its_own_verdict() -> None:
+    fast = sensitive._compiled()
+    pairs = [(row["value"], row["field"]) for row in ROWS]
+    expected = [sensitive._scan(fast, value, field) for value, field in pairs]
+    sensitive._memo.clear()
+    results: dict[int, list[SensitiveHit | None]] = {}
+
+    def work(worker: int) -> None:
+        order = pairs[worker::4] + pairs  # each thread starts elsewhere, then scans them all
+        results[worker] = [scan(value, field) for value, field in order][len(pairs[worker::4]) :]
+
+    threads = [threading.Thread(target=work, args=(worker,)) for worker in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [results[worker] for worker in range(4)] == [expected] * 4

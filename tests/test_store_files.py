@@ -55,13 +55,13 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture
-def read_only_copy(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
-    """A filled store copied (with its anchor files) to a folder nobody may write."""
+def evidence_copy(tmp_path: Path, prefix: str) -> tuple[Path, Path, str]:
+    """A filled store copied (with its anchor files and policies) to a new folder under
+    /tmp that any user can reach: (copy, policies, head recorded before the copy)."""
     env = filled_env(tmp_path / "src")
     env.db.close()
     head = audit_log.head(open_read_only(env.db_path))
-    folder = Path(tempfile.mkdtemp(prefix="cs-readonly-"))
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
     os.chmod(folder, 0o755)
     for file in env.db_path.parent.glob(env.db_path.name + "*"):
         shutil.copy(file, folder / file.name)
@@ -69,8 +69,18 @@ def read_only_copy(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
     conn = sqlite3.connect(copy)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # an evidence copy: one self-contained file
     conn.close()
+    for side in ("-wal", "-shm"):  # closed cleanly, as a copy handed over would be
+        Path(f"{copy}{side}").unlink(missing_ok=True)
     policies = folder / "policies"
     shutil.copytree(env.policies, policies)
+    return copy, policies, str(head)
+
+
+@pytest.fixture
+def read_only_copy(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
+    """A filled store copied (with its anchor files) to a folder nobody may write."""
+    copy, policies, head = evidence_copy(tmp_path, "cs-readonly-")
+    folder = copy.parent
     for root, dirs, files in os.walk(folder, topdown=False):
         for name in files:
             os.chmod(Path(root) / name, 0o444)
@@ -78,7 +88,7 @@ def read_only_copy(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
             os.chmod(Path(root) / name, 0o555)
     os.chmod(folder, 0o555)
     try:
-        yield copy, policies, str(head)
+        yield copy, policies, head
     finally:
         for root, dirs, _files in os.walk(folder):
             for name in dirs:
@@ -120,6 +130,58 @@ def test_reporting_commands_work_on_a_read_only_copy(
     assert "readonly" not in result.stderr
     after = (digest(copy), stat.S_IMODE(copy.stat().st_mode), sorted(os.listdir(copy.parent)))
     assert after == before
+
+
+@pytest.mark.parametrize("protected", [False, True], ids=["writable", "write-protected"])
+@pytest.mark.parametrize("command", REPORTING[:4], ids=" ".join)
+def test_reporting_commands_leave_no_file_beside_a_copy(
+    tmp_path: Path, command: list[str], protected: bool
+) -> None:
+    """The copy's folder is writable: before, SQLite's read-only connection created
+    ``-wal`` and ``-shm`` beside the copy and nothing removed them (an auditor's evidence
+    folder gained two files). Write-protected: a 0444 copy read by a user who cannot write
+    it (``nobody`` when the tests run as root); writable: its owner."""
+    copy, policies, head = evidence_copy(tmp_path, "cs-copy-")
+    os.chmod(copy.parent, 0o777)  # a folder the reader may write into
+    try:
+        os.chmod(copy, 0o444 if protected else 0o644)
+        for other in copy.parent.glob(copy.name + ".*"):
+            os.chmod(other, 0o644)
+        before = (digest(copy), sorted(os.listdir(copy.parent)))
+        extra = {"audit": ["--policies", str(policies)], "register": ["--policies", str(policies)]}
+        args = [*command, "--db", str(copy), *extra.get(command[0], [])]
+        if command[:2] == ["audit", "verify"]:
+            args = [*command, "--db", str(copy), "--head", head]
+        user = as_another_user() if protected else []
+        result = subprocess.run(
+            [*user, sys.executable, "-m", "compliant_scraper", *args],
+            capture_output=True, text=True, timeout=120, check=False, cwd=copy.parent,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert (digest(copy), sorted(os.listdir(copy.parent))) == before
+    finally:
+        shutil.rmtree(copy.parent)
+
+
+def test_a_reader_never_removes_the_files_of_a_writer_still_open(tmp_path: Path) -> None:
+    """The reader made the -wal/-shm (none existed when it opened), a crawl opened after it
+    and is still writing when the reader closes: the files stay, nothing is lost."""
+    path = tmp_path / "c.db"
+    open_database(path).close()
+    reader = open_read_only(path)
+    assert Path(f"{path}-wal").exists()  # made by the reader
+    writer = open_database(path)
+    audit_log.append(writer, "export", {"n": 1})
+    reader.close()
+    assert Path(f"{path}-wal").exists() and Path(f"{path}-shm").exists()
+    audit_log.append(writer, "export", {"n": 2})
+    writer.close()
+    conn = sqlite3.connect(path)
+    kinds = [r[0] for r in conn.execute("SELECT json_extract(details, '$.n') FROM audit_log")]
+    conn.close()
+    assert kinds[-2:] == [1, 2]
+    left = {p.name for p in tmp_path.iterdir()} & {"c.db-wal", "c.db-shm"}
+    assert left == set()  # the last to close (the writer) removed them
 
 
 @pytest.fixture
@@ -167,11 +229,7 @@ def test_only_writing_commands_migrate_an_older_store_and_say_so(tmp_path: Path)
 
     from compliant_scraper.cli import main
 
-    path = tmp_path / "old.db"
-    db = sqlite_backend.SqliteDb(path)
-    schema.migrations.apply(db)
-    schema_tooling.migrations.apply(db, stop_before="t006_notice_ledger_time")
-    db.close()
+    path = _older_store(tmp_path / "old.db")
     before = digest(path)
     report = CliRunner().invoke(main, ["audit", "verify", "--db", str(path)])
     assert report.exit_code == 1
@@ -184,6 +242,29 @@ def test_only_writing_commands_migrate_an_older_store_and_say_so(tmp_path: Path)
     )
     again = CliRunner().invoke(main, ["purge", "--db", str(path)])
     assert "Upgraded" not in again.output
+
+
+def _older_store(path: Path) -> Path:
+    db = sqlite_backend.SqliteDb(path)
+    schema.migrations.apply(db)
+    schema_tooling.migrations.apply(db, stop_before="t006_notice_ledger_time")
+    db.close()
+    return path
+
+
+@pytest.mark.parametrize("command", [["purge"], ["export", "--purpose", "p", "--format", "csv"]])
+def test_a_writing_command_says_the_upgrade_once(tmp_path: Path, command: list[str]) -> None:
+    """Before: the line was printed, and logged by the store (Python's last-resort handler
+    writes a WARNING to standard error when no logging is set up): twice."""
+    path = _older_store(tmp_path / "old.db")
+    done = subprocess.run(
+        [sys.executable, "-m", "compliant_scraper", *command, "--db", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.stderr.count("Upgraded the schema of the store") == 1, done.stderr
 
 
 # -- secure deletion (issue 10 item 9) ---------------------------------------------------------
@@ -233,6 +314,21 @@ def test_a_symlinked_database_is_refused_and_its_target_untouched(
     assert stat.S_IMODE(foreign.stat().st_mode) == 0o644
     tables = sqlite3.connect(foreign).execute("SELECT name FROM sqlite_master").fetchall()
     assert tables == [("moz_places",)]
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-shm", "-journal"])
+def test_a_symlinked_file_beside_the_database_is_refused(tmp_path: Path, suffix: str) -> None:
+    """Before: only the database was checked; SQLite followed ``compliance.db-wal`` -> a
+    file elsewhere and wrote its pages into it."""
+    path = tmp_path / "compliance.db"
+    open_database(path).close()
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("someone else's file\n")
+    Path(f"{path}{suffix}").symlink_to(target)
+    for opener in (open_database, open_read_only, SqliteStore.open):
+        with pytest.raises(StoreError, match=f"compliance.db{suffix} is a symbolic link"):
+            opener(path)
+    assert target.read_text() == "someone else's file\n"
 
 
 def test_a_symlinked_suppression_key_is_refused(tmp_path: Path) -> None:

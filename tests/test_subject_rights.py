@@ -153,17 +153,7 @@ def test_restriction_keeps_but_stops_use(tmp_path: Path) -> None:
         "  contact 1 (b2b_email, linked by id)",
         "  contact 2 (b2b_phone, linked by name+organization)",
     ]
-    exported = env.run(
-        "export",
-        "--purpose",
-        "b2b_email",
-        "--format",
-        "jsonl",
-        "--db",
-        str(env.db_path),
-        "--policies",
-        str(env.policies),
-    )
+    exported = env.export(fmt="jsonl")
     assert exported.exit_code == 0, exported.output
     assert "excluded: restricted 1;" in exported.output
     assert "jeanne" not in exported.output.lower()

@@ -12,6 +12,7 @@ import click
 
 from ..clock import today_utc, utcnow
 from ..store import audit_log, contacts, runs
+from ..store.postgres import redacted
 from ..tooling import audit_serve
 from ..tooling.audit_detail import build_detail
 from ..tooling.audit_html import render_html
@@ -81,20 +82,37 @@ def _audit_key_option(func: Any) -> Any:
     )(func)
 
 
-def _recorded_head(text: str) -> audit_log.Head:
-    """``--head``: ID:SHA256, or a file holding it (as ``audit anchor --out`` writes)."""
-    candidate = text
+def _recorded_head(text: str, db: Any, key_file: Path | None) -> audit_log.Head:
+    """``--head``: ID:SHA256, or a file holding it (as ``audit anchor --out`` writes), whose
+    signature, when it has one, must match the audit key."""
+    candidate, mac = text, None
     if Path(text).is_file():
         try:
             lines = Path(text).read_text(encoding="utf-8").splitlines()
         except OSError as exc:
             raise ToolingError(f"--head: cannot read {text}: {exc.strerror or exc}") from None
         found = [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
-        candidate = found[0] if found else ""
+        signed = [ln.split()[-1] for ln in found if ln.startswith(audit_log.SIGNATURE)]
+        heads = [ln for ln in found if not ln.startswith(audit_log.SIGNATURE)]
+        candidate = heads[0] if heads else ""
+        mac = signed[0] if signed else None
     try:
-        return audit_log.Head.parse(candidate)
+        wanted = audit_log.Head.parse(candidate)
     except ValueError as exc:
         raise ToolingError(f"--head: {exc}") from None
+    if mac is not None:
+        key = audit_log.head_key_file(db, key_file)
+        if key is None or not os.path.lexists(key):
+            raise ToolingError(
+                f"--head: {text} is signed; its key ({key or 'none given'}) is needed to check "
+                "it: pass --audit-key-file (or COMPLIANCE_AUDIT_KEY_FILE)"
+            )
+        if not audit_log.signature_matches(wanted, mac, key):
+            raise ToolingError(
+                f"--head: the signature of {text} does not match the key {key}: this head was "
+                "not published with it"
+            )
+    return wanted
 
 
 @audit.command("verify")
@@ -114,8 +132,8 @@ def verify_command(expected: str | None, audit_key_file: Path | None, db_path: P
     Exit 1 naming what differs if a log row or a data row was edited, inserted or deleted
     outside compliant-scraper, or if the anchor or its key is missing (without --head).
     """
-    wanted = _recorded_head(expected) if expected is not None else None
     db = open_report(db_path)
+    wanted = _recorded_head(expected, db, audit_key_file) if expected is not None else None
     if audit_key_file is not None:
         cast(Any, db).audit_key_file = audit_key_file  # SQLite's anchor key (PostgreSQL: none)
     broken = audit_log.verify(db, expected=wanted)
@@ -148,18 +166,29 @@ def verify_command(expected: str | None, audit_key_file: Path | None, db_path: P
     help="Where to write the head: a file kept away from the database (another disk, a "
     "ticket), or - for standard output.",
 )
+@_audit_key_option
 @db_option
-def anchor_command(out: Path, db_path: Path) -> None:
-    """Write the log's current head (ID:SHA256) for `audit verify --head` to check later.
+def anchor_command(out: Path, audit_key_file: Path | None, db_path: Path | str) -> None:
+    """Write the log's current head (ID:SHA256), signed with the audit key, for `audit
+    verify --head` to check later. Run it on a schedule (cron) on a PostgreSQL store.
 
     Whoever holds the database and its anchor key can rewrite both; a head kept elsewhere
     catches that, and a rollback to an older copy of the files.
     """
     db = open_report(db_path)
+    shared = getattr(db, "dialect", "") == "postgresql"
+    key = audit_log.head_key_file(db, audit_key_file)
+    if key is None:
+        raise click.UsageError(
+            "--audit-key-file is required with a PostgreSQL store: the head is signed with a "
+            "key kept outside the database (docs/auditor.md)"
+        )
     head = audit_log.head(db)
     if head is None:
         raise ToolingError(f"the audit log of {db_path} is empty: nothing to anchor yet")
-    text = f"# compliant-scraper audit head of {db_path.resolve()} at {utcnow()}\n{head}\n"
+    where = redacted(str(db_path)) if shared else Path(db_path).resolve()
+    signature = audit_log.signed_head(head, key)
+    text = f"# compliant-scraper audit head of {where} at {utcnow()}\n{signature}\n{head}\n"
     if str(out) == "-":
         click.echo(text, nl=False)
         return

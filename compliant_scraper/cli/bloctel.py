@@ -14,6 +14,7 @@ from ..law import check_list_date, list_age
 from ..opposition.lists import (
     ImportReport,
     InvalidLinesError,
+    ListImportError,
     check_import_args,
     describe_lines,
     display_name,
@@ -64,7 +65,12 @@ def import_command(
     --skip-invalid. A newer list replaces the active one; an older one is refused.
     """
     day = _parse_date(list_date)
-    check_import_args(name, jurisdiction.upper(), day)
+    today = today_utc()
+    if day > today:  # said with the option's name, like a malformed date
+        raise ListImportError(
+            f"--date: {day.isoformat()} is in the future (today is {today.isoformat()})"
+        )
+    check_import_args(name, jurisdiction.upper(), day, today)
     file.open("rb").close()
     # A PostgreSQL store (cluster mode): the list every worker screens against (docs/cluster.md).
     database = open_existing(db_path) if is_store_url(str(db_path)) else open_database(db_path)

@@ -24,7 +24,7 @@ def values_by_category(contact: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     the job title, the address on one line, and so on."""
     found = []
     for category in categories_of(contact):
-        if category == "identity":
+        if category in ("identity", "name", "given_name"):
             value = contact.get("name") or " ".join(
                 str(contact[k]) for k in ("given_name", "family_name") if contact.get(k)
             )

@@ -28,20 +28,30 @@ def categories_of(contact: dict[str, Any]) -> tuple[str, ...]:
     Only what is held: a contact with a job title and no organisation is told "job title",
     not "job title and organisation"; one with a town and no street is told "town", not
     "postal address". A full address (a street) is named as one "address". The name
-    fields are one "identity".
+    fields are one "identity" (name and first name) only when a first name is held with a
+    name; a name alone (an organisation's, or a person's ``name`` as published) is "name",
+    a first name alone "given_name": the notice never claims a first name it does not hold.
     """
     found: list[str] = []
     for category, cols in CATEGORIES.items():
         held = [c for c in cols if contact.get(c)]
         if not held:
             continue
-        if category == "identity" or len(cols) == 1:
+        if category == "identity":
+            found.append(_identity(held))
+        elif len(cols) == 1:
             found.append(category)
         elif category == "address" and "street_address" in held:
             found.append("address")  # a postal address; its postal code and town with it
         else:
             found.extend(held)
     return tuple(found)
+
+
+def _identity(held: list[str]) -> str:
+    if "given_name" not in held:
+        return "name"
+    return "identity" if len(held) > 1 else "given_name"
 
 
 def suppression_identifiers(contact: dict[str, Any]) -> tuple[str, ...]:

@@ -12,7 +12,9 @@ is discarded when it lies inside a context that neutralises it (an institution n
 expertise phrase, a clientele phrase, a company with a legal form, a street, a saint). Name
 and address fields only listen to self-contained statements. Deterministic, no model.
 
-Speed: nothing is compiled at import; the first scan compiles. Each big alternation is a
+Speed: nothing is compiled at import; the first scan compiles. Verdicts are memoised (a
+crawl sees the same job titles and organisations again and again), keyed by a digest of the
+value, never the value itself: the memo holds no special-category text. Each big alternation is a
 ``Dispatch`` (``_dispatch.py``): at each word it tries only the patterns that can start with
 that word's first letters, with exactly the plain pattern's result. An expensive context is
 only computed when its head word occurs.
@@ -23,12 +25,13 @@ The hit never carries the value: its ``cue`` is a fixed description from the lex
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Final, Protocol
+from typing import Final, Protocol, cast
 
 from ..values.fields import IDENTIFIER_FIELDS
 from ._dispatch import Dispatch, Positions
@@ -152,8 +155,11 @@ class _Compiled:
             (r"(?:\d+(?: ?(?:bis|ter|[a-z]))?,? )?" + _words(ctx.STREET_HEADS),),
             _E + _SEG_REST,
         )
-        self.saint = self._dispatch(_B, (ctx.SAINT,), _E)
+        # One short pattern: re's own scan beats a position-by-position dispatch.
+        self.saint = re.compile(_B + ctx.SAINT + _E, _FLAGS)
         self.surname = re.compile(ctx.SURNAME, _FLAGS)
+        # No legal form anywhere, no company segment (a segment's form is such a word).
+        self.company_form = re.compile(r"(?<![\w&-])" + _words(ctx.COMPANY_FORMS) + _E, _FLAGS)
         # A legal form opens or closes a company name: "SARL Dupont", "CGT Ingénierie SAS".
         self.company = re.compile(
             "^"
@@ -270,6 +276,8 @@ class _Masks:
             return [m.span() for m in c.saint.finditer(text)]
         if mask == "surname":
             return [m.span("s") for m in c.surname.finditer(text)]
+        if c.company_form.search(text) is None:
+            return []
         return [seg for seg in _segments(text) if c.company.search(text[seg[0] : seg[1]].strip())]
 
 
@@ -282,6 +290,12 @@ def _segments(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Memoised verdicts: 16,384 digests of values up to 256 characters (a few MB at most);
+# longer values (descriptions) rarely repeat and are scanned each time.
+MEMO_SIZE: Final = 16_384
+MEMO_MAX_CHARS: Final = 256
+
+
 def scan(value: str, field: str | None = None) -> SensitiveHit | None:
     """The special category ``value`` reveals about a person, or None to keep it.
 
@@ -289,21 +303,75 @@ def scan(value: str, field: str | None = None) -> SensitiveHit | None:
     name, address and identifier fields only self-contained statements count; in
     ``organization`` also a party or union named. Any other field, or None, is free text.
     """
-    return _scan(_compiled(), value, field)
+    mode = _MODES.get(field, "full")
+    if len(value) > MEMO_MAX_CHARS:
+        return _scan_mode(_compiled(), value, mode)
+    key = (hashlib.sha256(value.encode("utf-8", "surrogatepass")).digest(), mode)
+    found = _memo.verdicts.get(key, _MISSING)
+    if found is _MISSING:
+        return _memo.compute(key, value)
+    _memo.hits += 1
+    return cast("SensitiveHit | None", found)
+
+
+# Which cues listen, and whether the value is a URL to split: what a verdict depends on besides
+# the value. Fields of one mode share memoised verdicts; any other field is free text.
+_MODES: Final[dict[str | None, str]] = {
+    **{field: "identifier" for field in IDENTIFIER_FIELDS},
+    **{field: "url" for field in _URL_FIELDS},
+    "organization": "organization",
+}
+
+
+def _mode(field: str | None) -> str:
+    return _MODES.get(field, "full")
+
+
+class _Memo:
+    """``(digest, mode) -> verdict``, oldest entry out when full. The key is a digest: the
+    memo never holds a value. Safe across threads: each lookup, store and eviction is one
+    dict operation (atomic in CPython); two threads may both compute a verdict, never a
+    wrong one, and an eviction another thread already made is skipped."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self.verdicts: dict[tuple[bytes, str], SensitiveHit | None] = {}
+        self.hits = self.misses = 0
+
+    def compute(self, key: tuple[bytes, str], value: str) -> SensitiveHit | None:
+        """A miss: the verdict computed and stored under ``key`` (digest of value, mode)."""
+        self.misses += 1
+        computed = _scan_mode(_compiled(), value, key[1])
+        verdicts = self.verdicts
+        if len(verdicts) >= self._size:
+            verdicts.pop(next(iter(verdicts), key), None)
+        verdicts[key] = computed
+        return computed
+
+    def __len__(self) -> int:
+        return len(self.verdicts)
+
+    def clear(self) -> None:
+        self.verdicts.clear()
+        self.hits = self.misses = 0
+
+
+_MISSING: Final = object()
+_memo: Final = _Memo(MEMO_SIZE)
 
 
 def _scan(compiled: _Compiled, value: str, field: str | None) -> SensitiveHit | None:
+    """The verdict computed, not memoised (the tests compare compiled pattern sets with it)."""
+    return _scan_mode(compiled, value, _mode(field))
+
+
+def _scan_mode(compiled: _Compiled, value: str, mode: str) -> SensitiveHit | None:
     text = _normalise(value)
     if not text:
         return None
-    if field in _URL_FIELDS:
+    if mode == "url":
         text = _URL_SEPARATORS.sub(" ", text)
-    if field in IDENTIFIER_FIELDS:
-        rx, cues = compiled.cues["identifier"]
-    elif field == "organization":
-        rx, cues = compiled.cues["organization"]
-    else:
-        rx, cues = compiled.cues["full"]
+    rx, cues = compiled.cues["identifier" if mode == "url" else mode]
     # Candidates come left to right: the first specific one no context neutralises is the
     # answer; a generic ("fallback") one is kept only in case nothing specific follows.
     masks: _Masks | None = None

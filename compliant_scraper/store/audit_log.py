@@ -360,8 +360,15 @@ def verify(db: Any, *, expected: Head | None = None) -> Break | None:
 
 
 def covers_rows(db: Any) -> bool:
-    """Does this store record what each transaction wrote (SQLite; not yet PostgreSQL)?"""
-    return getattr(db, "dialect", "sqlite") == "sqlite"
+    """Does this store record what each transaction wrote? SQLite: always (a store from
+    before gets a baseline when it is opened for writing); PostgreSQL: once its triggers
+    are in (``postgres_schema.ROW_COVERAGE``)."""
+    if getattr(db, "dialect", "sqlite") != "postgresql":
+        return True
+    row = db.execute(
+        "SELECT 1 FROM _pg_migrations WHERE name = ?", [audit_rows.PG_COVERAGE_MIGRATION]
+    ).fetchone()
+    return row is not None
 
 
 def _check_head(shas: dict[int, str], last: int, wanted: Head, what: str) -> Break | None:
@@ -418,14 +425,39 @@ def _check_anchor(
     return None
 
 
+# -- a signed head published outside the database (``audit anchor``) -------------------------
+
+SIGNATURE: Final = "hmac-sha256"
+
+
+def head_key_file(db: Any, key_file: str | os.PathLike[str] | None) -> Path | None:
+    """The key a published head is signed with: ``key_file`` (or COMPLIANCE_AUDIT_KEY_FILE),
+    else the anchor's key of a SQLite store; None for a PostgreSQL store without one."""
+    if key_file is not None:
+        return Path(key_file)
+    if os.environ.get(KEY_ENV):
+        return Path(os.environ[KEY_ENV])
+    files = anchor_files(db)
+    return None if files is None else files.key
+
+
+def signed_head(wanted: Head, key_file: Path) -> str:
+    """The signature line of a published head (the key is created owner-only if missing)."""
+    return f"{SIGNATURE} {_mac(_load_or_create_key(key_file), wanted.row_id, wanted.sha256)}"
+
+
+def signature_matches(wanted: Head, mac: str, key_file: Path) -> bool:
+    return hmac.compare_digest(mac, _mac(_read_key(key_file), wanted.row_id, wanted.sha256))
+
+
 def anchor_state(db: Any) -> str:
     """One line on what the head anchor can vouch for (printed by ``audit verify``)."""
     files = anchor_files(db)
     if files is None:
         if getattr(db, "dialect", "") == "postgresql":
             return (
-                "PostgreSQL store: no head anchor file (the workers share no folder) and no "
-                "row coverage yet; compare the head with one recorded earlier (--head)"
+                "PostgreSQL store: no head anchor file (the workers share no folder): publish "
+                "a signed head with audit anchor --out on a schedule, check it with --head FILE"
             )
         return "in-memory database: no head anchor"
     if not files.head.exists():

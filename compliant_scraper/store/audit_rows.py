@@ -3,11 +3,15 @@ the rows it wrote, and ``verify`` recomputes them from the tables.
 
 How: every read-write connection (``database.open_database``) carries temporary triggers on
 the covered tables (``COVERED``) that note the key of each row inserted, updated or deleted
-(``SqliteDb.track_changes``). Just before the transaction commits, after its other audit
-rows, ``cover`` appends one ``rows`` entry to the hash chain: for each table, the sha256 of
-each changed row in a canonical form (its columns in order, as JSON), and the keys of the rows
-deleted. So a legitimate deletion (erasure, objection, purge, a list replaced) is itself an
-audit entry that lists what it removed.
+(``SqliteDb.track_changes``). PostgreSQL has no temporary triggers: each covered table has one
+trigger (``postgres_schema.ensure_row_triggers``) that notes the key into the session's
+temporary ``cs_changes`` table when the session asked for it (``PostgresDb.track_changes``
+sets ``compliance.track_changes``); another session's writes are not noted, as on SQLite.
+Just before the transaction commits, after its other audit rows, ``cover`` appends one
+``rows`` entry to the hash chain: for each table, the sha256 of each changed row in a
+canonical form (its columns in order, as JSON), and the keys of the rows deleted. So a
+legitimate deletion (erasure, objection, purge, a list replaced) is itself an audit entry
+that lists what it removed.
 
 ``verify`` replays the ``rows`` entries in order into the state the tables must be in, then
 reads every covered table: a row whose digest differs was changed, a row the log does not
@@ -59,6 +63,9 @@ NEWLY_COVERED: Final[Mapping[str, tuple[str, ...]]] = {
 }
 """Migration name -> the tables whose coverage it starts (baselined when it is applied)."""
 
+PG_COVERAGE_MIGRATION: Final = "p005_audit_row_triggers"
+"""The PostgreSQL migration from which a store's rows are covered (``postgres_schema``)."""
+
 ROWS_EVENT: Final = "rows"
 BASELINE_EVENT: Final = "rows_baseline"
 MAX_NAMED: Final = 10
@@ -108,17 +115,58 @@ def list_numbers_digest(db: Db, list_id: int) -> str:
 
 def tables(db: Db) -> list[str]:
     """The covered tables this store has."""
-    present = {str(r[0]) for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if _postgres(db):
+        sql = (
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        )
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    present = {str(r[0]) for r in db.execute(sql)}
     return [t for t in COVERED if t in present]
+
+
+def _postgres(db: Db) -> bool:
+    return getattr(db, "dialect", "sqlite") == "postgresql"  # a bare sqlite-utils Database too
+
+
+def canonical_key(values: Sequence[Any]) -> str:
+    """A row's key as compact JSON (``[12]``, ``["run1","a.toml"]``): SQLite's ``json_array``."""
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
 
 
 def _digests(
     db: Db, table: str, where: str = "", params: Sequence[Any] = ()
 ) -> Iterator[tuple[int, str, str]]:
-    """(rowid, key, digest) of the table's rows (``where``: a condition on ``rowid``)."""
+    """(rowid, key, digest) of the table's rows (``where``: a condition on ``rowid`` on
+    SQLite, on the key columns on PostgreSQL, which has no rowid: 0 there)."""
+    if _postgres(db):
+        width = len(COVERED[table])
+        sql = f"SELECT {', '.join(COVERED[table])}, * FROM {table} {where}"
+        for row in db.execute(sql, list(params)):
+            yield 0, canonical_key(row[:width]), row_digest(row[width:])
+        return
     sql = f"SELECT rowid, {key_sql(table)}, * FROM {table} {where}"
     for row in db.execute(sql, list(params)):
         yield int(row[0]), str(row[1]), row_digest(row[2:])
+
+
+def _rows_of(db: Db, table: str, keys: Mapping[str, int]) -> Iterator[tuple[int, str, str]]:
+    """The digests of the rows of ``table`` noted changed (by rowid, or by key)."""
+    if not _postgres(db):
+        for chunk in chunks(sorted(set(keys.values()))):
+            yield from _digests(db, table, f"WHERE rowid IN ({marks(chunk)})", chunk)
+        return
+    columns = COVERED[table]
+    values = [json.loads(key) for key in sorted(keys)]
+    for chunk in chunks(values, 500 // len(columns)):
+        if len(columns) == 1:
+            where = f"WHERE {columns[0]} IN ({marks(chunk)})"
+            params = [v[0] for v in chunk]
+        else:
+            one = "(" + ", ".join("?" for _ in columns) + ")"
+            where = f"WHERE ({', '.join(columns)}) IN ({', '.join(one for _ in chunk)})"
+            params = [x for v in chunk for x in v]
+        yield from _digests(db, table, where, params)
 
 
 def changes(db: Db, noted: Sequence[tuple[str, int, str]]) -> dict[str, Any]:
@@ -126,14 +174,15 @@ def changes(db: Db, noted: Sequence[tuple[str, int, str]]) -> dict[str, Any]:
     "removed": {table: [key, ...]}} (keys of rows no longer there)."""
     by_table: dict[str, dict[str, int]] = {}
     for table, rowid, key in noted:
+        if _postgres(db):
+            key = canonical_key(json.loads(key))  # jsonb's text has spaces: SQLite's has none
         by_table.setdefault(table, {})[key] = rowid
     rows: dict[str, dict[str, str]] = {}
     removed: dict[str, list[str]] = {}
     for table, keys in sorted(by_table.items()):
         found: dict[str, str] = {}
-        for chunk in chunks(sorted(set(keys.values()))):
-            for _rowid, key, sha in _digests(db, table, f"WHERE rowid IN ({marks(chunk)})", chunk):
-                found[key] = sha
+        for _rowid, key, sha in _rows_of(db, table, keys):
+            found[key] = sha
         present = {k: found[k] for k in sorted(keys) if k in found}
         gone = sorted(k for k in keys if k not in found)
         if present:
@@ -167,6 +216,12 @@ def baseline(
 def shapes(db: Db) -> dict[str, tuple[str, ...]]:
     """The column names, in order, of each covered table this store has (what a row's
     digest is computed over)."""
+    if _postgres(db):
+        sql = (
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+            "current_schema() AND table_name = ? ORDER BY ordinal_position"
+        )
+        return {t: tuple(str(r[0]) for r in db.execute(sql, [t]).fetchall()) for t in tables(db)}
     return {
         table: tuple(str(r[1]) for r in db.execute(f"PRAGMA table_info({table})").fetchall())
         for table in tables(db)

@@ -45,35 +45,29 @@ def sources_of(db: Db, contact_ids: Sequence[int]) -> list[dict[str, Any]]:
     return found
 
 
-def policy_texts(db: Db, shas: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """sha256 -> {file, domain, content} of the policy snapshots with those hashes."""
+def _texts_by_sha(
+    db: Db, table: str, columns: Sequence[str], shas: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """sha256 -> {column: value} of ``table``'s snapshots with those hashes (one each)."""
     found: dict[str, dict[str, Any]] = {}
     for chunk in chunks(sorted(set(shas))):
         for row in db.execute(
-            "SELECT sha256, file, domain, content FROM policy_snapshots "
+            f"SELECT sha256, {', '.join(columns)} FROM {table} "
             f"WHERE sha256 IN ({marks(chunk)}) GROUP BY sha256",
             list(chunk),
         ).fetchall():
-            found[str(row[0])] = {"file": row[1], "domain": row[2], "content": row[3]}
+            found[str(row[0])] = dict(zip(columns, row[1:], strict=True))
     return found
+
+
+def policy_texts(db: Db, shas: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """sha256 -> {file, domain, content} of the policy snapshots with those hashes."""
+    return _texts_by_sha(db, "policy_snapshots", ("file", "domain", "content"), shas)
 
 
 def robots_texts(db: Db, shas: Sequence[str]) -> dict[str, dict[str, Any]]:
     """sha256 -> {url, fetched_at, status, body} of the robots.txt snapshots with those hashes."""
-    found: dict[str, dict[str, Any]] = {}
-    for chunk in chunks(sorted(set(shas))):
-        for row in db.execute(
-            "SELECT sha256, url, fetched_at, status, body FROM robots_snapshots "
-            f"WHERE sha256 IN ({marks(chunk)}) GROUP BY sha256",
-            list(chunk),
-        ).fetchall():
-            found[str(row[0])] = {
-                "url": row[1],
-                "fetched_at": row[2],
-                "status": row[3],
-                "body": row[4],
-            }
-    return found
+    return _texts_by_sha(db, "robots_snapshots", ("url", "fetched_at", "status", "body"), shas)
 
 
 def refusal_groups(db: Db, limit: int) -> tuple[int, list[dict[str, Any]]]:

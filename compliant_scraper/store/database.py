@@ -27,6 +27,7 @@ import os
 import sqlite3
 import stat
 from pathlib import Path
+from typing import Final
 
 from ..errors import StoreError
 from . import audit_log, audit_rows, schema, schema_tooling
@@ -61,14 +62,36 @@ def check_regular_file(path: Path, what: str) -> os.stat_result:
     return info
 
 
+SIDE_FILES: Final = {"-wal": "write-ahead log", "-shm": "shared-memory file", "-journal": "journal"}
+"""The files SQLite keeps beside a database, by suffix (what each is called in a refusal)."""
+
+
+def side_file(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def check_side_files(path: Path) -> None:
+    """The files SQLite opens beside the database must not be symbolic links either: SQLite
+    follows a link named ``compliance.db-wal`` and writes its pages into the target."""
+    for suffix, what in SIDE_FILES.items():
+        side = side_file(path, suffix)
+        if os.path.lexists(side):
+            check_regular_file(side, f"the database's {what}")
+
+
 def open_database(
     path: str | os.PathLike[str],
     *,
     migrate: bool = True,
     busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
     audit_key_file: str | os.PathLike[str] | None = None,
+    log_upgrade: bool = True,
 ) -> SqliteDb:
     """Open for writing (creating owner-only if missing) the store at ``path``, migrated.
+
+    An upgrade of an existing store's schema is logged as a WARNING (a crawl's log says
+    so) and listed in ``db.upgraded``; ``log_upgrade=False`` for a caller that says it
+    itself (the CLI prints it once on standard error: with both, ``export`` said it twice).
 
     Its folder must exist: a store is never created in a folder made on the fly, because a
     mistyped path would then start an empty store, without the suppression list of the real
@@ -80,13 +103,14 @@ def open_database(
     path = Path(path)
     key = Path(audit_key_file) if audit_key_file else None
     if str(path) == ":memory:":
-        return _prepare(SqliteDb(path), path, migrate=migrate, key=key)
+        return _prepare(SqliteDb(path), path, migrate=migrate, key=key, log=log_upgrade)
     if not path.parent.is_dir():  # a mistyped path must not start a new, empty store
         raise StoreError(
             f"the folder of the database {path} does not exist: create it, or give the path "
             "of the store you mean"
         )
     _create_or_check(path)
+    check_side_files(path)
     # Openers take turns (an flock of the folder) while they set the journal mode and
     # migrate, so two first crawls on one new file do not both create it. Never an fd of
     # the database file itself: closing any descriptor of a file drops every POSIX lock the
@@ -95,13 +119,21 @@ def open_database(
     folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(folder, fcntl.LOCK_EX)
-        db = _prepare(SqliteDb(path, busy_timeout=busy_timeout), path, migrate=migrate, key=key)
+        db = _prepare(
+            SqliteDb(path, busy_timeout=busy_timeout),
+            path,
+            migrate=migrate,
+            key=key,
+            log=log_upgrade,
+        )
     finally:
         os.close(folder)  # releases the flock
     return db
 
 
-def _prepare(db: SqliteDb, path: Path, *, migrate: bool, key: Path | None) -> SqliteDb:
+def _prepare(
+    db: SqliteDb, path: Path, *, migrate: bool, key: Path | None, log: bool = True
+) -> SqliteDb:
     memory = str(path) == ":memory:"
     db.audit_key_file = key
     try:
@@ -112,7 +144,7 @@ def _prepare(db: SqliteDb, path: Path, *, migrate: bool, key: Path | None) -> Sq
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")
         if migrate:
-            _migrate(db, path)
+            _migrate(db, path, log=log)
             audit_log.check_key(db)  # a key that is a link, or not private: refuse now
             db.track_changes(audit_rows.COVERED)  # the audit log covers what it writes
     except BaseException:
@@ -127,14 +159,16 @@ def open_read_only(
     """Open the existing store at ``path`` read-only: no write of any kind, ever."""
     path = Path(path)
     check_regular_file(path, "database")
-    db = SqliteDb(path, busy_timeout=busy_timeout, read_only=True)
-    try:
-        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.OperationalError as exc:  # no -shm can be created beside it
-        db.close()
-        db = _open_immutable(path, busy_timeout, exc)
-    except sqlite3.DatabaseError:
-        pass  # not SQLite at all: _check_is_store says so
+    check_side_files(path)
+    wal, shm = side_file(path, "-wal"), side_file(path, "-shm")
+    if not (wal.exists() or shm.exists()) and not os.access(path, os.W_OK):
+        # A write-protected copy, closed cleanly (no write-ahead log): the file is the whole
+        # store and no crawl can write it without first changing its mode. Read it as
+        # immutable, so SQLite creates no -wal/-shm beside it (an auditor's evidence folder
+        # stays as it was).
+        db = SqliteDb(path, busy_timeout=busy_timeout, read_only="immutable")
+    else:
+        db = _open_ro(path, busy_timeout)
     try:
         _check_is_store(db, path, writing=False)
         pending = _pending(db)
@@ -148,6 +182,20 @@ def open_read_only(
     except BaseException:
         db.close()
         raise
+    return db
+
+
+def _open_ro(path: Path, busy_timeout: float) -> SqliteDb:
+    """``mode=ro``; SQLite may create the ``-wal``/``-shm`` files a WAL reader needs, and
+    ``SqliteDb.close`` (or the exit) removes them again when this reader made them."""
+    db = SqliteDb(path, busy_timeout=busy_timeout, read_only=True)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:  # no -shm can be created beside it
+        db.close()
+        return _open_immutable(path, busy_timeout, exc)
+    except sqlite3.DatabaseError:
+        pass  # not SQLite at all: _check_is_store says so
     return db
 
 
@@ -235,7 +283,7 @@ def _pending(db: SqliteDb) -> list[str]:
     return [migration.name for s in MIGRATION_SETS for migration in s.pending(db)]
 
 
-def _migrate(db: SqliteDb, path: Path) -> None:
+def _migrate(db: SqliteDb, path: Path, *, log: bool = True) -> None:
     """Apply pending migrations under the write lock, so two first crawls on one new file
         do not both create its tables; say so when an existing store is upgraded.
 
@@ -267,4 +315,7 @@ def _migrate(db: SqliteDb, path: Path) -> None:
             audit_log.write_baseline(db, changed, kept)
     if pending and not fresh:
         db.upgraded = pending
-        logger.warning("Upgraded the schema of the store %s: applied %s", path, ", ".join(pending))
+        if log:
+            logger.warning(
+                "Upgraded the schema of the store %s: applied %s", path, ", ".join(pending)
+            )

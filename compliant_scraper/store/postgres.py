@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import logging
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
     from psycopg_pool import ConnectionPool
 
     from .backend import Db
+
+logger = logging.getLogger(__name__)
 
 AUDIT_CHAIN_LOCK: Final = 0x636F6D706C617564  # "complaud": the audit chain's advisory lock
 MIGRATION_LOCK: Final = 0x636F6D706C6D6967  # "complmig": schema migrations
@@ -97,6 +100,7 @@ class PostgresDb:
     def __init__(self, conn: psycopg.Connection[Any], pool: ConnectionPool[Any] | None = None):
         self.conn = conn
         self._pool = pool
+        self.tracking = False
 
     def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> Any:
         query = _translated.get(sql)
@@ -165,14 +169,46 @@ class PostgresDb:
         self.conn.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
 
     def anchor_base(self) -> Path | None:
-        """No file beside a shared database: the head is anchored by ``audit verify --head``."""
+        """No file beside a shared database: ``audit anchor`` publishes a signed head."""
         return None
 
+    # -- what each transaction wrote (audit_log, audit_rows) --------------------------------
+
+    def track_changes(self) -> None:
+        """Have the covered tables' triggers (``postgres_schema.ensure_row_triggers``) note
+        the key of every row this session writes in its temporary ``cs_changes`` table;
+        ``take_changes`` reads them at commit time. Other sessions' writes are not noted."""
+        self.conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS cs_changes (tbl TEXT NOT NULL, key TEXT NOT NULL)"
+        )
+        self.conn.execute("SELECT set_config('compliance.track_changes', 'on', false)")
+        self.tracking = True
+
+    def take_changes(self) -> list[tuple[str, int, str]]:
+        """(table, 0, key) of each row changed since the last call, forgotten now (in the
+        open transaction: a rollback brings them back). No rowid on PostgreSQL: 0."""
+        if not self.tracking:
+            return []
+        rows = self.conn.execute("DELETE FROM pg_temp.cs_changes RETURNING tbl, key").fetchall()
+        return [(str(t), 0, str(k)) for t, k in rows]
+
     def close(self) -> None:
-        """Give the connection back to its pool (rolled back if a transaction was open)."""
+        """Give the connection back to its pool (rolled back if a transaction was open),
+        after covering a change written outside ``transaction`` with its ``rows`` entry."""
         pool, self._pool = self._pool, None
         if self.conn.closed:
             return
+        if self.tracking and not self.in_transaction:
+            import psycopg
+
+            from .transaction import transaction
+
+            try:
+                if self.conn.execute("SELECT 1 FROM pg_temp.cs_changes LIMIT 1").fetchone():
+                    with transaction(self):
+                        pass  # its commit hook writes the rows entry
+            except psycopg.Error as exc:
+                logger.error("changes not covered by the audit log: %s", exc)
         if pool is None:
             self.conn.close()
             return
@@ -214,14 +250,15 @@ def open_postgres(
             f"COMPLIANCE_STORE_URL: cannot connect to {redacted(url)}: {exc}"
         ) from None
     db = PostgresDb(conn, pool)
-    if migrate:
-        from . import postgres_schema
+    try:
+        if migrate:
+            from . import postgres_schema
 
-        try:
             postgres_schema.apply(db)
-        except BaseException:
-            db.close()
-            raise
+        db.track_changes()  # the audit log covers what it writes (audit_rows)
+    except BaseException:
+        db.close()
+        raise
     return db
 
 

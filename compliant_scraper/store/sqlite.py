@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,7 +90,15 @@ class SqliteDb(Database):
         self.tracking = False
         self._covered_changes = 0
         self.audit_key_file: Path | None = None  # None: audit_log.default_key_file
+        # The -wal/-shm files a mode=ro reader may make beside a WAL store: removed on close
+        # when this reader made them (a report must not change an evidence folder).
+        made: tuple[Path, ...] = ()
+        if read_only is True:
+            sides = (self.path.with_name(self.path.name + s) for s in ("-wal", "-shm"))
+            made = tuple(p for p in sides if not os.path.lexists(p))
         super().__init__(_connect(self.path, busy_timeout, read_only))
+        # Run by close(), or at exit for a command that never closes its store.
+        self._tidy = weakref.finalize(self, _close_and_tidy, self.conn, self.path, made)
         self.conn.isolation_level = None
         self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         if not read_only:
@@ -236,12 +245,36 @@ class SqliteDb(Database):
             except sqlite3.Error as exc:
                 logger.error("%s: changes not covered by the audit log: %s", self.path, exc)
         super().close()
+        self._tidy()
 
     def lock_audit_chain(self) -> None:
         """``BEGIN IMMEDIATE`` already holds the only write lock SQLite has."""
 
     def anchor_base(self) -> Path | None:
         return main_file(self)
+
+
+def _close_and_tidy(conn: sqlite3.Connection, path: Path, made: tuple[Path, ...]) -> None:
+    conn.close()
+    if any(p.exists() for p in made):
+        _remove_reader_files(path)
+
+
+def _remove_reader_files(path: Path) -> None:
+    """Remove the empty ``-wal`` and the ``-shm`` a read-only connection left beside ``path``,
+    the way SQLite itself does: the last connection to close a WAL database checkpoints it
+    (an empty log: nothing is written to the file) and deletes both, but only while it can
+    lock the database exclusively, so never under another connection, of this process or
+    another, that is using them. A connection that cannot write the file leaves them."""
+    uri = f"file:{quote(str(path.absolute()))}?mode=rw"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=0, isolation_level=None)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:  # busy, or not writable: the files stay, as SQLite leaves them
+        logger.debug("%s: left its -wal/-shm files: %s", path, exc)
 
 
 def main_file(db: Any) -> Path | None:

@@ -36,13 +36,14 @@ def access_letter(
 ) -> str:
     """The letter for ``reply`` (what ``subjects.access`` returned)."""
     held = reply["contacts"]
+    chosen = lang is not None
     if lang is None:
         lang = contact_lang(held[0]["contact"]) if held else DEFAULT_LANG
     if lang not in LANGS:
         raise ToolingError(f"--lang: expected one of {', '.join(LANGS)}, got {lang!r}")
     records = tuple(
         AccessRecord(
-            facts_for(db, registry, h["contact"], lang),
+            facts_for(db, registry, h["contact"], lang, lang_chosen=chosen),
             values_by_category(h["contact"]),
             bool(h["restricted"]),
         )

@@ -32,6 +32,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .chart{display:block;margin:.8rem 0;font-size:12px}.chart-title{font-weight:600;font-size:13px}
 .label{fill:#1c2833}.value{fill:#566573}.marker{stroke:#c0392b;stroke-dasharray:4 3}
 .marker-label{fill:#c0392b;font-size:11px}.empty{color:#566573;font-style:italic}
+.note{color:#566573;font-size:13px;margin:2px 0 12px}
 code{font-size:.85rem;word-break:break-all}
 """
 
@@ -92,11 +93,21 @@ def _lists_section(r: dict[str, Any]) -> str:
     if not lists:
         return '<p class="empty">No opposition list imported (no Bloctel list in force).</p>'
     chart = bar_chart(
-        [(f"{x['display_name']} (dated {x['list_date']})", x["age_days"]) for x in lists],
+        [(_list_label(x), x["age_days"]) for x in lists],
         title="Age of the lists in force (days)",
         color=PALETTE[2],
         marker=(30, "30-day freshness limit"),
     )
+    for x in lists:  # why a final list drawn past the limit is still accepted
+        if x.get("register_closed_on"):
+            chart += (
+                f'<p class="note">{escape(x["display_name"])} closed on '
+                f"{escape(x['register_closed_on'])}: the list dated {escape(x['list_date'])} is "
+                "its final list, a permanent record of the objections made while it was open. "
+                "No newer list will come, so its age for the freshness limit stopped at the "
+                f"closing date ({x['age_at_closing_days']} days): it is accepted at any age "
+                "(R7).</p>"
+            )
     table = _table(
         ("list", "dated", "age (days)", "numbers", "imported", "file sha256"),
         (
@@ -114,6 +125,24 @@ def _lists_section(r: dict[str, Any]) -> str:
         code=(5,),
     )
     return chart + table
+
+
+def _list_label(x: dict[str, Any]) -> str:
+    final = "; final list" if x.get("register_closed_on") else ""
+    return f"{x['display_name']} (dated {x['list_date']}{final})"
+
+
+def _domains_note(c: dict[str, Any]) -> str:
+    """Bars count distinct contacts per domain: a contact with sources on two domains counts
+    under each, so the bars can add up to more than the contacts kept. Say so."""
+    total = sum(x["contacts"] for x in c["by_domain"])
+    note = "Each contact counts once under every domain it has a source on"
+    if total > c["total"]:
+        kept = c["total"]
+        note += (
+            f": these counts add up to {total} for {kept} contact{'' if kept == 1 else 's'} kept"
+        )
+    return f'<p class="note">{note}.</p>'
 
 
 def _policies_section(p: dict[str, Any]) -> str:
@@ -183,6 +212,7 @@ def render_html(r: dict[str, Any]) -> str:
             title="Contacts by source domain (top 15)",
             color=PALETTE[0],
         ),
+        _domains_note(c),
         "<h2>Refused requests (what was not fetched, and why)</h2>",
         bar_chart(list(ref["by_stage"].items()), title="Refusals by stage", color=PALETTE[1]),
         bar_chart(list(ref["by_rule"].items()), title="Refusals by rule", color=PALETTE[1]),

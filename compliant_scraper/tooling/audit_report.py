@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from ..clock import utcnow
 from ..errors import PolicyError
+from ..law import list_age
 from ..policy.loader import load_registry
 from ..store import audit_log, contacts, exports, runs, sources, suppression
 from ..store.backend import Db
@@ -81,18 +82,26 @@ def _drops(db: Db) -> dict[str, Any]:
 
 
 def _lists(db: Db, today: date) -> list[dict[str, Any]]:
-    return [
-        {
-            "name": info.name,
-            "display_name": info.display_name,
-            "list_date": info.list_date.isoformat(),
-            "age_days": info.age_days(today),
-            "count": info.count,
-            "imported_at": info.imported_at,
-            "file_sha256": info.file_sha256,
-        }
-        for info in active_lists(db)
-    ]
+    found = []
+    for info in active_lists(db):
+        age = list_age(info.name, info.list_date, today)
+        closed = age.closed.closed_on if age.closed is not None else None
+        found.append(
+            {
+                "name": info.name,
+                "display_name": info.display_name,
+                "list_date": info.list_date.isoformat(),
+                "age_days": info.age_days(today),
+                # A closed register's final list: its age for the freshness rule (R7) stopped
+                # at the closing date (law.list_age); None for a list of an open register.
+                "register_closed_on": closed.isoformat() if closed else None,
+                "age_at_closing_days": age.days if closed else None,
+                "count": info.count,
+                "imported_at": info.imported_at,
+                "file_sha256": info.file_sha256,
+            }
+        )
+    return found
 
 
 def _policies(policy_dir: Path | None, today: date) -> dict[str, Any]:

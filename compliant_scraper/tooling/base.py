@@ -43,7 +43,7 @@ def open_existing(path: str | os.PathLike[str]) -> Db:
         return _postgres(str(path))
     path = Path(path)
     _must_exist(path)
-    db = open_database(path)
+    db = open_database(path, log_upgrade=False)  # said here, once
     if db.upgraded:  # said on standard error, whatever logging is set up (issue 9 item 13)
         print(
             f"Upgraded the schema of the store {path}: applied {', '.join(db.upgraded)}",

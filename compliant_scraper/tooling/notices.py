@@ -102,15 +102,14 @@ def facts_for(
     contact: dict[str, Any],
     lang: str,
     extra_recipient: str | None = None,
+    *,
+    lang_chosen: bool = True,
 ) -> NoticeData:
     purpose = _purpose(registry, contact)
     missing = purpose.missing_notice_keys(lang)
     texts = purpose.notice_texts(lang)
     if missing or texts is None:
-        raise ToolingError(
-            f"no notice in {lang!r} for purpose {purpose.name!r}: purposes.toml lacks "
-            f"[{purpose.name}.notice.{lang}] {', '.join(missing)}"
-        )
+        raise ToolingError(_no_texts(registry, purpose, lang, missing, lang_chosen))
     policies = {p.file: p for p in registry.policies}
     seen: dict[str, Source] = {}
     for source in sources_of(db, int(contact["id"])):
@@ -132,6 +131,31 @@ def facts_for(
     )
 
 
+def _no_texts(
+    registry: Registry, purpose: Purpose, lang: str, missing: list[str], lang_chosen: bool
+) -> str:
+    """Why there is no notice in ``lang``, and what to do. Never another language on its own:
+    the person is informed in their language (a French person in French), so a missing text
+    is the controller's to write or the user's to choose (``--lang``), not the tool's."""
+    table = f"[{purpose.name}.notice.{lang}]"
+    lacks = (
+        f"has no {table} table (a notice needs {', '.join(missing)})"
+        if purpose.notice_texts(lang) is None
+        else f"{table} lacks {', '.join(missing)}"
+    )
+    which = repr(lang) if lang_chosen else f"{lang!r} (the language of the contact's country)"
+    others = [other for other in LANGS if other != lang and not purpose.missing_notice_keys(other)]
+    then = (
+        f"write them, or choose one of its languages with --lang {' or '.join(others)}"
+        if others
+        else "write them: it has no complete notice in any language"
+    )
+    return (
+        f"no notice in {which} for purpose {purpose.name!r}: "
+        f"{registry.directory / 'purposes.toml'} {lacks}; {then}"
+    )
+
+
 def build_notice(
     db: Db,
     registry: Registry,
@@ -141,9 +165,10 @@ def build_notice(
 ) -> Notice:
     """The notice in ``lang`` (the contact's own language when None); ``extra_recipient``
     is the key of the recipient of an export being written."""
+    chosen = lang is not None
     lang = lang or contact_lang(contact)
     if lang not in LANGS:
         raise ToolingError(f"--lang: expected one of {', '.join(LANGS)}, got {lang!r}")
-    facts = facts_for(db, registry, contact, lang, extra_recipient)
+    facts = facts_for(db, registry, contact, lang, extra_recipient, lang_chosen=chosen)
     keys = tuple(r.key for r in facts.recipients)
     return Notice(facts.contact_id, lang, render_notice(facts, lang), keys)

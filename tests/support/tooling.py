@@ -298,6 +298,13 @@ class Env:
     def run(self, *args: str, input: str | None = None) -> Result:
         return CliRunner().invoke(main, list(args), input=input)
 
+    def export(self, *options: str, fmt: str = "csv", purpose: str = "b2b_email") -> Result:
+        """``export --purpose PURPOSE --format FMT OPTIONS`` over this store and registry."""
+        return self.run(
+            "export", "--purpose", purpose, "--format", fmt, *options,
+            "--db", str(self.db_path), "--policies", str(self.policies),
+        )  # fmt: skip
+
     def row(self, sql: str, params: list[Any] | None = None) -> tuple[Any, ...]:
         return tuple(self.db.execute(sql, params or []).fetchone())
 
