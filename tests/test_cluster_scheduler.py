@@ -302,6 +302,11 @@ def test_a_crawl_id_is_one_spider(
     [worker] = _crawl(tmp_path, world, redis_url, 1).wait(60)
     assert "is a crawl of" in worker.output and "not of spider 'cluster_links'" in worker.output
     assert world.requests == []
+    # found as the engine opens the scheduler: one CRITICAL line, no traceback, exit 1
+    assert worker.returncode != 0, worker.tail()
+    [line] = [line for line in worker.output.splitlines() if "CRITICAL" in line]
+    assert "The crawl does not start (compliance check): COMPLIANCE_CRAWL_ID=" in line
+    assert "Traceback" not in worker.output, worker.tail()
 
 
 @pytest.mark.e2e

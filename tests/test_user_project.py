@@ -417,3 +417,86 @@ def test_log_file_is_owner_only(
     assert run.returncode == 0, run
     assert "Compliance run" in log.read_text()
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
+
+
+# -- gate lane 2026-12-04: a relative LOG_FILE is read against the project root -------------
+
+
+def test_relative_log_file_is_read_against_the_project_root(
+    tmp_path: Path, world: VirtualWorld, umask_022: None
+) -> None:
+    """``cd acme/spiders && scrapy crawl people`` wrote ``acme/spiders/crawl.log``."""
+    project = make_project(tmp_path, 'LOG_FILE = "crawl.log"\n')
+    log = project.root / "crawl.log"
+    for cwd in (project.spiders, project.root, project.package):
+        run = project.crawl("people", env=world.env(), cwd=cwd)
+        assert run.returncode == 0, run
+    text = log.read_text()
+    assert text.count("Compliance run ") == 3, text
+    assert text.count(" started (bot: acme)") == 3, text  # the lines before the add-on ran too
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    assert sorted(p.relative_to(project.root) for p in project.root.rglob("crawl.log")) == [
+        Path("crawl.log")
+    ]
+
+
+def test_relative_log_file_on_the_command_line_too(
+    tmp_path: Path, world: VirtualWorld, umask_022: None
+) -> None:
+    project = make_project(tmp_path)
+    stray = project.spiders / "logs" / "run.log"
+    stray.parent.mkdir()
+    stray.write_text("an older run's line\n")  # written from here before the fix: kept
+    run = project.crawl("people", env=world.env(), options=["-s", "LOG_FILE=logs/run.log"])
+    assert run.returncode == 0, run
+    log = project.root / "logs" / "run.log"
+    assert "Compliance run " in log.read_text()
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    assert stray.read_text() == "an older run's line\n"
+    assert stat.S_IMODE(stray.stat().st_mode) == 0o600
+    assert f"'LOG_FILE': '{log}'" in log.read_text()
+
+
+# -- gate lane 2026-12-04: problems found once the engine runs exit non-zero ----------------
+
+PIPELINE_MANAGER = '''
+from scrapy.pipelines import ItemPipelineManager
+
+
+class NoPipelines(ItemPipelineManager):
+    """A custom pipeline manager that loads none of ITEM_PIPELINES."""
+
+    @classmethod
+    def _get_mwlist_from_settings(cls, settings):
+        return []
+'''
+
+LATE_MIDDLEWARE = """
+class LateMiddleware:
+    def process_request(self, request):
+        return None
+"""
+
+
+@pytest.mark.parametrize(
+    ("setting", "named"),
+    [
+        ("ITEM_PROCESSOR=acme.managers.NoPipelines", "CompliancePipeline (compliance pipeline"),
+        (
+            'DOWNLOADER_MIDDLEWARES={"acme.managers.LateMiddleware": 2000000}',
+            "acme.managers.LateMiddleware runs after the last compliance check",
+        ),
+    ],
+)
+def test_a_problem_found_once_the_engine_runs_exits_non_zero(
+    tmp_path: Path, world: VirtualWorld, setting: str, named: str
+) -> None:
+    """Found on spider_opened (the loaded chains), these closed the spider with exit 0."""
+    project = make_project(tmp_path)
+    (project.package / "managers.py").write_text(PIPELINE_MANAGER + LATE_MIDDLEWARE)
+    run = project.crawl("people", env=world.env(), options=["-s", setting])
+    assert run.returncode != 0, run
+    [line] = critical(run.output)
+    assert named in line and "compliance_misconfigured" in line, line
+    assert "Traceback" not in run.output, run
+    assert world.requests == [], run

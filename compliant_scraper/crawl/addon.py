@@ -21,7 +21,7 @@ from .context import ComplianceContext
 from .feed_ledger import FeedRecorder
 from .log_summary import ComplianceLogStats
 from .logformatter import ComplianceLogFormatter
-from .startup import LOG_FORMATTER, missing_in_engine, refuse_start
+from .startup import LOG_FORMATTER, MISCONFIGURED, exit_failed, missing_in_engine, refuse_start
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -29,8 +29,6 @@ if TYPE_CHECKING:
     from scrapy.spiders import Spider
 
 logger = logging.getLogger(__name__)
-
-MISCONFIGURED = "compliance_misconfigured"
 
 
 class ComplianceAddon:
@@ -60,8 +58,10 @@ class ComplianceAddon:
         )
         # Scrapy's HTTP cache, when the project opted in: 24 hours at most.
         httpcache.install(settings)
-        # LOG_FILE owner-only, like the database (the log names pages that identify people).
+        # LOG_FILE owner-only, like the database (the log names pages that identify people),
+        # and a relative one read against the project root, like COMPLIANCE_DB.
         try:
+            logfile.follow_project_root(settings)
             logfile.secure(settings)
         except ComplianceConfigError as exc:
             refuse_start(exc)
@@ -101,6 +101,7 @@ class ComplianceAddon:
                 MISCONFIGURED,
                 "; ".join(problems),
             )
+            exit_failed(self.crawler)  # Scrapy's exit code would be 0 for a closed spider
             raise CloseSpider(MISCONFIGURED)
         # The context exists once any component is built; make sure of it regardless.
         ComplianceContext.of(self.crawler)

@@ -41,7 +41,7 @@ from .cluster_state import ClusterState
 from .facts import CrawlFacts
 from .feeds import check_feeds
 from .recorder import Recorder
-from .startup import check_settings, refuse_start
+from .startup import check_settings, exit_failed, refuse_start
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -78,7 +78,6 @@ class ComplianceContext:
         self._crawler: Crawler | None = None
         self._tick: task.LoopingCall | None = None
         self._closing = False
-        self._failed = False
 
     @classmethod
     def build(
@@ -146,7 +145,6 @@ class ComplianceContext:
         ctx._crawler = crawler
         store.on_failure = ctx._store_failed
         crawler.signals.connect(ctx._engine_started, signal=signals.engine_started)
-        crawler.signals.connect(ctx._engine_stopped, signal=signals.engine_stopped)
         crawler.signals.connect(ctx._spider_closed, signal=signals.spider_closed)
         store.start_run(facts.run_id, facts.spider_name, purpose.name, facts.now())
         store.record_policy_snapshots(facts.run_id, registry.snapshots())
@@ -173,22 +171,15 @@ class ComplianceContext:
         """A batch could not be written: say so, stop the crawl, make its exit non-zero."""
         logger.critical("The crawl stops (compliance store): %s", exc)
         self.recorder.inc_stat(meta.STORE_WRITE_FAILED)
-        self._failed = True
-        engine = getattr(self._crawler, "_engine", None)  # None: no engine yet (or a test)
+        if self._crawler is None:
+            return  # a context built by hand (tests)
+        exit_failed(self._crawler)  # exit 1 (startup.exit_failed)
+        engine = getattr(self._crawler, "_engine", None)  # None: no engine yet
         if engine is None:
             return
         if engine.spider is not None and not self._closing:
             self._closing = True
             deferred_from_coro(engine.close_spider_async(reason=STORE_FAILED))
-
-    def _engine_stopped(self) -> None:
-        """After a store failure, make ``scrapy crawl`` exit 1. Scrapy sets its exit code
-        from the crawl's outcome only: a crawl whose crawler has no spider when it ends
-        counts as failed (``CrawlerProcess.bootstrap_failed``). The engine has stopped and
-        the extensions' handlers have run (they were connected first), so nothing reads
-        the spider any more."""
-        if self._failed and self._crawler is not None:
-            self._crawler.spider = None
 
     def _spider_closed(self, spider: Spider, reason: str) -> None:
         self._closing = True
@@ -208,6 +199,8 @@ class ComplianceContext:
             self.store.finish_run(self.facts.run_id, self.facts.now(), reason, stats)
         except StoreError as exc:
             logger.critical("The run's end could not be recorded: %s", exc)
+            if self._crawler is not None:
+                exit_failed(self._crawler)  # the audit would show a run that never finished
         finally:
             self.store.close()
 

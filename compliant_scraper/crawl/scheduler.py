@@ -34,7 +34,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.utils.asyncio import CallLaterResult, call_later, create_looping_call
 from scrapy.utils.request import request_from_dict
 from scrapy_redis.dupefilter import RFPDupeFilter
@@ -47,6 +47,7 @@ from ..cluster.keys import CrawlKeys
 from ..cluster.workers import WorkerInfo, Workers
 from ..errors import ComplianceConfigError
 from . import cluster_mode
+from .startup import MISCONFIGURED, REFUSED, exit_failed, refuse_start
 
 if TYPE_CHECKING:
     import redis
@@ -89,6 +90,7 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis has no 
         self._idle_since: float | None = None
         self._heartbeat: Any = None
         self._wake: CallLaterResult | None = None
+        self._refused = ""  # why this worker may not join the crawl
         crawler.signals.connect(self._spider_idle, signal=signals.spider_idle)
 
     @classmethod
@@ -98,16 +100,26 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis has no 
         try:
             client.ping()
         except Exception as exc:
-            raise ComplianceConfigError(
+            refused = ComplianceConfigError(
                 f"COMPLIANCE_CLUSTER_REDIS_URL: {redacted(config.redis_url)} does not answer: {exc}"
-            ) from None
+            )
+            refuse_start(refused)  # one CRITICAL line, no traceback after it; exit 1
+            raise refused from None
         return cls(crawler, config, client)
 
     # -- life cycle -----------------------------------------------------------------------
 
     def open(self, spider: Spider) -> None:
-        self._check_identity(spider)
+        problem = self._identity_problem(spider)
         super().open(spider)
+        if problem:
+            # Raised here, it would leave the engine half open (tracebacks after the reason):
+            # the spider is closed as soon as it is open, before any request, and exits 1.
+            logger.critical(REFUSED, problem)
+            exit_failed(self.crawler)
+            self._refused = problem
+            self.crawler.signals.connect(self._close_refused, signal=signals.spider_opened)
+            return
         self._beat()
         self._heartbeat = create_looping_call(self._beat)
         self._heartbeat.start(self.config.heartbeat_seconds, now=False)
@@ -118,24 +130,30 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis has no 
             len(self.queue),
         )
 
+    def _close_refused(self) -> None:
+        raise CloseSpider(MISCONFIGURED)
+
     def close(self, reason: str) -> None:
         """Leave the cluster. The queue and the fingerprints stay (persistence is forced)."""
+        if self._refused:
+            return  # never joined it
         if self._heartbeat is not None and self._heartbeat.running:
             self._heartbeat.stop()
         if self._wake is not None:
             self._wake.cancel()
         self.workers.leave(self._info(f"closed: {reason}"))
 
-    def _check_identity(self, spider: Spider) -> None:
+    def _identity_problem(self, spider: Spider) -> str:
         """The first worker records which spider the crawl is; the others must match it."""
         mine = json.dumps({"spider": spider.name}, sort_keys=True)
         self.server.set(self.keys.identity, mine, nx=True)
         recorded = self.server.get(self.keys.identity)
         if recorded is not None and recorded.decode() != mine:
-            raise ComplianceConfigError(
+            return (
                 f"COMPLIANCE_CRAWL_ID={self.config.crawl_id!r} is a crawl of {recorded.decode()}, "
                 f"not of spider {spider.name!r}: give this crawl its own crawl id"
             )
+        return ""
 
     # -- the queue ------------------------------------------------------------------------
 

@@ -10,16 +10,22 @@ Two checks, one list of rules (``components.COMPONENTS``):
   runs when the per-crawl context is built, i.e. while the engine is being built, so the
   crawl fails before a single request exists and the process exits 1.
 - ``missing_in_engine(crawler)`` looks at the chains the engine really loaded (a custom
-  pipeline manager, a component whose ``from_crawler`` swapped itself out). The add-on runs
-  it on ``spider_opened``, still before any request, and closes the spider when it fails.
+  pipeline manager, a component whose ``from_crawler`` swapped itself out, a downloader
+  middleware after the last check). The add-on runs it on ``spider_opened``, still before any
+  request, closes the spider when it fails, and makes the exit code 1 (``exit_failed``).
+
+``exit_failed(crawler)`` is how a problem found once the engine runs (that backstop, a store
+that cannot be written, a run whose end cannot be recorded) makes ``scrapy crawl`` exit 1:
+Scrapy sets its exit code from the crawl's outcome only, and a spider closed by a signal
+handler, whatever its finish reason, is an outcome like any other.
 
 ``refuse_start(exc)`` says why a start was refused in one CRITICAL line and keeps the
 traceback that asyncio (or Twisted) would print after it out of the log: the reason is the
 whole message. The exit code stays non-zero (Scrapy's ``bootstrap_failed``).
 
 Decision: the pipeline order is judged on the settings Scrapy builds the chain from, not
-only on the running chain, because a refusal raised from a ``spider_opened`` handler can
-only close the spider (exit 0), while one raised while the engine is built fails the crawl.
+only on the running chain, because a refusal raised while the engine is built fails the crawl
+before the spider opens, while one found on ``spider_opened`` needs ``exit_failed``.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any, Final
 
+from scrapy import signals
 from scrapy.utils.conf import build_component_list
 from scrapy.utils.misc import load_object
 
@@ -44,6 +51,8 @@ logger = logging.getLogger(__name__)
 LOG_FORMATTER: Final = "compliant_scraper.crawl.logformatter.ComplianceLogFormatter"
 PIPELINES: Final = "ITEM_PIPELINES"
 REFUSED: Final = "The crawl does not start (compliance check): %s"
+MISCONFIGURED: Final = "compliance_misconfigured"
+"""The finish reason of a crawl stopped on ``spider_opened`` by a start-up check."""
 
 
 def check_settings(settings: BaseSettings) -> None:
@@ -117,6 +126,32 @@ def refuse_start(exc: ComplianceConfigError) -> None:
         target = logging.getLogger(name)
         if not any(isinstance(f, _ReportedFilter) for f in target.filters):
             target.addFilter(_ReportedFilter())
+
+
+_FAILED: Final = "_compliance_exit_failed"
+
+
+def exit_failed(crawler: Crawler) -> None:
+    """Make ``scrapy crawl`` exit 1 when this crawl ends, whatever its finish reason.
+
+    Scrapy's exit code is 1 when a crawl "failed to bootstrap": its crawler has no spider
+    when it ends (``CrawlerProcess.bootstrap_failed``). So the crawler lets go of its spider
+    once nothing reads it any more: after the engine stopped (every other ``engine_stopped``
+    handler has run, this one is connected last) or, when the engine never started (a
+    problem found on ``spider_opened``: Scrapy then only closes the spider), after the last
+    ``spider_closed`` handler.
+    """
+    if getattr(crawler, _FAILED, False):
+        return
+    setattr(crawler, _FAILED, True)
+
+    def let_go_of_spider() -> None:
+        crawler.spider = None
+
+    engine: Any = getattr(crawler, "_engine", None)
+    running = engine is not None and engine.running
+    signal = signals.engine_stopped if running else signals.spider_closed
+    crawler.signals.connect(let_go_of_spider, signal=signal, weak=False)
 
 
 def one_line(message: str) -> str:
