@@ -26,9 +26,11 @@ from conftest import BASE_SETTINGS, FIXTURES, POLICY_DIR, SETTINGS_MODULE, WORLD
 from support.workers import Worker, WorkerGroup
 
 from compliant_scraper.cli import main
+from compliant_scraper.clock import today_utc
 from compliant_scraper.demo.world import VirtualWorld
 from compliant_scraper.hashing import sha256_hex
 from compliant_scraper.store.postgres import close_pool
+from compliant_scraper.tooling.cluster_publish import publish
 
 pytestmark = pytest.mark.e2e
 
@@ -64,7 +66,6 @@ def _crawl(tmp_path: Path, redis_url: str, store_url: str) -> tuple[Worker, Path
     settings = {
         **BASE_SETTINGS,
         "LOG_LEVEL": "INFO",
-        "COMPLIANCE_POLICY_DIR": str(POLICY_DIR),
         "COMPLIANCE_PURPOSE": PURPOSE,
         "COMPLIANCE_STORE_URL": store_url,
         "COMPLIANCE_KEY_FILE": str(tmp_path / "suppression.key"),
@@ -77,6 +78,9 @@ def _crawl(tmp_path: Path, redis_url: str, store_url: str) -> tuple[Worker, Path
     for name, value in settings.items():
         command += ["-s", f"{name}={value}"]
     command += ["-a", f"start_url={SITE}/"]
+    # The worker judges with the registry `cluster publish` put in force (docs/cluster.md).
+    publish(POLICY_DIR, store_url, redis_url, "lists-and-feeds", today=today_utc(), wait=0)
+    close_pool(store_url)
     with VirtualWorld(WORLD_DIR) as world:
         group = WorkerGroup(
             tmp_path / "run", {**world.env(), "SCRAPY_SETTINGS_MODULE": SETTINGS_MODULE}

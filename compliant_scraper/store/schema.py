@@ -219,3 +219,29 @@ def m006_people_and_time(db: Database) -> None:
     sources.add_column("gone_reason", str)
     db.execute("UPDATE sources SET first_retrieved_at = last_retrieved_at")
     sources.create_index(["url"])
+
+
+@migrations()
+def m007_policy_registries(db: Database) -> None:
+    """Cluster mode's published registries and each run's switches (registries.py, issue 15)."""
+    db.table("policy_registries").create(
+        {"sha256": str, "published_at": str, "published_by": str, "files": int}, pk="sha256"
+    )
+    db.table("registry_files").create(
+        {"registry_sha256": str, "file": str, "sha256": str, "content": str, "encoding": str},
+        pk=("registry_sha256", "file"),
+        foreign_keys=[("registry_sha256", "policy_registries", "sha256")],
+    )
+    db.table("registry_switches").create(
+        {
+            "id": int,
+            "run_id": str,
+            "at": str,
+            "version": int,
+            "from_sha256": str,
+            "to_sha256": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db.table("registry_switches").create_index(["run_id"])

@@ -47,7 +47,7 @@ from ..policy.model import Purpose
 from ..provenance import Provenance
 from ..records import Drop, PolicySnapshot, Refusal, RobotsSnapshot
 from ..rules import Rule
-from . import audit_log, contacts, runs
+from . import audit_log, contacts, registries, runs
 from .backend import Db
 from .base import ContactSink
 from .database import open_database
@@ -192,6 +192,16 @@ class SqliteStore:
     def record_robots_snapshot(self, snapshot: RobotsSnapshot) -> None:
         with transaction(self.db):
             runs.add_robots_snapshot(self.db, snapshot)
+
+    def registry_files(self, sha256: str) -> dict[str, bytes] | None:
+        """The files of the published registry ``sha256``; None when none was published."""
+        return registries.files(self.db, sha256)
+
+    def record_registry_switch(
+        self, run_id: str, at: str, version: int, from_sha256: str, to_sha256: str
+    ) -> None:
+        with transaction(self.db):
+            registries.add_switch(self.db, run_id, at, version, from_sha256, to_sha256)
 
     # -- rows queued for the next batch --------------------------------------------------------
 
