@@ -258,6 +258,7 @@ def open_store(config: Config) -> ComplianceStore:
             config.write_batch_seconds,
             config.db_busy_timeout,
             config.audit_key_file,
+            write_thread=config.write_thread,
         )
     if importlib.util.find_spec("psycopg") is None:
         raise ComplianceConfigError(
