@@ -32,6 +32,7 @@ class CrawlSetup:
     log_level: str = "INFO"
     timeout: int = 900  # CLOSESPIDER_TIMEOUT; the worker is killed 120 s later
     concurrent_items: int = 100  # CONCURRENT_ITEMS, Scrapy's default
+    write_thread: bool = False  # COMPLIANCE_WRITE_THREAD (issue 16 item 1)
 
     def args(self, mode: str, db: Path | None = None, max_pages: int | None = None) -> list[str]:
         args = [
@@ -55,6 +56,8 @@ class CrawlSetup:
         else:
             assert db is not None
             args += ["--policy-dir", str(self.policy_dir), "--db", str(db)]
+            if self.write_thread:
+                args.append("--write-thread")
         return args
 
     @property
@@ -190,6 +193,51 @@ def concurrent_items(
         },
         "compliance_over_stock": {
             str(n): {k: ratio(f"compliance@{n}", f"stock@{n}", k) for k in measured} for n in values
+        },
+    }
+
+
+def write_thread(
+    setup: CrawlSetup, template: Path, rounds: int, log: Callable[[str], None]
+) -> dict[str, Any]:
+    """Stock, the add-on, and the add-on with ``COMPLIANCE_WRITE_THREAD`` (issue 16 item 1),
+    each a fresh process, in rotation; per round each side's ratio to stock and the thread's
+    to the inline writer (same round), median and min-max."""
+    sides = {
+        "stock": (setup, "stock", None),
+        "compliance": (setup, "compliance", template),
+        "compliance_thread": (replace(setup, write_thread=True), "compliance", template),
+    }
+    names = list(sides)
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+    for index in range(rounds):
+        order = names[index % 3 :] + names[: index % 3]
+        for name in order:
+            tuned, mode, db = sides[name]
+            runs[name].append(_one(tuned, mode, db))
+        log(
+            f"  round {index + 1}/{rounds}: "
+            + ", ".join(f"{k} wall {v[-1]['wall_s']:.2f} s" for k, v in runs.items())
+        )
+    keys = ("wall_s", "elapsed_s", "cpu_s", "cpu_ms_per_page")
+
+    def ratio(top: str, bottom: str, key: str) -> dict[str, float]:
+        pairs = zip(runs[top], runs[bottom], strict=True)
+        return Summary.of([float(a[key]) / float(b[key]) for a, b in pairs]).as_dict()
+
+    return {
+        "rounds": rounds,
+        "sides": {
+            n: {k: Summary.of([float(r[k]) for r in runs[n]]).as_dict() for k in keys}
+            for n in names
+        },
+        "compliance_over_stock": {k: ratio("compliance", "stock", k) for k in keys},
+        "thread_over_stock": {k: ratio("compliance_thread", "stock", k) for k in keys},
+        "thread_over_compliance": {k: ratio("compliance_thread", "compliance", k) for k in keys},
+        "items": {n: runs[n][-1]["items"] for n in names},
+        "stored": {
+            n: runs[n][-1]["compliance_stats"].get("compliance/store/contacts_stored")
+            for n in names[1:]
         },
     }
 

@@ -70,6 +70,7 @@ def side_settings(args: argparse.Namespace) -> dict[str, Any]:
                 "COMPLIANCE_POLICY_DIR": args.policy_dir,
                 "COMPLIANCE_DB": args.db,
                 "COMPLIANCE_PURPOSE": args.purpose,
+                "COMPLIANCE_WRITE_THREAD": args.write_thread,
             }
         )
     return settings
@@ -126,6 +127,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--policy-dir", help="compliance: COMPLIANCE_POLICY_DIR")
     parser.add_argument("--db", help="compliance: COMPLIANCE_DB")
     parser.add_argument("--purpose", default="b2b_phone_prospecting")
+    parser.add_argument(
+        "--write-thread", action="store_true", help="compliance: COMPLIANCE_WRITE_THREAD"
+    )
     parser.add_argument("--profile", help="write cProfile stats of the crawl to this file")
     parser.add_argument("--result", required=True)
     args = parser.parse_args(argv)

@@ -95,6 +95,8 @@ SECTIONS = (
     "scan",
     "growth",
     "items",
+    "thread",
+    "offload",
 )
 
 
@@ -220,6 +222,16 @@ class Runner:
         )
         return {**run.data, "process_cpu_s": run.cpu_s, "process_wall_s": run.wall_s}
 
+    def offload_section(self) -> dict[str, Any]:
+        """Issue 16 item 1: the pipeline inline, its writes on a thread, or in a process."""
+        db = crawl.fresh_db(self.big_db, self.workdir / "offload.db")
+        run = run_worker(
+            "bench.offload",
+            ["--db", str(db), "--items", str(self.sizes.pipeline_items), "--rounds", "7"],
+            timeout=1800,
+        )
+        return run.data
+
     def decisions_section(self) -> dict[str, Any]:
         run = run_worker(
             "bench.decisions",
@@ -268,7 +280,12 @@ class Runner:
                     setup, self.big_db, CONCURRENT_ITEMS, sizes.growth_pairs, log
                 ),
             )
+            self.section(
+                "thread",
+                lambda: crawl.write_thread(setup, self.big_db, sizes.crawl_pairs, log),
+            )
         self.section("pipeline", self.pipeline_section)
+        self.section("offload", self.offload_section)
         self.section("decisions", self.decisions_section)
         self.section("scan", self.scan_section)
         return self.results

@@ -36,6 +36,8 @@ DEFAULTS: Final[dict[str, Any]] = {
     "COMPLIANCE_ROBOTS_MAX_REDIRECTS": 5,
     "COMPLIANCE_WRITE_BATCH_SIZE": 2000,
     "COMPLIANCE_WRITE_BATCH_SECONDS": 1.0,
+    # The SQLite store's batches written on a thread of their own (store/writer_thread.py).
+    "COMPLIANCE_WRITE_THREAD": False,
     "COMPLIANCE_DB_BUSY_TIMEOUT": 30.0,
     "COMPLIANCE_AUDIT_KEY_FILE": None,
     # Days drops and refusals rows are kept: their URLs can name people (issue 13, R9).
@@ -78,6 +80,7 @@ class Config:
     write_batch_seconds: float = 1.0
     db_busy_timeout: float = 30.0
     audit_key_file: Path | None = None  # None: store.audit_log.default_key_file
+    write_thread: bool = False
 
     @classmethod
     def from_settings(cls, settings: BaseSettings, root: Path | None = None) -> Config:
@@ -98,6 +101,14 @@ class Config:
             if value <= 0:
                 raise ComplianceConfigError(f"{name}: must be positive, got {raw!r}")
             return value
+
+        def boolean(name: str) -> bool:
+            try:
+                return settings.getbool(name, DEFAULTS[name])
+            except ValueError:
+                raise ComplianceConfigError(
+                    f"{name}: expected True or False, got {settings.get(name)!r}"
+                ) from None
 
         db_path = resolve(get("COMPLIANCE_DB"), base)
         key_file = get("COMPLIANCE_KEY_FILE")
@@ -141,6 +152,7 @@ class Config:
             write_batch_seconds=positive_number("COMPLIANCE_WRITE_BATCH_SECONDS"),
             db_busy_timeout=positive_number("COMPLIANCE_DB_BUSY_TIMEOUT"),
             audit_key_file=audit_key_file,
+            write_thread=boolean("COMPLIANCE_WRITE_THREAD"),
         )
 
 

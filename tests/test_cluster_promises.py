@@ -34,9 +34,11 @@ from conftest import BASE_SETTINGS, POLICY_DIR, SETTINGS_MODULE, WORLD_DIR
 from support.workers import Worker, WorkerGroup
 
 from compliant_scraper.cli import main
+from compliant_scraper.clock import today_utc
 from compliant_scraper.demo.world import Rule, VirtualWorld
 from compliant_scraper.store import audit_log
 from compliant_scraper.store.postgres import close_pool, open_postgres
+from compliant_scraper.tooling.cluster_publish import publish
 
 pytestmark = pytest.mark.e2e
 
@@ -120,7 +122,6 @@ def _crawl(
     settings = {
         **BASE_SETTINGS,
         "LOG_LEVEL": "INFO",
-        "COMPLIANCE_POLICY_DIR": str(POLICY_DIR),
         "COMPLIANCE_PURPOSE": PURPOSE,
         "COMPLIANCE_STORE_URL": store_url,
         "COMPLIANCE_KEY_FILE": str(key_file),
@@ -132,6 +133,8 @@ def _crawl(
         "DOWNLOAD_TIMEOUT": str(HELD_BACK * 3),  # Paul's page is slow, not lost
         "CONCURRENT_REQUESTS": "4",
     }
+    # Every worker judges with the registry `cluster publish` put in force, by sha256.
+    publish(POLICY_DIR, store_url, redis_url, "promises", today=today_utc(), wait=0)
     group = WorkerGroup(
         tmp_path / "run", {**world.env(), "SCRAPY_SETTINGS_MODULE": SETTINGS_MODULE}
     )

@@ -3,6 +3,7 @@
 - the opposition lists: ``bloctel import --db postgresql://...`` writes the list every
   worker screens against, so a phone purpose runs in cluster mode instead of failing closed
   at start, and a listed number is dropped (R7) as on SQLite;
+- exports: ``export`` from the shared store screens against that list too (R7);
 - the feeds: each feed a worker writes is recorded as an export in the shared store (where
   erasure and the audit look), not in a SQLite file beside the worker.
 
@@ -26,9 +27,15 @@ from conftest import BASE_SETTINGS, FIXTURES, POLICY_DIR, SETTINGS_MODULE, WORLD
 from support.workers import Worker, WorkerGroup
 
 from compliant_scraper.cli import main
+from compliant_scraper.clock import today_utc
 from compliant_scraper.demo.world import VirtualWorld
 from compliant_scraper.hashing import sha256_hex
-from compliant_scraper.store.postgres import close_pool
+from compliant_scraper.provenance import Provenance
+from compliant_scraper.store import contacts, runs
+from compliant_scraper.store.postgres import close_pool, open_postgres
+from compliant_scraper.store.suppression import SuppressionList
+from compliant_scraper.store.transaction import transaction
+from compliant_scraper.tooling.cluster_publish import publish
 
 pytestmark = pytest.mark.e2e
 
@@ -64,7 +71,6 @@ def _crawl(tmp_path: Path, redis_url: str, store_url: str) -> tuple[Worker, Path
     settings = {
         **BASE_SETTINGS,
         "LOG_LEVEL": "INFO",
-        "COMPLIANCE_POLICY_DIR": str(POLICY_DIR),
         "COMPLIANCE_PURPOSE": PURPOSE,
         "COMPLIANCE_STORE_URL": store_url,
         "COMPLIANCE_KEY_FILE": str(tmp_path / "suppression.key"),
@@ -77,6 +83,9 @@ def _crawl(tmp_path: Path, redis_url: str, store_url: str) -> tuple[Worker, Path
     for name, value in settings.items():
         command += ["-s", f"{name}={value}"]
     command += ["-a", f"start_url={SITE}/"]
+    # The worker judges with the registry `cluster publish` put in force (docs/cluster.md).
+    publish(POLICY_DIR, store_url, redis_url, "lists-and-feeds", today=today_utc(), wait=0)
+    close_pool(store_url)
     with VirtualWorld(WORLD_DIR) as world:
         group = WorkerGroup(
             tmp_path / "run", {**world.env(), "SCRAPY_SETTINGS_MODULE": SETTINGS_MODULE}
@@ -139,3 +148,39 @@ def test_without_a_list_in_the_shared_store_a_phone_crawl_fails_closed(
     assert worker.returncode == 1, worker.tail()
     assert "bloctel" in worker.output.lower() and "R7" in worker.output
     assert not feed.exists()
+
+
+def test_an_export_from_the_shared_store_screens_against_its_list(
+    tmp_path: Path, postgres_schema_url: str
+) -> None:
+    """R7 at export time on a PostgreSQL store: refused while no list is in force, then the
+    listed number is excluded and the export names the list it was screened against."""
+    url = postgres_schema_url
+    today = datetime.now(UTC).date()
+    at = f"{today.isoformat()}T10:00:00Z"
+    key = tmp_path / "suppression.key"
+    db = open_postgres(url)
+    suppression = SuppressionList.open(db, key)
+    with transaction(db):
+        runs.start(db, "r1", "directory", PURPOSE, at)
+        for n, phone in enumerate([CLAIRE_PHONE, "+33648271955"]):  # the second is listed
+            prov = Provenance(
+                f"{SITE}/{n}", at, "directory", "r1", "domains/annuaire.test.toml",
+                "p" * 64, "r" * 64, "json-ld",
+            )  # fmt: skip
+            person = {"kind": "person", "name": f"P{n} Test", "phone": phone}
+            contacts.store(db, PURPOSE, "Legitimate interest", person, prov, ["phone"], suppression)
+    db.close()
+    close_pool(url)
+    export = ["export", "--purpose", PURPOSE, "--format", "csv", "--db", url]
+    export += ["--policies", str(POLICY_DIR), "--key-file", str(key)]
+    refused = CliRunner().invoke(main, [*export, "--out", str(tmp_path / "a.csv")])
+    assert refused.exit_code == 1
+    assert "no Bloctel list imported" in refused.output and "(R7)" in refused.output
+    _import_list(url, today - timedelta(days=3))
+    done = CliRunner().invoke(main, [*export, "--out", str(tmp_path / "b.csv")])
+    close_pool(url)
+    assert done.exit_code == 0, done.output
+    assert "excluded: opposition_list 1" in done.output and "Bloctel of" in done.output
+    written = (tmp_path / "b.csv").read_text()
+    assert CLAIRE_PHONE in written and "+33648271955" not in written

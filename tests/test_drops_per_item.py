@@ -12,7 +12,7 @@ item 2, issue 13).
   clean and still catches a later change.
 
 Before this change the first test found three rows for the item (one per field) and no hash
-column; the PostgreSQL store has the same schema (its migration p006) and runs the same tests.
+column; the PostgreSQL store has the same schema (its migration p007) and runs the same tests.
 """
 
 from __future__ import annotations
@@ -215,7 +215,7 @@ def test_an_erasure_finds_drops_by_identifier_hash(crawl: Crawl) -> None:
 def test_a_store_with_a_row_per_field_is_migrated_and_stays_verified(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     db = SqliteDb(path)
-    schema.migrations.apply(db, stop_before="m007_drops_per_item")
+    schema.migrations.apply(db, stop_before="m008_drops_per_item")
     schema_tooling.migrations.apply(db)
     with transaction(db):
         db.execute("INSERT INTO runs (id, spider, purpose) VALUES ('run1', 'directory', 'p')")

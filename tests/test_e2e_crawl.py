@@ -166,13 +166,43 @@ def test_robots_txt_fetched_once(careless: tuple[VirtualWorld, CrawlResult]) -> 
     assert snapshot["status"] == 200 and "Disallow: /prive/" in snapshot["body"]
 
 
+@pytest.fixture(scope="module")
+def careless_16(
+    tmp_path_factory: pytest.TempPathFactory, crawl: RunCrawl
+) -> Iterator[tuple[VirtualWorld, CrawlResult]]:
+    """The careless crawl with ``CONCURRENT_ITEMS = 16``: the two pages of an unreadable
+    host no longer overlap, so the second one reads the cached verdict."""
+    with VirtualWorld(WORLD_DIR) as world:
+        result = crawl(
+            CARELESS,
+            tmp_path_factory.mktemp("careless-16"),
+            env=world.env(),
+            settings={"CONCURRENT_ITEMS": "16"},
+            args={"start_urls": f"{START},{VIA_REDIRECT}"},
+        )
+    yield world, result
+
+
+@pytest.mark.parametrize("concurrent_items", ["default", "16"])
 @pytest.mark.parametrize("kind", UNREADABLE_ROBOTS)
 def test_unreadable_robots_txt_disallows_the_host(
-    careless: tuple[VirtualWorld, CrawlResult], kind: str
+    request: pytest.FixtureRequest, kind: str, concurrent_items: str
 ) -> None:
-    world, result = careless
+    """One fetch of the robots.txt per run (one snapshot, one ``robots/fetched``), its
+    verdict reused by every later request of the host, and no page of it contacted.
+
+    The world's log may show ``/robots.txt`` twice for the ``reset`` host: Twisted's
+    connection pool resends an idempotent request once, below Scrapy, when it went out on
+    a reused keep-alive connection that closed before any answer (``retryAutomatically``;
+    every request goes through the world's one proxy port, so connections are reused).
+    That resend is the same download, not a second verdict (docs/robots.md)."""
+    fixture = "careless" if concurrent_items == "default" else "careless_16"
+    world, result = request.getfixturevalue(fixture)
     host = f"{kind}.robots.test"
-    assert world.paths(host) == ["/robots.txt"]  # the robots.txt, once, and nothing else
+    assert set(world.paths(host)) == {"/robots.txt"}, world.paths(host)  # no page, ever
+    snapshots = result.rows("SELECT * FROM robots_snapshots WHERE host = ?", [host])
+    assert len(snapshots) == 1, snapshots  # fetched once in the run: the verdict reused
+    assert snapshots[0]["status"] in (None, 429, 503), snapshots
     for page in ("a.html", "b.html"):
         [row] = refusals_for(result, f"http://{host}/{page}")
         assert (row["stage"], row["rule"]) == ("robots", "R3")

@@ -121,6 +121,8 @@ _CHILD = textwrap.dedent(
     from compliant_scraper.store.sqlite_store import SqliteStore, _Queued
 
     store = SqliteStore(open_database(sys.argv[1]), batch_size=10**9, batch_seconds=0.05)
+    if sys.argv[2] == "thread":  # COMPLIANCE_WRITE_THREAD (issue 16 item 1)
+        store.write_on_thread(lambda: open_database(sys.argv[1]))
     store.start_run("run1", "directory", "p", "2026-11-23T10:00:00Z")
     store._suppression = type("Nobody", (), {"is_suppressed": lambda *a: False})()
     said = False
@@ -139,10 +141,11 @@ _CHILD = textwrap.dedent(
 )
 
 
-def test_a_kill_mid_crawl_keeps_the_committed_work_whole(path: Path) -> None:
+@pytest.mark.parametrize("writer", ["inline", "thread"])
+def test_a_kill_mid_crawl_keeps_the_committed_work_whole(path: Path, writer: str) -> None:
     """Before: only every 2,000 contacts (16,000 drops) committed, apart from each other."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", _CHILD, str(path)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", _CHILD, str(path), writer], stdout=subprocess.PIPE, text=True
     )
     try:
         assert proc.stdout is not None
@@ -334,10 +337,12 @@ def test_an_erasure_looks_the_person_up_under_the_write_lock(path: Path, tmp_pat
 
 
 @pytest.mark.e2e
+@pytest.mark.parametrize("write_thread", ["False", "True"])
 def test_a_crawl_whose_writes_fail_stops_with_a_non_zero_exit(
-    tmp_path: Path, crawl: RunCrawl
+    tmp_path: Path, crawl: RunCrawl, write_thread: str
 ) -> None:
-    """Before: the item's error was logged, the crawl went on and exited 0."""
+    """Before: the item's error was logged, the crawl went on and exited 0. The same with
+    the batches written on the writer thread (``COMPLIANCE_WRITE_THREAD``, issue 16)."""
     workdir = tmp_path / "crawl"
     workdir.mkdir()
     listed = import_bloctel(FIXTURES / "bloctel.csv", workdir / "compliance.db", _today())
@@ -355,7 +360,7 @@ def test_a_crawl_whose_writes_fail_stops_with_a_non_zero_exit(
             env=world.env(),
             purpose="test_b2b_phone",
             args={"start_url": "http://annuaire.test/"},
-            settings={"COMPLIANCE_WRITE_BATCH_SIZE": "1"},
+            settings={"COMPLIANCE_WRITE_BATCH_SIZE": "1", "COMPLIANCE_WRITE_THREAD": write_thread},
         )
     assert result.returncode != 0, result
     assert "The crawl stops (compliance store)" in result.output

@@ -290,5 +290,12 @@ def test_request_errors(tmp_path: Path) -> None:
     ) == (1, "Error: --received: expected a date as YYYY-MM-DD, got '31/01/2025'\n")
     assert sub(env, "request", "extend", "7", "--months", "1", "--reason", "x") == (
         1,
-        "Error: --request: no request 7 (see `subject request list`)\n",
+        "Error: no request 7 (see `subject request list`)\n",
+    )  # the ID argument, not a --request option (said "--request: no request 7" before)
+    assert sub(env, "request", "identity", "7") == (
+        1,
+        "Error: no request 7 (see `subject request list`)\n",
+    )
+    assert sub(env, "erase", "x@y.fr", "--yes", "--request", "7")[1] == (
+        "Error: --request: no request 7 (see `subject request list`)\n"
     )

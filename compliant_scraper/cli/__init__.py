@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import audit as _audit  # noqa: F401  (registers commands)
 from . import bloctel as _bloctel  # noqa: F401
+from . import cluster as _cluster  # noqa: F401
 from . import export as _export  # noqa: F401
 from . import init as _init  # noqa: F401
 from . import notice as _notice  # noqa: F401

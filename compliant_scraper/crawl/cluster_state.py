@@ -22,6 +22,7 @@ from ..cluster.config import ClusterConfig
 from ..cluster.connection import connect, redacted
 from ..cluster.keys import CrawlKeys
 from ..cluster.politeness import Politeness
+from ..cluster.registry import RegistryAnnouncer
 from ..cluster.verdicts import SharedVerdicts
 from ..errors import ComplianceConfigError
 
@@ -45,6 +46,7 @@ class ClusterState:
     keys: CrawlKeys
     verdicts: SharedVerdicts
     politeness: Politeness
+    announcer: RegistryAnnouncer
     crawl_delays: dict[str, float] = field(default_factory=dict)  # host -> Crawl-delay (s)
 
     @classmethod
@@ -71,4 +73,5 @@ class ClusterState:
             keys,
             SharedVerdicts(client, keys, lock_seconds=lock_seconds),
             Politeness(client, keys),
+            RegistryAnnouncer(client, keys),
         )

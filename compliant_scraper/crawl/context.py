@@ -14,13 +14,17 @@ It holds, and ``from_crawler`` hands each component only what it needs of:
 - ``robots_in_force``: ``scheme://host:port`` -> sha256 of the robots.txt in force for that
   origin (written by the robots middleware, read by the provenance stamp).
 - ``cluster``: in cluster mode, the shared state in Redis (``cluster_state.ClusterState``:
-  robots.txt verdicts, politeness); None otherwise.
+  robots.txt verdicts, politeness, the announced registry); None otherwise.
+- ``registry_switch``: in cluster mode, the registry in force, loaded from the store by the
+  sha256 ``cluster publish`` announced and switched while crawling
+  (``registry_switch.RegistrySwitch``); None otherwise.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import logging
+import shutil
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -41,6 +45,7 @@ from .cluster_state import ClusterState
 from .facts import CrawlFacts
 from .feeds import check_feeds
 from .recorder import Recorder
+from .registry_switch import LoadedRegistry, RegistrySwitch
 from .startup import check_settings, exit_failed, refuse_start
 
 if TYPE_CHECKING:
@@ -75,6 +80,7 @@ class ComplianceContext:
         self.screening = screening
         self.robots_in_force: dict[str, str] = {}
         self.cluster: ClusterState | None = None  # cluster mode's shared state (Redis)
+        self.registry_switch: RegistrySwitch | None = None  # cluster mode's registry in force
         self._crawler: Crawler | None = None
         self._tick: task.LoopingCall | None = None
         self._closing = False
@@ -92,7 +98,10 @@ class ComplianceContext:
         spider_name: str = "",
     ) -> ComplianceContext:
         """A context from its parts, without a crawler (tests, benchmarks)."""
-        facts = CrawlFacts(config, registry, purpose, spider_name, today or today_utc())
+        if today is None:
+            facts = CrawlFacts(config, registry, purpose, spider_name, today_utc())
+        else:  # a fixed day, for every decision too
+            facts = CrawlFacts(config, registry, purpose, spider_name, today, day=lambda: today)
         return cls(facts, store, stats)
 
     # -- construction ---------------------------------------------------------------------
@@ -127,27 +136,59 @@ class ComplianceContext:
         config = Config.from_settings(crawler.settings)
         httpcache.secure(crawler.settings)  # owner-only before HttpCacheMiddleware opens it
         today = today_utc()
-        registry = load_registry(config.policy_dir, today=today)
-        purpose = resolve_purpose(registry, config.purpose)
-        check_purpose_allowed(purpose, today)
-        check_feeds(crawler.settings, registry, purpose)  # feeds are exports (issue 14)
         cluster = ClusterState.from_settings(crawler.settings)
+        loaded: LoadedRegistry | None = None
+        if cluster is None:
+            registry = load_registry(config.policy_dir, today=today)
+            purpose = resolve_purpose(registry, config.purpose)
+            check_purpose_allowed(purpose, today)
+            check_feeds(crawler.settings, registry, purpose)  # feeds are exports (issue 14)
         store = open_store(config)
         try:
+            if cluster is not None:  # the registry `cluster publish` announced, by sha256
+                loaded, folder = RegistrySwitch.start(
+                    cluster.announcer,
+                    cluster.config.crawl_id,
+                    store,
+                    config.purpose,
+                    today,
+                    resolve_purpose,
+                )
+                registry, purpose = loaded.registry, loaded.purpose
+                try:
+                    check_feeds(crawler.settings, registry, purpose)
+                except ComplianceConfigError:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    raise
             # Kept: the pipeline screens with the very objects the start-up check opened.
             screening = store.open_screening(purpose, today, config.key_file, config.default_region)
         except ComplianceConfigError:
             store.close()
             raise
-        facts = CrawlFacts(config, registry, purpose, crawler.spidercls.name, today)
+        sha = loaded.announcement.sha256 if loaded is not None else ""
+        facts = CrawlFacts(
+            config, registry, purpose, crawler.spidercls.name, today, registry_sha256=sha
+        )
         ctx = cls(facts, store, crawler.stats, screening)
         ctx.cluster = cluster
+        if cluster is not None and loaded is not None:
+            ctx.registry_switch = RegistrySwitch(
+                cluster.announcer,
+                cluster.config.crawl_id,
+                store,
+                facts,
+                folder,
+                resolve_purpose,
+                ctx.recorder.inc_stat,
+            )
         ctx._crawler = crawler
         store.on_failure = ctx._store_failed
         crawler.signals.connect(ctx._engine_started, signal=signals.engine_started)
         crawler.signals.connect(ctx._spider_closed, signal=signals.spider_closed)
         store.start_run(facts.run_id, facts.spider_name, purpose.name, facts.now())
         store.record_policy_snapshots(facts.run_id, registry.snapshots())
+        if ctx.registry_switch is not None and loaded is not None:
+            ctx.registry_switch.started(loaded)
         logger.info(
             "Compliance run %s: purpose %r (%s, %s), %d domain policies from %s, database %s",
             facts.run_id,
@@ -155,7 +196,7 @@ class ComplianceContext:
             purpose.channel,
             purpose.audience,
             len(registry.policies),
-            config.policy_dir,
+            f"registry {sha} (cluster publish)" if sha else config.policy_dir,
             redacted(config.store_url) if config.store_url else config.db_path,
         )
         return ctx
@@ -203,6 +244,8 @@ class ComplianceContext:
                 exit_failed(self._crawler)  # the audit would show a run that never finished
         finally:
             self.store.close()
+            if self.registry_switch is not None:
+                self.registry_switch.close()
 
 
 def open_store(config: Config) -> ComplianceStore:
@@ -215,6 +258,7 @@ def open_store(config: Config) -> ComplianceStore:
             config.write_batch_seconds,
             config.db_busy_timeout,
             config.audit_key_file,
+            write_thread=config.write_thread,
         )
     if importlib.util.find_spec("psycopg") is None:
         raise ComplianceConfigError(

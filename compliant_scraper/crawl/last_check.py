@@ -8,7 +8,9 @@ project's middleware may rewrite the URL or set a ``Host`` header. So this compo
 about to be sent:
 
 - the URL: still the one the gate judged, in its one form (``policy.urls.wire_form``), and
-  still allowed by the registry; a URL changed after the gate is refused, since robots.txt and
+  still allowed by the registry and day in force now (in cluster mode, after putting in force
+  a registry announced since the gate: a request that waited for its politeness slot is
+  judged again under it); a URL changed after the gate is refused, since robots.txt and
   the TDM check judged another one;
 - the ``Host`` header: if set, it must name the URL's host (a ``Host: www.linkedin.com`` on a
   request to an allowed host is served by LinkedIn's site);
@@ -56,18 +58,29 @@ class LastCheckMiddleware:
         facts: CrawlFacts,
         recorder: Recorder,
         site_cookies: SiteCookies = lambda request, host: set(),
+        in_force: Callable[[], str | None] = lambda: None,
     ) -> None:
         self.facts = facts
         self.recorder = recorder
         self.site_cookies = site_cookies
+        self.in_force = in_force
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LastCheckMiddleware:
         ctx = ComplianceContext.of(crawler)
-        return cls(ctx.facts, ctx.recorder, lambda r, h: jar_cookies(crawler, r, h))
+        switch = ctx.registry_switch
+        return cls(
+            ctx.facts,
+            ctx.recorder,
+            lambda r, h: jar_cookies(crawler, r, h),
+            switch.check if switch is not None else lambda: None,
+        )
 
     def process_request(self, request: Request) -> None:
         url = request.url
+        switching = self.in_force()  # cluster mode: a switch announced since the gate
+        if switching is not None:
+            self._refuse(request, "", switching)
         judged = request.meta.get(meta.JUDGED_URL)
         if judged != url:
             self._refuse(
@@ -89,7 +102,7 @@ class LastCheckMiddleware:
             facts.registry,
             url,
             purpose=facts.purpose.name,
-            today=facts.today,
+            today=facts.day(),
             internal=is_internal(request, facts.internal),
         )
         if not decision.allowed or decision.policy is None:

@@ -83,11 +83,15 @@ CLUSTER_TDMREP_SHARED: Final = "compliance/cluster/tdmrep/shared"
 CLUSTER_POLITENESS_RESERVED: Final = "compliance/cluster/politeness/reserved"
 CLUSTER_POLITENESS_WAITS: Final = "compliance/cluster/politeness/waits"
 CLUSTER_POLITENESS_LATE: Final = "compliance/cluster/politeness/late"
+CLUSTER_REGISTRY_SWITCHED: Final = "compliance/cluster/registry/switched"
+CLUSTER_REGISTRY_SWITCH_FAILED: Final = "compliance/cluster/registry/switch_failed"
 
 __all__ = [
     "CLUSTER_POLITENESS_LATE",
     "CLUSTER_POLITENESS_RESERVED",
     "CLUSTER_POLITENESS_WAITS",
+    "CLUSTER_REGISTRY_SWITCHED",
+    "CLUSTER_REGISTRY_SWITCH_FAILED",
     "CLUSTER_ROBOTS_SHARED",
     "CLUSTER_ROBOTS_TIMEOUT",
     "CLUSTER_TDMREP_SHARED",

@@ -10,6 +10,10 @@ A URL whose path a server would resolve to another one (``/./prive/``, ``//prive
 ``/%2e/prive/``...) is rewritten to that form first (``policy.urls.wire_form``) and judged
 again: every check reads, and the wire carries, the one form.
 
+In cluster mode it first puts the announced policy registry in force (``registry_switch``):
+while a switch cannot complete, every request is refused. Each decision reads the registry
+and the day in force at that moment (``facts.registry``, ``facts.day()``).
+
 A request that carries ``meta["compliance_internal"]`` without this crawl's mark
 (``crawl/internal.py``) is refused: a spider cannot make its requests look like the
 compliance layer's own.
@@ -49,18 +53,29 @@ class PolicyGateMiddleware:
         facts: CrawlFacts,
         recorder: Recorder,
         spider: Callable[[], Spider | None] = lambda: None,
+        in_force: Callable[[], str | None] = lambda: None,
     ) -> None:
         self.facts = facts
         self.recorder = recorder
         self.spider = spider
+        self.in_force = in_force
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PolicyGateMiddleware:
         ctx = ComplianceContext.of(crawler)
-        return cls(ctx.facts, ctx.recorder, lambda: crawler.spider)
+        switch = ctx.registry_switch
+        return cls(
+            ctx.facts,
+            ctx.recorder,
+            lambda: crawler.spider,
+            switch.check if switch is not None else lambda: None,
+        )
 
     def process_request(self, request: Request) -> Request | None:
         facts = self.facts
+        switching = self.in_force()  # cluster mode: the announced registry, switched to now
+        if switching is not None:
+            raise self.recorder.refuse(PolicyRefusal(request.url, _host(request.url), switching))
         forged = forged_internal(request, facts.internal)
         if forged:
             raise self.recorder.refuse(PolicyRefusal(request.url, _host(request.url), forged))
@@ -84,7 +99,7 @@ class PolicyGateMiddleware:
             facts.registry,
             request.url,
             purpose=facts.purpose.name,
-            today=facts.today,
+            today=facts.day(),
             internal=is_internal(request, facts.internal),
         )
         if not decision.allowed:

@@ -99,14 +99,20 @@ class ProvenanceMiddleware:
         )
 
     def _decision(self, response: Response) -> Decision:
-        """The gate's decision on the request that fetched this response; decided again only
-        for a response whose URL is not that request's (fail closed either way)."""
+        """The gate's decision on the request that fetched this response; decided again for a
+        response whose URL is not that request's, or after a registry switch (cluster mode)
+        since the gate decided (fail closed either way)."""
         request = response.request
         found = request.meta.get(meta.DECISION) if request is not None else None
-        if isinstance(found, Decision) and request is not None and request.url == response.url:
-            return found
         facts = self.facts
-        return decide(facts.registry, response.url, purpose=facts.purpose.name, today=facts.today)
+        if (
+            isinstance(found, Decision)
+            and request is not None
+            and request.url == response.url
+            and not _switched_since(facts, found)
+        ):
+            return found
+        return decide(facts.registry, response.url, purpose=facts.purpose.name, today=facts.day())
 
     def stamp(self, item: Any, provenance: Provenance | None) -> Any:
         """A copy of ``item``, of its own class, carrying its provenance (``None`` when it has
@@ -116,3 +122,12 @@ class ProvenanceMiddleware:
             provenance = Provenance(**{**provenance.__dict__, "method": method})
         self.recorder.inc_stat(meta.PROVENANCE_STAMPED if provenance else meta.PROVENANCE_MISSING)
         return stamped(item, provenance)
+
+
+def _switched_since(facts: CrawlFacts, decision: Decision) -> bool:
+    """Whether cluster mode switched registries since ``decision`` (the registry in force
+    no longer holds its policy object). Outside cluster mode the registry never changes."""
+    policy = decision.policy
+    if not facts.registry_sha256 or policy is None:
+        return False
+    return facts.registry.get(policy.domain) is not policy

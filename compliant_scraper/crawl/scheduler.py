@@ -47,6 +47,7 @@ from ..cluster.keys import CrawlKeys
 from ..cluster.workers import WorkerInfo, Workers
 from ..errors import ComplianceConfigError
 from . import cluster_mode
+from .context import ComplianceContext
 from .startup import MISCONFIGURED, REFUSED, exit_failed, refuse_start
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis has no 
             self._heartbeat.stop()
         if self._wake is not None:
             self._wake.cancel()
-        self.workers.leave(self._info(f"closed: {reason}"))
+        self.workers.leave(self._info(f"closed: {reason}", ComplianceContext.current(self.crawler)))
 
     def _identity_problem(self, spider: Spider) -> str:
         """The first worker records which spider the crawl is; the others must match it."""
@@ -186,19 +187,25 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis has no 
     def _beat(self) -> None:
         engine = self.crawler.engine
         busy = engine is not None and engine.running and not engine.spider_is_idle()
+        # An idle worker switches registries too: `cluster publish` waits for every worker.
+        ctx = ComplianceContext.current(self.crawler)
+        switch = ctx.registry_switch if ctx is not None else None
+        switching = switch is not None and switch.check() is not None
+        state = "switching" if switching else "crawling" if busy else "idle"
         try:
-            self.workers.beat(self._info("crawling" if busy else "idle"), busy=busy)
+            self.workers.beat(self._info(state, ctx), busy=busy)
         except Exception as exc:  # a beat missed is retried on the next one
             logger.warning("Cluster heartbeat failed: %s", exc)
 
-    def _info(self, state: str) -> WorkerInfo:
+    def _info(self, state: str, ctx: ComplianceContext | None = None) -> WorkerInfo:
         return WorkerInfo(
             worker_id=self.worker_id,
             host=socket.gethostname(),
             pid=os.getpid(),
-            run_id=self.run_id,
+            run_id=ctx.facts.run_id if ctx is not None else self.run_id,
             started_at=self.started_at,
             state=state,
+            registry_sha256=ctx.facts.registry_sha256 if ctx is not None else "",
         )
 
     def _spider_idle(self, spider: Spider) -> None:

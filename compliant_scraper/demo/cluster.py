@@ -20,15 +20,18 @@ from collections import Counter
 from pathlib import Path
 from typing import Final
 
+from ..clock import today_utc
 from ..policy.loader import load_registry
 from ..store import contacts
 from ..store.postgres import close_pools, open_postgres
+from ..tooling.cluster_publish import publish
 from .runner import START_URL, DemoPaths, fresh_output, summary
 from .servers import PostgresServer, RedisServer, ServerUnavailable
 from .world import DEMO_SITE, VirtualWorld
 
 PURPOSE: Final = "b2b_email_prospecting"
 WORKERS: Final = 2
+CRAWL_ID: Final = "cluster-demo"
 TIMEOUT: Final = 300  # seconds
 
 
@@ -37,11 +40,10 @@ def _worker(
 ) -> subprocess.Popen[bytes]:
     settings = {
         "COMPLIANCE_PURPOSE": PURPOSE,
-        "COMPLIANCE_POLICY_DIR": str(paths.policies),
         "COMPLIANCE_STORE_URL": store_url,
         "COMPLIANCE_KEY_FILE": str(paths.out / "suppression.key"),
         "COMPLIANCE_CLUSTER_REDIS_URL": redis_url,
-        "COMPLIANCE_CRAWL_ID": "cluster-demo",
+        "COMPLIANCE_CRAWL_ID": CRAWL_ID,
         "COMPLIANCE_CLUSTER_HEARTBEAT_SECONDS": "0.5",
         "COMPLIANCE_CLUSTER_WORKER_TIMEOUT_SECONDS": "3",
         "DOWNLOAD_DELAY": "0.1",
@@ -63,6 +65,13 @@ def main(out: Path | None = None) -> int:
         with RedisServer() as redis_server, PostgresServer() as pg:
             print(f"- redis-server pid {redis_server.pid}, PostgreSQL pid {pg.pid} (127.0.0.1)")
             store_url = pg.create_database("compliance")
+            published = publish(
+                paths.policies, store_url, redis_server.url, CRAWL_ID, today=today_utc(), wait=0
+            )
+            print(
+                f"- cluster publish {paths.policies}: registry {published.announcement.sha256} "
+                f"(version {published.announcement.version})"
+            )
             with VirtualWorld(DEMO_SITE) as world:
                 print(f"- {WORKERS} workers: scrapy crawl directory -a start_url={START_URL} ...")
                 workers = [

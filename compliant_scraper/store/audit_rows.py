@@ -52,6 +52,9 @@ COVERED: Final[Mapping[str, tuple[str, ...]]] = {
     "requests": ("id",),
     "recipient_steps": ("id",),
     "retention_markers": ("hash", "purpose"),
+    "policy_registries": ("sha256",),
+    "registry_files": ("registry_sha256", "file"),
+    "registry_switches": ("id",),
 }
 """Table -> its key columns: every table of personal data or evidence (not ``audit_log``
 itself, and not ``opposition_numbers``, covered per list). A table added here after stores
@@ -60,6 +63,7 @@ are then vouched for by that migration's baseline."""
 
 NEWLY_COVERED: Final[Mapping[str, tuple[str, ...]]] = {
     "t008_audit_covers_rights": ("requests", "recipient_steps", "retention_markers"),
+    "m007_policy_registries": ("policy_registries", "registry_files", "registry_switches"),
 }
 """Migration name -> the tables whose coverage it starts (baselined when it is applied)."""
 

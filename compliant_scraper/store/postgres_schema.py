@@ -188,9 +188,23 @@ MIGRATIONS: Final = (
         ),
     ),
     Migration(
-        # schema.py m007_drops_per_item: one drops row per item and reason (``fields``, a JSON
+        # schema.py m007: cluster mode's published registries and each run's switches.
+        "p006_policy_registries",
+        (
+            "CREATE TABLE policy_registries (sha256 TEXT PRIMARY KEY, published_at TEXT, "
+            "published_by TEXT, files BIGINT)",
+            "CREATE TABLE registry_files (registry_sha256 TEXT "
+            "REFERENCES policy_registries(sha256), file TEXT, sha256 TEXT, content TEXT, "
+            "encoding TEXT, PRIMARY KEY (registry_sha256, file))",
+            f"CREATE TABLE registry_switches (id {ID}, run_id TEXT REFERENCES runs(id), "
+            "at TEXT, version BIGINT, from_sha256 TEXT, to_sha256 TEXT)",
+            "CREATE INDEX idx_registry_switches_run_id ON registry_switches (run_id)",
+        ),
+    ),
+    Migration(
+        # schema.py m008_drops_per_item: one drops row per item and reason (``fields``, a JSON
         # array), with the item's keyed identifier hashes (issue 16 item 2, issue 13).
-        "p006_drops_per_item",
+        "p007_drops_per_item",
         (
             "ALTER TABLE drops ADD COLUMN fields TEXT",
             "UPDATE drops SET fields = json_build_array(field)::text",

@@ -222,7 +222,33 @@ def m006_people_and_time(db: Database) -> None:
 
 
 @migrations()
-def m007_drops_per_item(db: Database) -> None:
+def m007_policy_registries(db: Database) -> None:
+    """Cluster mode's published registries and each run's switches (registries.py, issue 15)."""
+    db.table("policy_registries").create(
+        {"sha256": str, "published_at": str, "published_by": str, "files": int}, pk="sha256"
+    )
+    db.table("registry_files").create(
+        {"registry_sha256": str, "file": str, "sha256": str, "content": str, "encoding": str},
+        pk=("registry_sha256", "file"),
+        foreign_keys=[("registry_sha256", "policy_registries", "sha256")],
+    )
+    db.table("registry_switches").create(
+        {
+            "id": int,
+            "run_id": str,
+            "at": str,
+            "version": int,
+            "from_sha256": str,
+            "to_sha256": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db.table("registry_switches").create_index(["run_id"])
+
+
+@migrations()
+def m008_drops_per_item(db: Database) -> None:
     """Issue 16 item 2 and issue 13: one ``drops`` row per item and reason.
 
     - ``field`` becomes ``fields``, a JSON array of the item's field names not kept for that

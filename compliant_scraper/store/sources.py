@@ -49,7 +49,11 @@ _TRAIL = """
 SELECT s.url, s.last_retrieved_at, s.spider, s.run_id, s.policy_file, s.policy_sha256,
        EXISTS (SELECT 1 FROM policy_snapshots p
                WHERE p.run_id = s.run_id AND p.file = s.policy_file
-                 AND p.sha256 = s.policy_sha256),
+                 AND p.sha256 = s.policy_sha256)
+       OR EXISTS (SELECT 1 FROM registry_switches w
+                  JOIN registry_files f ON f.registry_sha256 = w.to_sha256
+                  WHERE w.run_id = s.run_id AND f.file = s.policy_file
+                    AND f.sha256 = s.policy_sha256),
        s.robots_sha256,
        EXISTS (SELECT 1 FROM robots_snapshots r WHERE r.sha256 = s.robots_sha256),
        s.method, s.fields, s.first_retrieved_at, s.gone_at, s.gone_reason

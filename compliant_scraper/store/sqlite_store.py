@@ -22,6 +22,10 @@ the database and how much is not stored, and ``on_failure`` is called once, so t
 stops with a non-zero exit (issue 10 item 8). ``stored_contacts`` counts only what was
 committed.
 
+With ``write_thread`` (``COMPLIANCE_WRITE_THREAD``) a due batch is written by a thread of its
+own over a connection of its own instead of the crawl's thread; ``flush`` waits for it, and
+the promises above hold unchanged (``writer_thread``).
+
 Nothing here is SQLite's but ``open``: the class is written against ``backend.Db``, and
 ``postgres_store.PostgresStore`` is this store over a PostgreSQL connection (its contacts are
 written one transaction each, not queued: see there).
@@ -43,7 +47,7 @@ from ..policy.model import Purpose
 from ..provenance import Provenance
 from ..records import Drop, PolicySnapshot, Refusal, RobotsSnapshot
 from ..rules import Rule
-from . import audit_log, contacts, runs
+from . import audit_log, contacts, registries, runs
 from .backend import Db
 from .base import ContactSink
 from .database import open_database
@@ -52,6 +56,7 @@ from .sources import PagesRead
 from .sqlite import DEFAULT_BUSY_TIMEOUT, StoreBusyError
 from .suppression import SuppressionList
 from .transaction import transaction
+from .writer_thread import QueuedRows, WriterThread
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +135,8 @@ class SqliteStore:
         self.suppressed_at_store = 0
         self.failure: StoreWriteError | None = None
         self.on_failure: Callable[[StoreWriteError], None] | None = None
+        self._open_writer_db: Callable[[], Db] | None = None
+        self._writer: WriterThread | None = None
 
     @classmethod
     def open(
@@ -139,9 +146,22 @@ class SqliteStore:
         batch_seconds: float = 1.0,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
         audit_key_file: str | os.PathLike[str] | None = None,
+        write_thread: bool = False,
     ) -> SqliteStore:
         db = open_database(path, busy_timeout=busy_timeout, audit_key_file=audit_key_file)
-        return cls(db, batch_size, batch_seconds)
+        store = cls(db, batch_size, batch_seconds)
+        if write_thread:
+            store.write_on_thread(
+                lambda: open_database(
+                    path, busy_timeout=busy_timeout, audit_key_file=audit_key_file
+                )
+            )
+        return store
+
+    def write_on_thread(self, open_db: Callable[[], Db]) -> None:
+        """Write due batches on a thread of their own, over the connection ``open_db`` opens
+        (started at the first batch, once the suppression list is known)."""
+        self._open_writer_db = open_db
 
     # -- rows written at once ------------------------------------------------------------------
 
@@ -172,6 +192,16 @@ class SqliteStore:
     def record_robots_snapshot(self, snapshot: RobotsSnapshot) -> None:
         with transaction(self.db):
             runs.add_robots_snapshot(self.db, snapshot)
+
+    def registry_files(self, sha256: str) -> dict[str, bytes] | None:
+        """The files of the published registry ``sha256``; None when none was published."""
+        return registries.files(self.db, sha256)
+
+    def record_registry_switch(
+        self, run_id: str, at: str, version: int, from_sha256: str, to_sha256: str
+    ) -> None:
+        with transaction(self.db):
+            registries.add_switch(self.db, run_id, at, version, from_sha256, to_sha256)
 
     # -- rows queued for the next batch --------------------------------------------------------
 
@@ -229,13 +259,23 @@ class SqliteStore:
         due = since is not None and self._clock() - since >= self.batch_seconds
         if due and self.failure is None:
             self._flush_reporting()
+        elif self._writer is not None and self.failure is None:
+            self._collect()  # a failure of the writer thread stops even an idle crawl
 
     def commit_queue(self) -> None:
         """``flush``, but a failure goes to ``on_failure`` (once) instead of being raised."""
         if self.failure is None:
-            self._flush_reporting()
+            self._report_flush()
 
     def _flush_reporting(self) -> None:
+        if self._open_writer_db is None:
+            self._report_flush()
+            return
+        self._collect()  # an earlier batch's failure first: it stops the hand-overs
+        if self.failure is None:
+            self._hand_over()
+
+    def _report_flush(self) -> None:
         try:
             self.flush()
         except StoreWriteError as exc:
@@ -250,7 +290,19 @@ class SqliteStore:
 
     def flush(self) -> None:
         """Write everything queued in one transaction; ``StoreWriteError`` if it cannot be
-        written (the queue is kept, nothing is counted as stored)."""
+        written (the queue is kept, nothing is counted as stored). With a writer thread: hand
+        the queue over and wait until every batch handed over is written."""
+        if self._open_writer_db is not None and self.failure is None:
+            failed = self._take_back()
+            if failed is None:
+                self._hand_over()
+                self._drain()
+                failed = self._take_back()
+            if failed is not None:  # raised until the caller records it: never fails open
+                raise failed
+            return
+        # Inline; with a writer thread only once its failure is recorded: the crawl closing
+        # tries its queue once more, on this connection.
         if not self.pending:
             self._since = None
             return
@@ -314,11 +366,71 @@ class SqliteStore:
         self._refusals.clear()
         self._drops.clear()
 
+    # -- the writer thread (``writer_thread``) -------------------------------------------------
+
+    def _hand_over(self) -> None:
+        """The queue becomes the writer thread's next batch (started at the first)."""
+        self._since = None
+        if not self.pending or self.failure is not None:
+            return
+        writer = self._writer
+        if writer is None:
+            writer = self._writer = WriterThread(self._writer_target())
+        batch = QueuedRows(self._contacts, self._refusals, self._drops)
+        self._contacts, self._refusals, self._drops = [], [], []
+        writer.submit(batch)
+
+    def _writer_target(self) -> SqliteStore:
+        assert self._open_writer_db is not None
+        target = SqliteStore(self._open_writer_db(), self.batch_size, self.batch_seconds)
+        if self.suppression is not None:
+            target.suppression = self.suppression.on(target.db)
+        return target
+
+    def _drain(self) -> None:
+        if self._writer is not None:
+            self._writer.drain()
+
+    def _take_back(self) -> StoreWriteError | None:
+        """The writer thread's counts; after its failure, its unwritten batches back at the
+        front of the queue (in order), and the failure."""
+        writer = self._writer
+        if writer is None:
+            return None
+        stored, suppressed = writer.take_counts()
+        self.stored_contacts += stored
+        self.suppressed_at_store += suppressed
+        error = writer.error
+        if error is None:
+            return None
+        writer.drain()  # batches handed over after the failed one: set aside, quickly
+        unwritten = writer.take_unwritten()
+        if unwritten:
+            unwritten.append(QueuedRows(self._contacts, self._refusals, self._drops))
+            self._contacts = [c for b in unwritten for c in b.contacts]
+            self._refusals = [r for b in unwritten for r in b.refusals]
+            self._drops = [d for b in unwritten for d in b.drops]
+            self._since = self._clock()
+        return error
+
+    def _collect(self) -> None:
+        """A failure of the writer thread: ``failure`` set, ``on_failure`` called (once)."""
+        error = self._take_back()
+        if error is None or self.failure is not None:
+            return
+        self.failure = error
+        if self.on_failure is None:
+            raise error
+        self.on_failure(error)
+
     def close(self) -> None:
         try:
             if self.failure is None:
                 self.flush()
         finally:
+            if self._writer is not None:
+                self._writer.close()
+                self._take_back()
             self.db.close()
 
 

@@ -45,6 +45,10 @@ class SuppressionList:
         self.default_region = default_region
         self._sql = "SELECT 1 FROM suppression WHERE hash = ?"
 
+    def on(self, db: Db) -> SuppressionList:
+        """This list (same key) read over another connection: the writer thread's."""
+        return type(self)(db, self._key, self.default_region)
+
     @classmethod
     def open(
         cls, db: Db, key_path: str | os.PathLike[str], default_region: str = "FR"

@@ -86,10 +86,12 @@ def due_date(received: date, extended_months: int = 0) -> date:
     return add_months(received, ANSWER_MONTHS + extended_months)
 
 
-def get(db: Db, request_id: int) -> Request:
+def get(db: Db, request_id: int, *, named: str = "--request: ") -> Request:
+    """The request ``request_id``; ``named``: how the error names where the id was given
+    (``--request`` of a subject action; '' for the ID of ``subject request extend|identity``)."""
     row = requests.get(db, request_id)
     if row is None:
-        raise ToolingError(f"--request: no request {request_id} (see `subject request list`)")
+        raise ToolingError(f"{named}no request {request_id} (see `subject request list`)")
     return Request.of(row)
 
 
@@ -132,7 +134,7 @@ def open_request(
 def extend(db: Db, request_id: int, *, months: int, reason: str, today: date) -> Request:
     """Extend by ``months`` (1 or 2; at most two further months in all), within the first
     month, with the reason the person must be told (Art. 12(3))."""
-    request = get(db, request_id)
+    request = get(db, request_id, named="")
     if request.closed_on is not None:
         raise ToolingError(f"request {request_id} was answered on {request.closed_on}")
     if months not in (1, 2):
@@ -163,7 +165,7 @@ def extend(db: Db, request_id: int, *, months: int, reason: str, today: date) ->
 
 
 def mark_identity_checked(db: Db, request_id: int, today: date) -> Request:
-    request = get(db, request_id)
+    request = get(db, request_id, named="")
     if request.closed_on is not None:
         raise ToolingError(f"request {request_id} was answered on {request.closed_on}")
     with transaction(db):
