@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -18,9 +20,34 @@ def cluster() -> None:
     """Cluster mode: many workers, one crawl (Redis and a PostgreSQL store)."""
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
 def _setting(name: str) -> str | None:
     value = _project.setting(name)
     return None if value in (None, "") else str(value)
+
+
+def _project_option(
+    flag: str, setting: str, help: str, dest: str | None = None
+) -> Callable[[_F], _F]:
+    """An option whose default is the Scrapy project's *setting* (read when the command runs)."""
+    names = (flag, dest) if dest else (flag,)
+    return click.option(
+        *names,
+        default=lambda: _setting(setting),
+        help=f"{help} (default: {setting} of the project).",
+    )
+
+
+def _require(*pairs: tuple[str | None, str]) -> None:
+    """A usage error naming the first option that has no value from the line or the project."""
+    for value, option in pairs:
+        if not value:
+            raise click.UsageError(f"{option} is required (or set it in the Scrapy project)")
+
+
+_REDIS_URL = _project_option("--redis-url", "COMPLIANCE_CLUSTER_REDIS_URL", "The cluster's Redis")
 
 
 @cluster.command("publish")
@@ -30,22 +57,9 @@ def _setting(name: str) -> str | None:
     default=_project.default_policy_dir,
     type=click.Path(file_okay=False, path_type=Path),
 )
-@click.option(
-    "--db",
-    "store_url",
-    default=lambda: _setting("COMPLIANCE_STORE_URL"),
-    help="The cluster's PostgreSQL store (default: COMPLIANCE_STORE_URL of the project).",
-)
-@click.option(
-    "--redis-url",
-    default=lambda: _setting("COMPLIANCE_CLUSTER_REDIS_URL"),
-    help="The cluster's Redis (default: COMPLIANCE_CLUSTER_REDIS_URL of the project).",
-)
-@click.option(
-    "--crawl-id",
-    default=lambda: _setting("COMPLIANCE_CRAWL_ID"),
-    help="The crawl whose workers take it (default: COMPLIANCE_CRAWL_ID of the project).",
-)
+@_project_option("--db", "COMPLIANCE_STORE_URL", "The cluster's PostgreSQL store", "store_url")
+@_REDIS_URL
+@_project_option("--crawl-id", "COMPLIANCE_CRAWL_ID", "The crawl whose workers take it")
 @click.option(
     "--wait",
     type=click.FloatRange(min=0),
@@ -64,13 +78,7 @@ def publish_command(
     """
     from ..tooling.cluster_publish import publish
 
-    for value, option in (
-        (store_url, "--db"),
-        (redis_url, "--redis-url"),
-        (crawl_id, "--crawl-id"),
-    ):
-        if not value:
-            raise click.UsageError(f"{option} is required (or set it in the Scrapy project)")
+    _require((store_url, "--db"), (redis_url, "--redis-url"), (crawl_id, "--crawl-id"))
     assert store_url and redis_url and crawl_id
     try:
         result = publish(directory, store_url, redis_url, crawl_id, today=today_utc(), wait=wait)
@@ -102,23 +110,13 @@ def publish_command(
 
 
 @cluster.command("status")
-@click.option(
-    "--redis-url",
-    default=lambda: _setting("COMPLIANCE_CLUSTER_REDIS_URL"),
-    help="The cluster's Redis (default: COMPLIANCE_CLUSTER_REDIS_URL of the project).",
-)
-@click.option(
-    "--crawl-id",
-    default=lambda: _setting("COMPLIANCE_CRAWL_ID"),
-    help="The crawl (default: COMPLIANCE_CRAWL_ID of the project).",
-)
+@_REDIS_URL
+@_project_option("--crawl-id", "COMPLIANCE_CRAWL_ID", "The crawl")
 def status_command(redis_url: str | None, crawl_id: str | None) -> None:
     """The crawl's announced registry, its queue, and every worker with its registry."""
     from ..tooling.cluster_publish import status
 
-    for value, option in ((redis_url, "--redis-url"), (crawl_id, "--crawl-id")):
-        if not value:
-            raise click.UsageError(f"{option} is required (or set it in the Scrapy project)")
+    _require((redis_url, "--redis-url"), (crawl_id, "--crawl-id"))
     assert redis_url and crawl_id
     found = status(redis_url, crawl_id)
     a = found.announcement
