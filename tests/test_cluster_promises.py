@@ -53,6 +53,7 @@ STARTS = (
 NEVER_CONTACTED = {"www.linkedin.com", "fr.linkedin.com", "unknown.test", "www.facebook.com"}
 DISALLOWED = ("/prive/",)  # robots.txt of allowed.test and annuaire.test
 DELAY = 0.2  # DOWNLOAD_DELAY: the gap every host gets, for the cluster
+SEND_LAG = 0.05  # how late a request may leave after its reserved time (a reactor turn)
 ERASED = "paul.garnier@garnier-conseil.example"
 ERASED_PAGE = "/pros/paul-garnier.html"
 HELD_BACK = 4.0  # seconds the world holds Paul's page back
@@ -200,7 +201,10 @@ def test_every_promise_holds(cluster_crawl: ClusterCrawl) -> None:
     # shared politeness, N workers send N times as fast.
     for host in contacted:
         times = sorted(h.at for h in world.requests_to(host))
-        assert times[-1] - times[0] >= (len(times) - 1) * DELAY * 0.9, (host, times)
+        # The first request may leave up to SEND_LAG late while the last leaves on time, so
+        # with few requests the span is short by that lag; with many, by 10 % on average.
+        due = (len(times) - 1) * DELAY
+        assert times[-1] - times[0] >= min(due * 0.9, due - SEND_LAG), (host, times)
         per_second = max(sum(1 for t in times if start <= t < start + 1) for start in times)
         assert per_second <= 1 / DELAY + 2, (host, times)
     # The erasure during the crawl was honoured by every worker.
