@@ -272,3 +272,29 @@ def test_access_lists_her_drops_and_refusals_rows(tmp_path: Path) -> None:
 )
 def test_which_urls_name_a_person(url: str, name: str, names_her: bool) -> None:
     assert url_names_person(url, [name]) is names_her
+
+
+def test_erase_reaches_her_drops_on_pages_that_do_not_name_her(tmp_path: Path) -> None:
+    """A page dropped whole (no source kept) whose URL does not name her: its drops row is
+    found by the keyed hash of her email, as the crawl wrote it (before: kept after erasure)."""
+    env = make_env(tmp_path)
+    add_contact(
+        env.db, name="Jeanne Martin", email="jeanne.martin@cabinet-martin.fr", sources=(PAGE,)
+    )
+    suppression = SuppressionList.open(env.db, f"{env.db_path}.key")
+    for url, email in (
+        ("https://annuaire.test/p/17", "jeanne.martin@cabinet-martin.fr"),
+        ("https://annuaire.test/p/19", "paul@durand.fr"),
+    ):
+        email_hash, _ = suppression.subject_hashes(email, None)
+        env.db["drops"].insert(
+            {"run_id": "run1", "url": url, "fields": '["*"]', "reason": "unrelated_to_offer",
+             "rule": "R4", "at": f"{day(3)}T10:00:00Z", "email_hash": email_hash}
+        )  # fmt: skip
+    code, output = run_subject(env, "access", "jeanne.martin@cabinet-martin.fr", "--json")
+    assert code == 0, output
+    assert [r["url"] for r in json.loads(output)["crawl_records"]] == ["https://annuaire.test/p/17"]
+    code, output = run_subject(env, "erase", "jeanne.martin@cabinet-martin.fr", "--yes")
+    assert code == 0, output
+    assert "  drops rows deleted: 1; refusals rows deleted: 0" in output
+    assert _left(env) == ["https://annuaire.test/p/19"]

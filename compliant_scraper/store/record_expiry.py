@@ -4,8 +4,10 @@ pages, and by URLs that name the person.
 Their URLs can name people (``.../jeanne-martin.html``), so they are personal data too: they
 expire after ``COMPLIANCE_RECORDS_RETENTION_DAYS`` (``purge``); an access reply lists the
 person's rows and an erasure deletes them (issue 13 item 6): those of the person's source
-pages, and those whose URL names the person (``values.persons.url_names_person``; the
-store looks for ``url_needles`` first, then the caller checks each URL).
+pages, the ``drops`` of items that carried one of the person's identifiers (their keyed
+hashes, ``email_hash`` and ``phone_hash``, whatever the page), and those whose URL names the
+person (``values.persons.url_names_person``; the store looks for ``url_needles`` first, then
+the caller checks each URL).
 """
 
 from __future__ import annotations
@@ -59,6 +61,20 @@ def delete_ids(db: Db, ids: Mapping[str, set[int]]) -> dict[str, int]:
             cursor = db.execute(f"DELETE FROM {table} WHERE id IN ({marks(chunk)})", chunk)
             deleted[table] += int(cursor.rowcount)
     return deleted
+
+
+def drop_ids_for_hashes(db: Db, hashes: Sequence[str]) -> set[int]:
+    """Ids of the ``drops`` rows whose item's email or E.164 number has one of these keyed
+    hashes (as ``delete_for_hashes`` matches them)."""
+    found: set[int] = set()
+    for chunk in chunks(sorted(set(hashes))):
+        cursor = db.execute(
+            f"SELECT id FROM drops WHERE email_hash IN ({marks(chunk)}) "
+            f"OR phone_hash IN ({marks(chunk)})",
+            [*chunk, *chunk],
+        )
+        found.update(int(r[0]) for r in cursor)
+    return found
 
 
 def delete_for_hashes(db: Db, hashes: Sequence[str]) -> int:

@@ -104,6 +104,14 @@ class SuppressionList:
             canonical_hash(self._key, "phone", str(phone)) if phone else None,
         )
 
+    def lookup_digests(self, kind: str, value: str) -> list[str]:
+        """The keyed hashes ``value`` is looked up under (``lookup_hashes``: a number of the
+        shared French plan under each country code); none for a value that is not valid."""
+        try:
+            return lookup_hashes(self._key, kind, value, self.default_region)
+        except ValueError:
+            return []
+
     def lock_names(self, kind: str, value: str) -> list[str]:
         """The lock names of this identifier: one per keyed hash it is looked up under.
 

@@ -99,7 +99,7 @@ def access(
             }
         )
     suppressed = ident.kind != "id" and suppression.is_suppressed(ident.kind, ident.value)
-    about = record_expiry.rows_of(db, crawl_records.of_person(db, person))
+    about = record_expiry.rows_of(db, crawl_records.of_person(db, person, suppression))
     with transaction(db):
         audit_log.append(
             db,
@@ -214,7 +214,9 @@ def remove_person(
             with transaction(db):
                 steps = _record_steps(db, ids, action, request.id if request else None)
                 if action == "erase":
-                    deleted = record_expiry.delete_ids(db, crawl_records.of_person(db, person))
+                    deleted = record_expiry.delete_ids(
+                        db, crawl_records.of_person(db, person, suppression)
+                    )
                 touched = mark_removed(db, ids, reason)
                 contacts.delete(db, ids)
                 audit_log.append(
